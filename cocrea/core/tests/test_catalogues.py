@@ -1,0 +1,39 @@
+"""The Spanish and English catalogues are complete, and the compiled ones are what is served."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+LOCALE = Path(settings.LOCALE_PATHS[0])
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_catalogue_is_complete_with_nothing_fuzzy(language):
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    assert len(catalogue) > 100
+    assert catalogue.untranslated_entries() == []
+    assert catalogue.fuzzy_entries() == []
+
+
+def test_spanish_catalogue_keeps_every_placeholder():
+    catalogue = polib.pofile(str(LOCALE / "es" / "LC_MESSAGES" / "django.po"))
+    import re
+
+    placeholder = re.compile(r"%\(\w+\)s")
+    for entry in catalogue:
+        translations = (
+            [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        )
+        for text in translations:
+            expected = set(placeholder.findall(entry.msgid_plural or entry.msgid))
+            assert set(placeholder.findall(text)) <= expected | set(
+                placeholder.findall(entry.msgid)
+            ), entry.msgid
+
+
+def test_the_compiled_spanish_catalogue_is_in_use():
+    with translation.override("es"):
+        assert translation.gettext("Overdue milestones") == "Hitos vencidos"

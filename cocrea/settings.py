@@ -1,0 +1,187 @@
+"""Cocrea's one settings module. Every value that differs between machines comes from the
+environment; `.env.example` documents each variable."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from cocrea.core.env import env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+# development: `make run`; test: the test suite; production: everything else (the safe default).
+ENVIRONMENT = env_choice("COCREA_ENVIRONMENT", ("development", "test", "production"), "production")
+DEBUG = env_bool("COCREA_DEBUG", ENVIRONMENT == "development")
+if DEBUG and ENVIRONMENT == "production":
+    raise ImproperlyConfigured("COCREA_DEBUG cannot be on in production.")
+
+SECRET_KEY = env_str("COCREA_SECRET_KEY")
+if not SECRET_KEY:
+    if ENVIRONMENT == "production":
+        raise ImproperlyConfigured("COCREA_SECRET_KEY must be set in production.")
+    SECRET_KEY = "insecure-key-for-development-and-tests-only"  # noqa: S105
+
+ALLOWED_HOSTS = env_list(
+    "COCREA_ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "testserver"] if ENVIRONMENT != "production" else [],
+)
+CSRF_TRUSTED_ORIGINS = env_list("COCREA_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "cocrea.core",
+    "cocrea.audit",
+    "cocrea.accounts",
+    "cocrea.plans",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "cocrea.urls"
+WSGI_APPLICATION = "cocrea.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "cocrea" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "cocrea.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# SQLite file under the git-ignored var/ folder unless DATABASE_URL names another database.
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    VAR_DIR.mkdir(exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("COCREA_SQLITE_PATH", str(VAR_DIR / "cocrea.sqlite3")),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Spanish first; every string is translatable so more languages (K'iche', Q'eqchi'...) can follow.
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "cocrea" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("COCREA_TIME_ZONE", "America/Guatemala")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("COCREA_STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = ENVIRONMENT != "production"
+STATICFILES_DIRS = [BASE_DIR / "cocrea" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("COCREA_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if ENVIRONMENT == "production"
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# Security: strict by default, relaxed only where plain HTTP on loopback needs it.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+_https = env_bool("COCREA_HTTPS", ENVIRONMENT == "production")
+SESSION_COOKIE_SECURE = _https
+CSRF_COOKIE_SECURE = _https
+SECURE_SSL_REDIRECT = env_bool("COCREA_SSL_REDIRECT", _https)
+SECURE_HSTS_SECONDS = env_int("COCREA_HSTS_SECONDS", 31536000 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
+SECURE_HSTS_PRELOAD = _https
+if env_bool("COCREA_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Bounded request bodies: large input is refused before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if ENVIRONMENT == "development"
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("COCREA_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("COCREA_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("COCREA_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("COCREA_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("COCREA_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("COCREA_DEFAULT_FROM_EMAIL", "Cocrea <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("COCREA_LOG_LEVEL", "INFO")},
+}
+
+# The site's own identity: one install serves one or several OGP members.
+COCREA_SITE_NAME = env_str("COCREA_SITE_NAME", "Cocrea")
+COCREA_PAGE_SIZE = 50
