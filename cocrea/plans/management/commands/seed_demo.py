@@ -1,0 +1,208 @@
+"""`manage.py seed_demo`: Guatemala's action plans as demonstration data. Idempotent: every row is
+found by its natural key and saved through the services, which record an audit event only when
+something changed, so a second run changes nothing."""
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cocrea.plans import services
+from cocrea.plans.management import demo_data as data
+from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone, PolicyArea
+
+DEMO_NOTE = "Contenido de demostración."
+
+
+def _upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+    """The existing row with `lookup` updated with `values`, or a new unsaved one."""
+    instance = model.objects.filter(**lookup).first() or model(**lookup)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return instance
+
+
+class Command(BaseCommand):
+    help = "Load Guatemala's action plans as demonstration data (safe to run again)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        rng = random.Random(2012)  # noqa: S311 - reproducible demo data, not security
+        with transaction.atomic():
+            member = services.member_save(
+                actor=None,
+                member=_upsert(
+                    Member,
+                    {"code": "GTM"},
+                    {
+                        "name": "Guatemala",
+                        "slug": "guatemala",
+                        "level": Member.Level.NATIONAL,
+                        "region": "Américas",
+                        "is_default": True,
+                    },
+                ),
+            )
+            institutions = {
+                slug: services.institution_save(
+                    actor=None,
+                    institution=_upsert(
+                        Institution,
+                        {"slug": slug},
+                        {"name": name, "acronym": acronym, "kind": kind, "website": website},
+                    ),
+                )
+                for slug, name, acronym, kind, website in data.INSTITUTIONS
+            }
+            areas = {a.ogp_column: a for a in PolicyArea.objects.all()}
+            for number, start, end, status, count in data.PLANS:
+                plan = self._plan(member, number, start, end, status)
+                rows = (
+                    data.PLAN_V
+                    if number == 5
+                    else [data.THEMES[(number * 7 + i) % len(data.THEMES)] for i in range(count)]
+                )
+                for index in range(count):
+                    self._commitment(plan, index + 1, rows[index], institutions, areas, rng)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {ActionPlan.objects.count()} plans, "
+                f"{Commitment.objects.count()} commitments, "
+                f"{Milestone.objects.count()} milestones, "
+                f"{Institution.objects.count()} institutions."
+            )
+        )
+
+    def _plan(self, member: Member, number: int, start: date, end: date, status: str) -> ActionPlan:
+        roman = data.ROMAN[number]
+        years = f"{start.year}-{end.year}"
+        return services.action_plan_save(
+            actor=None,
+            plan=_upsert(
+                ActionPlan,
+                {"member": member, "number": number},
+                {
+                    "title": f"{data.ORDINAL[number]} {data.PLAN_TITLE} {years}",
+                    "slug": f"plan-{roman.lower()}-{years}",
+                    "start_date": start,
+                    "end_date": end,
+                    "status": status,
+                    "ogp_id": f"AP_GTM0{number}",
+                    "summary": (
+                        f"Plan {roman} de Guatemala ante la Alianza para el Gobierno Abierto. "
+                        f"{DEMO_NOTE} Los años, el número de compromisos y los identificadores "
+                        "OGP son reales; los textos de los compromisos son ilustrativos."
+                    ),
+                },
+            ),
+        )
+
+    def _commitment(
+        self,
+        plan: ActionPlan,
+        number: int,
+        row: tuple[str, str, list[str], list[str]],
+        institutions: dict[str, Institution],
+        areas: dict[str, PolicyArea],
+        rng: random.Random,
+    ) -> None:
+        title, lead, supporting, area_columns = row
+        if plan.number != 5:
+            title = f"{title} ({data.ROMAN[plan.number]}.{number})"
+        ogp_number = data.FIRST_OGP_NUMBER[plan.number] + number - 1
+        ogp_id = f"GT{ogp_number:04d}"
+        if plan.number == 5:
+            ogp_id = data.PLAN_V_OGP_IDS.get(number, "")
+        sdgs = sorted({g for c in area_columns for g in data.SDG_BY_AREA.get(c, [])} | {16})
+        lead_name = institutions[lead].name
+        commitment = services.commitment_save(
+            actor=None,
+            commitment=_upsert(
+                Commitment,
+                {"plan": plan, "number": number},
+                {
+                    "slug": f"compromiso-{number}",
+                    "ogp_id": ogp_id,
+                    "title": title,
+                    "short_description": f"{title}: más información pública y más participación.",
+                    "problem": (
+                        f"{DEMO_NOTE} La ciudadanía no encuentra información completa, oportuna y "
+                        "reutilizable sobre este tema, y no tiene un canal para opinar sobre él."
+                    ),
+                    "causes": "Procesos en papel, datos dispersos entre instituciones y poca "
+                    "coordinación con la sociedad civil.",
+                    "description": f"{lead_name} pondrá en marcha, con sociedad civil, las "
+                    "acciones que describen los hitos de este compromiso.",
+                    "how_it_helps": "Publicar la información en formatos abiertos y abrir espacios "
+                    "de seguimiento permite a la ciudadanía vigilar y proponer mejoras.",
+                    "ambition": "Que la información se publique de forma permanente y que la "
+                    "ciudadanía participe en su seguimiento.",
+                    "access_to_information": True,
+                    "access_to_information_text": "Publica información antes no disponible.",
+                    "civic_participation": number % 2 == 0,
+                    "civic_participation_text": "Crea espacios de consulta."
+                    if number % 2 == 0
+                    else "",
+                    "public_accountability": number % 3 == 0,
+                    "technology_innovation": number % 4 == 1,
+                    "inclusion": number % 5 == 0,
+                    "start_date": plan.start_date,
+                    "end_date": plan.end_date,
+                    "lead_institution": institutions[lead],
+                    "responsible_name": "Persona responsable (demostración)",
+                    "responsible_position": "Enlace de gobierno abierto",
+                    "budget_currency": "GTQ",
+                    "sdg_goals": sdgs,
+                    "carried_forward": plan.number > 1 and number % 6 == 0,
+                    "is_demo": True,
+                },
+            ),
+            supporting_institutions=[institutions[s] for s in supporting],
+            policy_areas=[areas[c] for c in area_columns],
+        )
+        self._milestones(plan, commitment, institutions[lead], rng)
+
+    def _milestones(
+        self, plan: ActionPlan, commitment: Commitment, lead: Institution, rng: random.Random
+    ) -> None:
+        count = rng.randint(3, 6)
+        span = (plan.end_date - plan.start_date).days
+        steps = data.MILESTONE_STEPS[:count]
+        for index, (description, output) in enumerate(steps):
+            start = plan.start_date + timedelta(days=span * index // count)
+            end = plan.start_date + timedelta(days=span * (index + 1) // count)
+            completion = self._completion(plan, index, count, rng)
+            services.milestone_save(
+                actor=None,
+                milestone=_upsert(
+                    Milestone,
+                    {"commitment": commitment, "number": index + 1},
+                    {
+                        "description": description,
+                        "expected_output": output,
+                        "start_date": start,
+                        "end_date": end,
+                        "responsible_institution": lead,
+                        "weight": 2 if index == count - 1 else 1,
+                        "completion": completion,
+                        "carried_over": commitment.carried_forward and index == 0,
+                    },
+                ),
+            )
+
+    @staticmethod
+    def _completion(plan: ActionPlan, index: int, count: int, rng: random.Random) -> str:
+        """Early milestones mostly done, later ones less so; the last plan is the least advanced."""
+        c = Milestone.Completion
+        done_share = 0.45 if plan.status == ActionPlan.Status.IMPLEMENTATION else 0.75
+        roll = rng.random() * (index + 1) / count
+        if roll < done_share * 0.6:
+            return c.COMPLETE
+        if roll < done_share * 0.85:
+            return c.SUBSTANTIAL
+        if roll < done_share:
+            return c.LIMITED
+        if rng.random() < 0.05:
+            return c.WITHDRAWN
+        return c.NOT_STARTED

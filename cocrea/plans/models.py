@@ -1,0 +1,465 @@
+"""The public OGP repository: members, action plans, commitments in OGP's template, milestones,
+institutions and OGP's policy-area taxonomy. Field and value names follow OGP's own."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cocrea.core.models import TimeStampedModel
+from cocrea.plans import progress
+
+
+def _dates_in_order(start: date | None, end: date | None) -> None:
+    if start and end and end < start:
+        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+
+class Institution(TimeStampedModel):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        PRIVATE_SECTOR = "private_sector", _("Private sector")
+        MULTILATERAL = "multilateral", _("Multilateral")
+        ACADEMIA = "academia", _("Academia")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("Another institution already uses this slug.")},
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:institution", kwargs={"slug": self.slug})
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+
+class PolicyArea(models.Model):
+    """OGP's policy-area taxonomy: a theme (parent) and its areas. `ogp_column` is the column
+    header used in OGP's commitments database, so imports and exports match it exactly."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    ogp_column = models.CharField(_("OGP column"), max_length=100, unique=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("theme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("policy area")
+        verbose_name_plural = _("policy areas")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "es").startswith("en") else self.name_es
+
+
+class Member(TimeStampedModel):
+    """An OGP member: a national government or an OGP Local jurisdiction."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        LOCAL = "local", _("Local")
+
+    name = models.CharField(_("name"), max_length=150)
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_("ISO 3166 alpha-3 code for a country (GTM), OGP's code for a local member."),
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    level = models.CharField(
+        _("level"), max_length=10, choices=Level.choices, default=Level.NATIONAL
+    )
+    region = models.CharField(_("region"), max_length=80, blank=True)
+    is_default = models.BooleanField(
+        _("default member"),
+        default=False,
+        help_text=_("The member whose current plan the home page shows."),
+    )
+
+    class Meta:
+        verbose_name = _("OGP member")
+        verbose_name_plural = _("OGP members")
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="plans_one_default_member",
+                violation_error_message=_("Only one member can be the default."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActionPlan(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFTING = "drafting", _("Drafting")
+        CO_CREATION = "co_creation", _("Co-creation")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        CLOSED = "closed", _("Closed")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="plans"
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("Another action plan already uses this slug.")},
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFTING
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    ogp_id = models.CharField(
+        _("OGP action plan id"),
+        max_length=30,
+        blank=True,
+        help_text=_("As in OGP's data, for example AP_GTM05."),
+    )
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["member", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "number"],
+                name="plans_plan_number_unique",
+                violation_error_message=_(
+                    "This member already has an action plan with this number."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["ogp_id"],
+                condition=~Q(ogp_id=""),
+                name="plans_plan_ogp_id_unique",
+                violation_error_message=_("Another action plan already has this OGP id."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="plans_plan_dates_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        _dates_in_order(self.start_date, self.end_date)
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan", kwargs={"slug": self.slug})
+
+    @property
+    def years(self) -> str:
+        if self.start_date.year == self.end_date.year:
+            return str(self.start_date.year)
+        return f"{self.start_date.year}–{self.end_date.year}"
+
+
+class Commitment(TimeStampedModel):
+    """A commitment with every field of OGP's commitment template."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    ogp_id = models.CharField(
+        _("OGP id"), max_length=30, blank=True, help_text=_("As in OGP's data, for example GT0110.")
+    )
+    number = models.PositiveSmallIntegerField(
+        _("number"), validators=[MinValueValidator(1)], help_text=_("Its number within the plan.")
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        help_text=_("Part of its address; keep it stable once published."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    short_description = models.CharField(
+        _("short description"), max_length=300, blank=True, help_text=_("About 140 characters.")
+    )
+    # The template's narrative sections.
+    problem = models.TextField(_("problem it addresses"), blank=True)
+    causes = models.TextField(_("causes of the problem"), blank=True)
+    description = models.TextField(_("what the commitment is"), blank=True)
+    how_it_helps = models.TextField(_("how it will help solve the problem"), blank=True)
+    ambition = models.TextField(_("ambition"), blank=True)
+    # Relevance to OGP values. Technology and inclusion count only together with one of the
+    # first three.
+    access_to_information = models.BooleanField(_("access to information"), default=False)
+    access_to_information_text = models.TextField(
+        _("how it relates to access to information"), blank=True
+    )
+    civic_participation = models.BooleanField(_("civic participation"), default=False)
+    civic_participation_text = models.TextField(
+        _("how it relates to civic participation"), blank=True
+    )
+    public_accountability = models.BooleanField(_("public accountability"), default=False)
+    public_accountability_text = models.TextField(
+        _("how it relates to public accountability"), blank=True
+    )
+    technology_innovation = models.BooleanField(_("technology and innovation"), default=False)
+    technology_innovation_text = models.TextField(
+        _("how it relates to technology and innovation"), blank=True
+    )
+    inclusion = models.BooleanField(_("inclusion"), default=False)
+    inclusion_text = models.TextField(_("how it relates to inclusion"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    lead_institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("lead institution"),
+        on_delete=models.PROTECT,
+        related_name="led_commitments",
+    )
+    supporting_institutions = models.ManyToManyField(
+        Institution,
+        verbose_name=_("supporting institutions"),
+        blank=True,
+        related_name="supported_commitments",
+    )
+    # The responsible person's contact details are kept for the administration, not published.
+    responsible_name = models.CharField(_("responsible person"), max_length=150, blank=True)
+    responsible_position = models.CharField(_("position"), max_length=150, blank=True)
+    responsible_email = models.EmailField(_("email"), blank=True)
+    responsible_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    budget_amount = models.DecimalField(
+        _("budget"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    budget_currency = models.CharField(_("currency"), max_length=3, default="GTQ", blank=True)
+    budget_notes = models.TextField(_("budget notes"), blank=True)
+    national_plan_links = models.TextField(_("links to national plans and policies"), blank=True)
+    policy_areas = models.ManyToManyField(
+        PolicyArea, verbose_name=_("policy areas"), blank=True, related_name="commitments"
+    )
+    sdg_goals = models.JSONField(
+        _("Sustainable Development Goals"),
+        default=list,
+        blank=True,
+        help_text=_("Numbers of the goals, from 1 to 17."),
+    )
+    carried_forward = models.BooleanField(_("carried forward from an earlier plan"), default=False)
+    is_demo = models.BooleanField(
+        _("demonstration content"),
+        default=False,
+        help_text=_("Plausible text written for the demo, not taken from the real plan."),
+    )
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="plans_commitment_number_unique",
+                violation_error_message=_("This plan already has a commitment with this number."),
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "slug"],
+                name="plans_commitment_slug_unique",
+                violation_error_message=_("This plan already has a commitment with this slug."),
+            ),
+            models.UniqueConstraint(
+                fields=["ogp_id"],
+                condition=~Q(ogp_id=""),
+                name="plans_commitment_ogp_id_unique",
+                violation_error_message=_("Another commitment already has this OGP id."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date"))
+                | Q(end_date__isnull=True)
+                | Q(start_date__isnull=True),
+                name="plans_commitment_dates_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ogp_id} {self.title}" if self.ogp_id else self.title
+
+    def clean(self) -> None:
+        _dates_in_order(self.start_date, self.end_date)
+        goals = self.sdg_goals
+        if not isinstance(goals, list) or not all(
+            isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 17 for g in goals
+        ):
+            raise ValidationError(
+                {"sdg_goals": _("List the goals as whole numbers from 1 to 17, e.g. [5, 16].")}
+            )
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:commitment", kwargs={"plan_slug": self.plan.slug, "slug": self.slug})
+
+    # Derived figures. They read `milestones.all()`, so selectors prefetch the milestones.
+    @property
+    def progress(self) -> int | None:
+        return progress.commitment_progress(self.milestones.all())
+
+    @property
+    def completion(self) -> str | None:
+        return progress.commitment_completion(self.milestones.all())
+
+    def get_completion_display(self) -> str:
+        value = self.completion
+        return str(Milestone.Completion(value).label) if value else str(_("No milestones"))
+
+    @property
+    def overdue_milestones(self) -> list["Milestone"]:
+        return [m for m in self.milestones.all() if m.is_overdue]
+
+    @property
+    def values(self) -> list[tuple[str, bool, str]]:
+        """OGP values as (label, relevant, explanation), in the template's order."""
+        return [
+            (
+                str(_("Access to information")),
+                self.access_to_information,
+                self.access_to_information_text,
+            ),
+            (
+                str(_("Civic participation")),
+                self.civic_participation,
+                self.civic_participation_text,
+            ),
+            (
+                str(_("Public accountability")),
+                self.public_accountability,
+                self.public_accountability_text,
+            ),
+            (
+                str(_("Technology and innovation")),
+                self.technology_innovation,
+                self.technology_innovation_text,
+            ),
+            (str(_("Inclusion")), self.inclusion, self.inclusion_text),
+        ]
+
+
+class Milestone(TimeStampedModel):
+    class Completion(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        LIMITED = "limited", _("Limited")
+        SUBSTANTIAL = "substantial", _("Substantial")
+        COMPLETE = "complete", _("Complete")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    description = models.TextField(_("description"))
+    expected_output = models.TextField(_("expected output"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    responsible_institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("responsible institution"),
+        on_delete=models.PROTECT,
+        related_name="milestones",
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[
+            MinValueValidator(1, message=_("The weight must be a whole number of at least 1.")),
+            MaxValueValidator(100, message=_("The weight cannot be more than 100.")),
+        ],
+        help_text=_("Its share of the commitment's progress, relative to the other milestones."),
+    )
+    completion = models.CharField(
+        _("completion"), max_length=20, choices=Completion.choices, default=Completion.NOT_STARTED
+    )
+    carried_over = models.BooleanField(_("carried over from an earlier plan"), default=False)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["commitment", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "number"],
+                name="plans_milestone_number_unique",
+                violation_error_message=_(
+                    "This commitment already has a milestone with this number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date"))
+                | Q(end_date__isnull=True)
+                | Q(start_date__isnull=True),
+                name="plans_milestone_dates_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1),
+                name="plans_milestone_weight_positive",
+                violation_error_message=_("The weight must be a whole number of at least 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.description[:80]}"
+
+    def clean(self) -> None:
+        _dates_in_order(self.start_date, self.end_date)
+
+    @property
+    def is_overdue(self) -> bool:
+        return progress.milestone_is_overdue(self, timezone.localdate())

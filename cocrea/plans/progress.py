@@ -1,0 +1,94 @@
+"""The derived figures of a plan: progress, overall completion and overdue milestones.
+
+The rule, also in docs/progress.md (keep both in step):
+
+* A milestone's completion counts as a share of done: not started 0, limited 1/3,
+  substantial 2/3, complete 1.
+* A commitment's progress is the weighted mean of its milestones' shares, weighted by each
+  milestone's weight. Withdrawn milestones are left out of both sums. A commitment with no
+  milestones, or only withdrawn ones, has no progress figure (None), never 0.
+* Percentages are rounded down, so 100 % always means every counted milestone is complete.
+* A commitment's overall completion: no milestones: none; only withdrawn: withdrawn; exact
+  progress 0: not started; 1: complete; at least 1/2: substantial; otherwise limited.
+* A milestone is overdue when it has an end date, that date is before today, and it is neither
+  complete nor withdrawn.
+* A plan's progress is the plain mean of its commitments' exact progress, over the commitments
+  that have a figure; none has one: no figure.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from fractions import Fraction
+from math import floor
+from typing import Protocol
+
+NOT_STARTED = "not_started"
+LIMITED = "limited"
+SUBSTANTIAL = "substantial"
+COMPLETE = "complete"
+WITHDRAWN = "withdrawn"
+
+SHARE_DONE: dict[str, Fraction] = {
+    NOT_STARTED: Fraction(0),
+    LIMITED: Fraction(1, 3),
+    SUBSTANTIAL: Fraction(2, 3),
+    COMPLETE: Fraction(1),
+}
+
+
+class MilestoneLike(Protocol):
+    completion: str
+    weight: int
+    end_date: date | None
+
+
+def exact_progress(milestones: Iterable[MilestoneLike]) -> Fraction | None:
+    done = Fraction(0)
+    total = 0
+    for milestone in milestones:
+        if milestone.completion == WITHDRAWN:
+            continue
+        done += SHARE_DONE[milestone.completion] * milestone.weight
+        total += milestone.weight
+    if total == 0:
+        return None
+    return done / total
+
+
+def as_percent(progress: Fraction | None) -> int | None:
+    return None if progress is None else floor(progress * 100)
+
+
+def commitment_progress(milestones: Iterable[MilestoneLike]) -> int | None:
+    return as_percent(exact_progress(milestones))
+
+
+def commitment_completion(milestones: Iterable[MilestoneLike]) -> str | None:
+    milestones = list(milestones)
+    if not milestones:
+        return None
+    progress = exact_progress(milestones)
+    if progress is None:
+        return WITHDRAWN
+    if progress == 0:
+        return NOT_STARTED
+    if progress == 1:
+        return COMPLETE
+    if progress >= Fraction(1, 2):
+        return SUBSTANTIAL
+    return LIMITED
+
+
+def milestone_is_overdue(milestone: MilestoneLike, today: date) -> bool:
+    return (
+        milestone.end_date is not None
+        and milestone.end_date < today
+        and milestone.completion not in (COMPLETE, WITHDRAWN)
+    )
+
+
+def plan_progress(commitment_milestones: Iterable[Iterable[MilestoneLike]]) -> int | None:
+    figures = [p for ms in commitment_milestones if (p := exact_progress(ms)) is not None]
+    if not figures:
+        return None
+    return as_percent(sum(figures, Fraction(0)) / len(figures))

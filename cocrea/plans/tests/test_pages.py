@@ -1,0 +1,233 @@
+"""Every public page, in Spanish and in English, with its content."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from cocrea.plans.models import Commitment, Milestone
+
+
+def url(name: str, lang: str, **kwargs: str) -> str:
+    with translation.override(lang):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def test_spanish_is_served_without_prefix_and_english_under_en():
+    assert url("plans:plan_list", "es") == "/planes/"
+    assert url("plans:plan_list", "en") == "/en/planes/"
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "overdue"),
+    [
+        ("es", "Plan de acción vigente", "Hitos vencidos"),
+        ("en", "Current action plan", "Overdue milestones"),
+    ],
+)
+def test_home_shows_the_current_plan_at_a_glance(client, plan, lang, heading, overdue):
+    response = client.get(url("plans:home", lang))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<html lang="{lang}">' in html
+    assert heading in html
+    assert plan.title in html
+    assert overdue in html
+    # three commitments, each with one overdue milestone (limited, ended 2024-01-01)
+    assert html.count("Hito de prueba") >= 3
+    assert "<dd>3</dd>" in html
+
+
+def test_home_prefers_the_plan_in_implementation(client, plan):
+    from conftest import build_plan
+
+    newer = build_plan(
+        commitments=1,
+        status="co_creation",
+        start_date=plan.start_date.replace(year=2030),
+        end_date=plan.end_date.replace(year=2032),
+    )
+    html = client.get("/").content.decode()
+    assert plan.title in html.split("<h1", 1)[1].split("</h1>")[0]
+    assert newer.title not in html.split("<h1", 1)[1].split("</h1>")[0]
+
+
+def test_home_without_any_plan_says_so(client, db):
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert "No action plan has been published yet." in response.content.decode()
+
+
+@pytest.mark.parametrize(("lang", "status"), [("es", "Implementación"), ("en", "Implementation")])
+def test_plan_list_shows_years_status_and_counts(client, plan, lang, status):
+    html = client.get(url("plans:plan_list", lang)).content.decode()
+    assert plan.title in html
+    assert "2023–2025" in html
+    assert status in html
+    assert '<td class="num">3</td>' in html  # commitments
+    assert '<td class="num">9</td>' in html  # milestones
+
+
+@pytest.mark.parametrize(("lang", "word"), [("es", "compromisos"), ("en", "commitments")])
+def test_plan_page_lists_commitments_with_progress_lead_and_areas(client, plan, lang, word):
+    html = client.get(url("plans:plan", lang, slug=plan.slug)).content.decode()
+    commitment = plan.commitments.select_related("lead_institution").first()
+    assert f"3 {word}" in html
+    assert commitment.title in html
+    assert commitment.lead_institution.short_name in html
+    assert commitment.policy_areas.get().name_es if lang == "es" else True
+    with translation.override(lang):
+        assert commitment.policy_areas.get().name in html
+    # 1 limited (1/3) + 2 complete of 3 equal weights = 7/9 = 77 %
+    assert 'value="77"' in html
+
+
+def test_plan_page_filters_by_policy_area(client, plan):
+    first = plan.commitments.get(number=1)
+    area = first.policy_areas.get()
+    html = client.get(url("plans:plan", "es", slug=plan.slug), {"area": area.slug}).content.decode()
+    assert first.title in html
+    assert plan.commitments.get(number=2).title not in html
+
+
+def test_plan_page_filters_by_institution_leading_or_supporting(client, plan):
+    first = plan.commitments.get(number=1)
+    lead = first.lead_institution
+    html = client.get(
+        url("plans:plan", "es", slug=plan.slug), {"institution": lead.slug}
+    ).content.decode()
+    assert first.title in html
+    assert plan.commitments.get(number=2).title not in html
+    supporter = first.supporting_institutions.get()
+    html = client.get(
+        url("plans:plan", "es", slug=plan.slug), {"institution": supporter.slug}
+    ).content.decode()
+    assert all(c.title in html for c in plan.commitments.all())
+
+
+def test_plan_page_filters_by_derived_completion(client, plan):
+    first = plan.commitments.get(number=1)
+    first.milestones.update(completion=Milestone.Completion.COMPLETE)
+    page = url("plans:plan", "en", slug=plan.slug)
+    html = client.get(page, {"completion": "complete"}).content.decode()
+    assert first.title in html
+    assert "1 commitment" in html
+    html = client.get(page, {"completion": "substantial"}).content.decode()
+    assert first.title not in html
+    assert "2 commitments" in html
+
+
+@pytest.mark.parametrize(
+    "params", [{"area": "not-an-area"}, {"completion": "<script>"}, {"institution": "x" * 500}]
+)
+def test_plan_page_refuses_bad_filters_with_a_message_and_shows_everything(client, plan, params):
+    response = client.get(url("plans:plan", "en", slug=plan.slug), params)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Some filters could not be used" in html
+    assert "3 commitments" in html
+    assert "<script>" not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        (
+            "es",
+            [
+                "Problema que aborda",
+                "Causas del problema",
+                "Hitos",
+                "Vencido",
+                "Relevancia para los valores de OGP",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Problem it addresses",
+                "Causes of the problem",
+                "Milestones",
+                "Overdue",
+                "Relevance to OGP values",
+            ],
+        ),
+    ],
+)
+def test_commitment_page_shows_every_template_section_and_milestones(client, plan, lang, labels):
+    commitment = plan.commitments.get(number=1)
+    commitment.ogp_id = "GT0110"
+    commitment.responsible_email = "persona@example.org"
+    commitment.save()
+    response = client.get(url("plans:commitment", lang, plan_slug=plan.slug, slug=commitment.slug))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for label in labels:
+        assert label in html
+    assert "GT0110" in html
+    assert commitment.title in html
+    assert commitment.supporting_institutions.get().name in html
+    for milestone in commitment.milestones.all():
+        assert milestone.description in html
+    assert html.count('class="row-overdue"') == 1
+    assert 'value="77"' in html
+    assert "persona@example.org" not in html  # contact details stay in the administration
+
+
+@pytest.mark.parametrize(("lang", "kind"), [("es", "Gobierno"), ("en", "Government")])
+def test_institution_pages_show_what_each_leads_and_supports(client, plan, lang, kind):
+    commitment = plan.commitments.select_related("lead_institution").get(number=1)
+    lead = commitment.lead_institution
+    html = client.get(url("plans:institution_list", lang)).content.decode()
+    assert lead.name in html
+    assert kind in html
+    html = client.get(url("plans:institution", lang, slug=lead.slug)).content.decode()
+    assert commitment.title in html
+    assert commitment.milestones.first().description in html
+    supporter = commitment.supporting_institutions.get()
+    html = client.get(url("plans:institution", lang, slug=supporter.slug)).content.decode()
+    assert all(c.title in html for c in Commitment.objects.filter(plan=plan))
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/planes/no-existe/", "Página no encontrada"),
+        ("/en/planes/does-not-exist/", "Page not found"),
+        ("/en/instituciones/nobody/", "Page not found"),
+        ("/instituciones/nadie/", "Página no encontrada"),
+        ("/en/planes/plan-1/compromisos/nothing/", "Page not found"),
+        ("/no/such/page/", "Página no encontrada"),
+    ],
+)
+def test_unknown_addresses_answer_404_in_the_users_language(client, plan, path, message):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert message in response.content.decode()
+
+
+def test_a_commitment_is_not_found_under_another_plan(client, plan):
+    from conftest import build_plan
+
+    other = build_plan(commitments=1)
+    commitment = plan.commitments.get(number=1)
+    response = client.get(url("plans:commitment", "es", plan_slug=other.slug, slug=commitment.slug))
+    assert response.status_code == 404
+
+
+def test_language_switch_links_to_the_same_page_in_the_other_language(client, plan):
+    commitment = plan.commitments.get(number=2)
+    es = url("plans:commitment", "es", plan_slug=plan.slug, slug=commitment.slug)
+    html = client.get(es).content.decode()
+    assert f'href="/en{es}" hreflang="en" lang="en"' in html
+    html = client.get("/en" + es).content.decode()
+    assert f'href="{es}" hreflang="es" lang="es"' in html
+
+
+def test_pages_refuse_writes(client, plan):
+    assert client.post(url("plans:plan_list", "es")).status_code == 405
+
+
+def test_out_of_range_page_number_shows_the_last_page(client, plan):
+    response = client.get(url("plans:plan_list", "es"), {"page": "9999"})
+    assert response.status_code == 200
+    assert plan.title in response.content.decode()

@@ -1,0 +1,48 @@
+"""Every public page, found from the URL configuration: views marked `@public_page`. A new public
+pattern without sample arguments here makes `public_pages()` fail, so no page escapes the checks."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            yield from _walk(entry.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", entry
+
+
+def public_patterns() -> dict[str, URLPattern]:
+    return {
+        name: pattern
+        for name, pattern in _walk(get_resolver().url_patterns)
+        if getattr(pattern.callback, "public_page", False)
+    }
+
+
+def public_pages(samples: dict[str, Callable[[], dict[str, str]]], lang: str = "es") -> list[str]:
+    """The address of every public page, filled with real objects by `samples` (url name to
+    a function giving its arguments)."""
+    missing = sorted(set(public_patterns()) - set(samples))
+    if missing:
+        raise AssertionError(f"Public pages without sample arguments in the tests: {missing}")
+    with translation.override(lang):
+        return [reverse(name, kwargs=samples[name]() or None) for name in sorted(public_patterns())]
+
+
+def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
+    """Arguments for every public page, from a plan built by `conftest.build_plan`."""
+    commitment = plan.commitments.select_related("lead_institution").order_by("number").first()
+    return {
+        "plans:home": dict,
+        "plans:plan_list": dict,
+        "plans:plan": lambda: {"slug": plan.slug},
+        "plans:commitment": lambda: {"plan_slug": plan.slug, "slug": commitment.slug},
+        "plans:institution_list": dict,
+        "plans:institution": lambda: {"slug": commitment.lead_institution.slug},
+    }
