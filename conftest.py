@@ -51,3 +51,12 @@ def pytest_report_header(config: pytest.Config) -> str:
     return (
         f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}".rstrip()
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache is process-wide; each test starts without what earlier tests left in it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -4,6 +4,7 @@ environment; `.env.example` documents each variable."""
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
+    "csp",
     "cocrea.core",
     "cocrea.audit",
     "cocrea.accounts",
@@ -48,6 +50,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -156,6 +161,39 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
 if env_bool("COCREA_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy: our own files only; no inline script or style anywhere; never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    },
+}
+# Every powerful browser feature off: Cocrea needs none of them.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 # Bounded request bodies: large input is refused before it is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
@@ -174,6 +212,11 @@ DEFAULT_FROM_EMAIL = env_str("COCREA_DEFAULT_FROM_EMAIL", "Cocrea <no-reply@loca
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole public pages for anonymous visitors, until the data changes (cocrea.core.pagecache).
+# Off by default in the test suite, where factories write without the services; tests of the
+# cache switch it on.
+COCREA_PAGE_CACHE = env_bool("COCREA_PAGE_CACHE", ENVIRONMENT != "test")
+COCREA_PAGE_CACHE_SECONDS = env_int("COCREA_PAGE_CACHE_SECONDS", 3600)
 
 LOGGING = {
     "version": 1,

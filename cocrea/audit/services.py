@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models, transaction
 
 from cocrea.audit.models import AuditEvent
+from cocrea.core.versioning import data_version_bump
 
 
 def _jsonable(value: Any) -> Any:
@@ -38,6 +39,7 @@ def event_record(
 ) -> AuditEvent:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit events are recorded inside the transaction of the change.")
+    data_version_bump()
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
         actor=actor if is_person else None,

@@ -8,3 +8,19 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DataVersion(models.Model):
+    """One row whose value goes up in every transaction that changes public data (through the
+    audit log, which every service writes) and after every migration. Public pages are cached
+    under the current value, so a committed change is visible on the very next request, in every
+    process, whatever the cache backend."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+
+    def __str__(self) -> str:
+        return str(self.value)
