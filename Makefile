@@ -37,6 +37,7 @@ serve: $(STAMP) var messages
 	  $(VENV)/bin/gunicorn cocrea.wsgi:application --bind $(HOST):$(PORT) --workers 2 --no-control-socket'
 
 test: $(STAMP) messages
+	bin/system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -1,0 +1,75 @@
+"""Every public page, in both languages, through every gate: accessibility (axe, WCAG 2.0/2.1 A
+and AA), valid HTML (vnu), weight (under 100 KB on the wire), no horizontal scrolling on a phone,
+and security headers. The pages come from the URL configuration and the data (tests/pages.py)."""
+
+import pytest
+from django.test import Client
+
+from conftest import build_plan
+from tests.e2e import gates
+from tests.headers import security_header_problems
+from tests.pages import plan_samples, public_pages
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _pages(plan, extra: dict | None = None) -> list[str]:
+    samples = {**plan_samples(plan), **(extra or {})}
+    return public_pages(samples, "es") + public_pages(samples, "en")
+
+
+@pytest.fixture
+def site_plan():
+    plan = build_plan(commitments=12, milestones_each=5)
+    build_plan(commitments=2, milestones_each=2, status="closed")
+    return plan
+
+
+def test_no_public_page_has_an_accessibility_violation(live_server, browser, site_plan):
+    pages = _pages(site_plan)
+    assert gates.accessibility_violations(browser, live_server.url, pages) == {}
+
+
+def test_every_public_page_is_valid_html(site_plan):
+    client = Client()
+    documents = {page: client.get(page).content.decode() for page in _pages(site_plan)}
+    assert gates.html_errors(documents) == {}
+
+
+def test_every_public_page_weighs_under_100_kb(live_server, browser, site_plan):
+    weights = gates.transferred_bytes(browser, live_server.url, _pages(site_plan))
+    heavy = {page: size for page, size in weights.items() if size >= gates.MAX_PAGE_BYTES}
+    assert heavy == {}
+    assert all(size > 1000 for size in weights.values()), weights  # really measured
+
+
+def test_no_public_page_scrolls_sideways_on_a_phone(live_server, browser, site_plan):
+    assert gates.horizontal_overflow(browser, live_server.url, _pages(site_plan)) == {}
+
+
+def test_a_new_broken_page_fails_every_gate_without_editing_any_list(
+    live_server, browser, site_plan, settings
+):
+    """The broken page is only added to a URL configuration; every gate finds and flags it."""
+    settings.ROOT_URLCONF = "tests.e2e.broken_urls"
+    with pytest.raises(AssertionError, match="broken"):
+        _pages(site_plan)  # a public page without sample arguments cannot slip through
+    pages = _pages(site_plan, {"broken": dict})
+    assert "/roto/" in pages and "/en/roto/" in pages
+
+    found = gates.accessibility_violations(browser, live_server.url, pages)
+    assert set(found) == {"/roto/", "/en/roto/"}
+    client = Client()
+    documents = {page: client.get(page).content.decode() for page in pages}
+    assert set(gates.html_errors(documents)) == {"/roto/", "/en/roto/"}
+    weights = gates.transferred_bytes(browser, live_server.url, pages)
+    assert {p for p, size in weights.items() if size >= gates.MAX_PAGE_BYTES} == {
+        "/roto/",
+        "/en/roto/",
+    }
+    assert set(gates.horizontal_overflow(browser, live_server.url, pages)) == {
+        "/roto/",
+        "/en/roto/",
+    }
+    flagged = {page for page in pages if security_header_problems(client.get(page))}
+    assert flagged == {"/roto/", "/en/roto/"}
