@@ -7,7 +7,7 @@ DEV := COCREA_ENVIRONMENT=development
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format messages catalogues check-messages clean
+.PHONY: run serve test lint format messages catalogues bench clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cocrea needs $(PYTHON) on the PATH."; exit 1; }
@@ -54,6 +54,11 @@ format: $(STAMP)
 catalogues: $(STAMP)
 	$(DEV) $(PY) manage.py makemessages --locale es --locale en --no-obsolete --no-location
 	$(DEV) $(PY) manage.py compile_catalogues --fill-english
+
+# The benchmark (bench/run.py): page throughput against the plain-text floor, cached and uncached.
+bench: $(STAMP) var messages
+	bin/system-packages --bench
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -1,0 +1,197 @@
+"""`manage.py seed_scale`: a large synthetic dataset for the benchmark, by default the size of OGP's
+whole database (about 400 action plans, 5,000 commitments, 40,000 milestones, 300 institutions).
+
+It writes in bulk, without the services and the audit log, because it makes measurement data,
+never a real instance's; it refuses to run in production unless told to. Running it again replaces
+the synthetic data it made before (members whose code starts with SCALE-), nothing else."""
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from cocrea.core.versioning import data_version_bump
+from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone, PolicyArea
+
+PREFIX = "SCALE-"
+COMPLETIONS = [c for c, _ in Milestone.Completion.choices]
+WORDS = [
+    "transparencia",
+    "participación",
+    "datos",
+    "abiertos",
+    "rendición",
+    "cuentas",
+    "presupuesto",
+    "contrataciones",
+    "municipal",
+    "salud",
+    "educación",
+    "ambiente",
+    "justicia",
+    "acceso",
+    "información",
+    "integridad",
+    "digital",
+    "ciudadanía",
+    "seguimiento",
+    "publicación",
+    "plataforma",
+    "consulta",
+]
+
+
+class Command(BaseCommand):
+    help = "Build a large synthetic dataset for the benchmark (replaces the previous one)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--plans", type=int, default=400)
+        parser.add_argument("--commitments", type=int, default=5000)
+        parser.add_argument("--milestones", type=int, default=40000)
+        parser.add_argument("--institutions", type=int, default=300)
+        parser.add_argument("--members", type=int, default=100)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with production settings."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.ENVIRONMENT == "production" and not options["force"]:
+            raise CommandError("seed_scale writes synthetic data: refused in production (--force).")
+        counts = {k: options[k] for k in ("plans", "commitments", "milestones", "institutions")}
+        if min(counts.values()) < 1 or options["members"] < 1:
+            raise CommandError("Every count must be at least 1.")
+        if options["commitments"] < options["plans"]:
+            raise CommandError("There must be at least one commitment per plan.")
+        rng = random.Random(options["seed"])  # noqa: S311 - reproducible synthetic data
+        with transaction.atomic():
+            self._clear()
+            self._build(rng, options)
+            data_version_bump()
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Scale data ready: "
+                + ", ".join(f"{n} {k}" for k, n in counts.items())
+                + f", {options['members']} members."
+            )
+        )
+
+    def _clear(self) -> None:
+        members = Member.objects.filter(code__startswith=PREFIX)
+        Milestone.objects.filter(commitment__plan__member__in=members).delete()
+        Commitment.objects.filter(plan__member__in=members).delete()
+        ActionPlan.objects.filter(member__in=members).delete()
+        members.delete()
+        Institution.objects.filter(slug__startswith="scale-").delete()
+
+    def _progress(self, label: str, done: int, total: int) -> None:
+        self.stdout.write(f"\r{label}: {done}/{total}", ending="")
+        if done == total:
+            self.stdout.write("")
+
+    def _build(self, rng: random.Random, options: dict[str, Any]) -> None:
+        members = Member.objects.bulk_create(
+            Member(
+                name=f"Miembro sintético {i + 1}",
+                code=f"{PREFIX}{i + 1:03d}",
+                slug=f"scale-{i + 1}",
+                level=Member.Level.LOCAL if i % 3 else Member.Level.NATIONAL,
+                region="Américas",
+            )
+            for i in range(options["members"])
+        )
+        institutions = Institution.objects.bulk_create(
+            Institution(
+                name=f"Institución sintética {i + 1}",
+                acronym=f"IS{i + 1}",
+                slug=f"scale-{i + 1}",
+                kind=Institution.Kind.values[i % len(Institution.Kind.values)],
+            )
+            for i in range(options["institutions"])
+        )
+        plans = []
+        for i in range(options["plans"]):
+            member = members[i % len(members)]
+            number = i // len(members) + 1
+            start = date(2012 + (i % 12), 9, 1)
+            plans.append(
+                ActionPlan(
+                    member=member,
+                    number=number,
+                    title=f"Plan de acción {number} de {member.name}",
+                    slug=f"scale-plan-{i + 1}",
+                    start_date=start,
+                    end_date=start + timedelta(days=730),
+                    status=ActionPlan.Status.CLOSED if start.year < 2023 else "implementation",
+                    ogp_id=f"AP_SCALE{i + 1:04d}",
+                )
+            )
+        plans = ActionPlan.objects.bulk_create(plans)
+        commitments = []
+        for i in range(options["commitments"]):
+            plan = plans[i % len(plans)]
+            title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize()
+            commitments.append(
+                Commitment(
+                    plan=plan,
+                    number=i // len(plans) + 1,
+                    slug=f"c-{i + 1}",
+                    ogp_id=f"SC{i + 1:05d}",
+                    title=title,
+                    short_description=title[:140],
+                    problem=" ".join(rng.choice(WORDS) for _ in range(60)),
+                    description=" ".join(rng.choice(WORDS) for _ in range(60)),
+                    start_date=plan.start_date,
+                    end_date=plan.end_date,
+                    lead_institution=rng.choice(institutions),
+                    access_to_information=True,
+                    is_demo=True,
+                )
+            )
+        commitments = Commitment.objects.bulk_create(commitments, batch_size=1000)
+        self._progress("commitments", len(commitments), len(commitments))
+        areas = list(PolicyArea.objects.all())
+        through_areas = Commitment.policy_areas.through
+        through_support = Commitment.supporting_institutions.through
+        through_areas.objects.bulk_create(
+            (
+                through_areas(commitment_id=c.pk, policyarea_id=area.pk)
+                for c in commitments
+                for area in rng.sample(areas, 2)
+            ),
+            batch_size=2000,
+        )
+        through_support.objects.bulk_create(
+            (
+                through_support(commitment_id=c.pk, institution_id=rng.choice(institutions).pk)
+                for c in commitments
+            ),
+            batch_size=2000,
+        )
+        total = options["milestones"]
+        batch: list[Milestone] = []
+        for i in range(total):
+            commitment = commitments[i % len(commitments)]
+            begins: date = commitment.plan.start_date
+            span = (commitment.plan.end_date - begins).days
+            end = begins + timedelta(days=rng.randint(30, span))
+            batch.append(
+                Milestone(
+                    commitment=commitment,
+                    number=i // len(commitments) + 1,
+                    description=" ".join(rng.choice(WORDS) for _ in range(14)).capitalize(),
+                    expected_output="Informe publicado",
+                    start_date=begins,
+                    end_date=end,
+                    responsible_institution=commitment.lead_institution,
+                    weight=rng.choice((1, 1, 1, 2)),
+                    completion=rng.choice(COMPLETIONS),
+                )
+            )
+            if len(batch) == 5000 or i == total - 1:
+                Milestone.objects.bulk_create(batch)
+                batch = []
+                self._progress("milestones", i + 1, total)
