@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside all that shapes a page, so a cached page skips all of it (cocrea.core.pagecache).
+    "cocrea.core.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -66,7 +68,20 @@ MIDDLEWARE = [
 ROOT_URLCONF = "cocrea.urls"
 WSGI_APPLICATION = "cocrea.wsgi.application"
 
+COCREA_JINJA_GLOBALS = ["cocrea.plans.templatetags.plans_tags.JINJA_GLOBALS"]
+# Public pages are Jinja2 (cocrea/jinja2/, docs/adr/0002); the admin and other Django apps
+# keep Django templates.
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "cocrea" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "cocrea.core.jinja.environment",
+            "context_processors": ["cocrea.core.context_processors.site"],
+            "auto_reload": DEBUG,
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "cocrea" / "templates"],
@@ -93,6 +108,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("COCREA_SQLITE_PATH", str(VAR_DIR / "cocrea.sqlite3")),
+            # One connection per worker thread, kept: opening one costs more than most queries.
+            "CONN_MAX_AGE": None,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

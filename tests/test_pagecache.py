@@ -6,6 +6,7 @@ import pytest
 from cocrea.core.pagecache import HEADER
 from cocrea.core.versioning import data_version_bump, data_version_get
 from cocrea.plans import services
+from tests.pages import plan_samples, public_pages
 
 
 @pytest.fixture
@@ -40,12 +41,37 @@ def test_a_change_to_a_commitment_refreshes_every_page_that_shows_it(client, pla
     ]
     for page in pages:
         client.get(page)
+        assert client.get(page)[HEADER] == "hit", page
     commitment.title = "Compromiso renombrado"
     services.commitment_save(actor=None, commitment=commitment)
     for page in pages:
         response = client.get(page)
         assert response[HEADER] == "miss", page
     assert "Compromiso renombrado" in client.get(f"/planes/{plan.slug}/").content.decode()
+
+
+def test_every_public_page_is_cached(client, plan, page_cache):
+    for page in public_pages(plan_samples(plan), "es") + public_pages(plan_samples(plan), "en"):
+        assert client.get(page)[HEADER] == "miss", page
+        assert client.get(page)[HEADER] == "hit", page
+
+
+def test_compressed_and_plain_responses_are_kept_apart(client, plan, page_cache):
+    gzip = client.get("/planes/", headers={"Accept-Encoding": "gzip"})
+    assert gzip["Content-Encoding"] == "gzip"
+    plain = client.get("/planes/")
+    assert plain[HEADER] == "miss"
+    assert "Content-Encoding" not in plain
+    assert client.get("/planes/", headers={"Accept-Encoding": "gzip"})[HEADER] == "hit"
+
+
+def test_cached_pages_keep_their_security_headers(client, plan, page_cache):
+    from tests.headers import security_header_problems
+
+    client.get("/planes/")
+    response = client.get("/planes/")
+    assert response[HEADER] == "hit"
+    assert security_header_problems(response) == []
 
 
 def test_query_strings_are_part_of_the_key(client, plan, page_cache):
@@ -78,3 +104,9 @@ def test_the_version_moves_on_with_every_bump_and_after_migrations(db):
     data_version_bump()
     assert data_version_get() == before + 1
     assert before >= 1  # the migrations of the test database bumped it already
+
+
+def test_addresses_that_are_not_public_pages_skip_the_cache(client, db, page_cache):
+    response = client.get("/health/")
+    assert HEADER not in response
+    assert HEADER not in client.get("/health/")

@@ -1,20 +1,25 @@
 """Whole-page cache for anonymous visitors, keyed on the data version (cocrea.core.versioning).
 
 A cached page is served while nothing has changed; the first committed change moves the version
-on, so the next request renders afresh. Old entries are never read again and expire on their own.
-Signed-in visitors, unsafe methods, error pages and responses that set cookies or used the CSRF
-token are never cached.
+on, so the next request renders afresh, in every process. Old entries are never read again and
+expire on their own.
+
+It is a middleware near the top of the stack, so a hit skips sessions, authentication, templates
+and even compression: what is stored is the finished response, headers included. Only views marked
+`@public_page` are stored, only for requests without a session (anonymous visitors), and never a
+response that is not a plain 200, that sets a cookie, or that used the CSRF token. The language is
+part of the path (i18n_patterns), and compressed and plain responses are kept apart.
 """
 
 import hashlib
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import has_vary_header
 
 from cocrea.core.versioning import data_version_get
 
@@ -22,45 +27,58 @@ HEADER = "X-Cocrea-Cache"
 
 
 def _key(request: HttpRequest, version: int) -> str:
-    raw = f"{version}|{get_language()}|{request.get_full_path()}"
+    gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    raw = f"{version}|{int(gzip)}|{request.get_full_path()}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
+def _anonymous_read(request: HttpRequest) -> bool:
     return (
-        settings.COCREA_PAGE_CACHE
-        and request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )
 
 
-def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+def _public_path(request: HttpRequest) -> bool:
+    """Whether the address is a public page, resolved in its own language (the language prefix
+    is part of the path), so other addresses skip the cache without touching the database."""
+    path = request.path_info
+    with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return False
+    return bool(getattr(match.func, "public_page", False))
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    match = getattr(request, "resolver_match", None)
     return (
-        response.status_code == 200
+        match is not None
+        and getattr(match.func, "public_page", False)
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_USED")
+        and not has_vary_header(response, "Cookie")
     )
 
 
-def cache_for_anonymous(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _cacheable_request(request):
-            return view(request, *args, **kwargs)
-        key = _key(request, data_version_get())
-        response: HttpResponse | None = cache.get(key)
-        if response is not None:
-            response[HEADER] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
-        if _cacheable_response(request, response):
-            render = getattr(response, "render", None)
-            if callable(render):
-                render()
-            cache.set(key, response, settings.COCREA_PAGE_CACHE_SECONDS)
-            response[HEADER] = "miss"
-        return response
+class PageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
 
-    return wrapper
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not (settings.COCREA_PAGE_CACHE and _anonymous_read(request) and _public_path(request)):
+            return self.get_response(request)
+        key = _key(request, data_version_get())
+        cached: HttpResponse | None = cache.get(key)
+        if cached is not None:
+            cached[HEADER] = "hit"
+            return cached
+        response = self.get_response(request)
+        if _storable(request, response):
+            response[HEADER] = "miss"
+            cache.set(key, response, settings.COCREA_PAGE_CACHE_SECONDS)
+        return response

@@ -1,35 +1,31 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cocrea.plans.models import Institution, Milestone, PolicyArea
+from cocrea.plans.models import Milestone
 
 
 class PlanFilterForm(forms.Form):
     """The plan page's filters. Every value is checked against a fixed list: request parameters
     never reach `filter()` directly."""
 
-    area = forms.ModelChoiceField(
-        label=_("Policy area"),
-        queryset=PolicyArea.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All policy areas"),
-    )
-    institution = forms.ModelChoiceField(
-        label=_("Institution"),
-        queryset=Institution.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All institutions"),
-    )
+    area = forms.ChoiceField(label=_("Policy area"), required=False)
+    institution = forms.ChoiceField(label=_("Institution"), required=False)
     completion = forms.ChoiceField(label=_("Completion"), required=False)
 
     def __init__(
-        self, *args: object, areas: object, institutions: object, **kwargs: object
+        self,
+        *args: object,
+        areas: list[tuple[str, str]],
+        institutions: list[tuple[str, str]],
+        **kwargs: object,
     ) -> None:
+        """`areas` and `institutions` are (slug, label) pairs of those present in the plan."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
-        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["area"].choices = [("", _("All policy areas")), *areas]  # type: ignore[attr-defined]
+        self.fields["institution"].choices = [  # type: ignore[attr-defined]
+            ("", _("All institutions")),
+            *institutions,
+        ]
         self.fields["completion"].choices = [  # type: ignore[attr-defined]
             ("", _("Any completion")),
             *Milestone.Completion.choices,

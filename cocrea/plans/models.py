@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -344,18 +345,15 @@ class Commitment(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("plans:commitment", kwargs={"plan_slug": self.plan.slug, "slug": self.slug})
 
-    # Derived figures. They read `milestones.all()`, so selectors prefetch the milestones.
-    @property
+    # Derived figures. They read `milestones.all()`, so selectors prefetch the milestones; each
+    # is computed once per instance (a page asks for them several times).
+    @cached_property
     def progress(self) -> int | None:
         return progress.commitment_progress(self.milestones.all())
 
-    @property
+    @cached_property
     def completion(self) -> str | None:
         return progress.commitment_completion(self.milestones.all())
-
-    def get_completion_display(self) -> str:
-        value = self.completion
-        return str(Milestone.Completion(value).label) if value else str(_("No milestones"))
 
     @property
     def overdue_milestones(self) -> list["Milestone"]:

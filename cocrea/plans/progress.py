@@ -28,12 +28,8 @@ SUBSTANTIAL = "substantial"
 COMPLETE = "complete"
 WITHDRAWN = "withdrawn"
 
-SHARE_DONE: dict[str, Fraction] = {
-    NOT_STARTED: Fraction(0),
-    LIMITED: Fraction(1, 3),
-    SUBSTANTIAL: Fraction(2, 3),
-    COMPLETE: Fraction(1),
-}
+# Shares done in thirds, so the arithmetic stays in whole numbers (exact and fast).
+THIRDS_DONE: dict[str, int] = {NOT_STARTED: 0, LIMITED: 1, SUBSTANTIAL: 2, COMPLETE: 3}
 
 
 class MilestoneLike(Protocol):
@@ -43,16 +39,19 @@ class MilestoneLike(Protocol):
 
 
 def exact_progress(milestones: Iterable[MilestoneLike]) -> Fraction | None:
-    done = Fraction(0)
-    total = 0
+    done, total = _thirds(milestones)
+    return None if total == 0 else Fraction(done, total)
+
+
+def _thirds(milestones: Iterable[MilestoneLike]) -> tuple[int, int]:
+    """(thirds done, thirds possible), weighted, withdrawn milestones left out."""
+    done = total = 0
     for milestone in milestones:
         if milestone.completion == WITHDRAWN:
             continue
-        done += SHARE_DONE[milestone.completion] * milestone.weight
-        total += milestone.weight
-    if total == 0:
-        return None
-    return done / total
+        done += THIRDS_DONE[milestone.completion] * milestone.weight
+        total += 3 * milestone.weight
+    return done, total
 
 
 def as_percent(progress: Fraction | None) -> int | None:
@@ -60,21 +59,22 @@ def as_percent(progress: Fraction | None) -> int | None:
 
 
 def commitment_progress(milestones: Iterable[MilestoneLike]) -> int | None:
-    return as_percent(exact_progress(milestones))
+    done, total = _thirds(milestones)
+    return None if total == 0 else done * 100 // total
 
 
 def commitment_completion(milestones: Iterable[MilestoneLike]) -> str | None:
     milestones = list(milestones)
     if not milestones:
         return None
-    progress = exact_progress(milestones)
-    if progress is None:
+    done, total = _thirds(milestones)
+    if total == 0:
         return WITHDRAWN
-    if progress == 0:
+    if done == 0:
         return NOT_STARTED
-    if progress == 1:
+    if done == total:
         return COMPLETE
-    if progress >= Fraction(1, 2):
+    if 2 * done >= total:
         return SUBSTANTIAL
     return LIMITED
 

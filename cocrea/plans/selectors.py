@@ -3,9 +3,14 @@ never triggers a query and a page costs the same number of queries whatever the 
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
+from typing import Any
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from cocrea.plans import progress
 from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone, PolicyArea
@@ -24,15 +29,39 @@ def plan_current(member: Member) -> ActionPlan | None:
     )
 
 
-def plan_list() -> QuerySet[ActionPlan]:
-    return (
-        ActionPlan.objects.select_related("member")
-        .annotate(
-            commitment_count=Count("commitments", distinct=True),
-            milestone_count=Count("commitments__milestones"),
-        )
-        .order_by("member__name", "-start_date")
+SupportingLink = Commitment.supporting_institutions.through
+AreaLink = Commitment.policy_areas.through
+
+
+def _counts(queryset: QuerySet, key: str) -> dict[int, int]:
+    """{key: number of rows} in one grouped query."""
+    return dict(queryset.values_list(key).annotate(n=Count("pk")).order_by())
+
+
+def _page(items: QuerySet, number: str | None) -> Page:
+    """One page of a long list; an unknown page number gives the first or last page."""
+    return Paginator(items, settings.COCREA_PAGE_SIZE).get_page(number)
+
+
+def plan_list_page(*, number: str | None) -> Page:
+    """A page of action plans with their numbers of commitments and milestones. The counts are
+    made for the plans of this page only, after paginating: counting across every plan on each
+    request cost most of the page's time at OGP scale."""
+    page = _page(
+        ActionPlan.objects.select_related("member").order_by("member__name", "-start_date", "pk"),
+        number,
     )
+    plans = list(page.object_list)
+    ids = [plan.pk for plan in plans]
+    commitments = _counts(Commitment.objects.filter(plan_id__in=ids), "plan_id")
+    milestones = _counts(
+        Milestone.objects.filter(commitment__plan_id__in=ids), "commitment__plan_id"
+    )
+    for plan in plans:
+        plan.commitment_count = commitments.get(plan.pk, 0)
+        plan.milestone_count = milestones.get(plan.pk, 0)
+    page.object_list = plans
+    return page
 
 
 def plan_get(*, slug: str) -> ActionPlan:
@@ -42,25 +71,44 @@ def plan_get(*, slug: str) -> ActionPlan:
     return plan
 
 
-def _milestones_for_progress() -> Prefetch:
-    return Prefetch(
-        "milestones",
-        queryset=Milestone.objects.only(
-            "id",
-            "commitment_id",
-            "number",
-            "weight",
-            "completion",
-            "end_date",
-            "description",
-        ).order_by("number"),
-    )
+def _attach_progress(commitments: list[Commitment]) -> list[Commitment]:
+    """Set each commitment's progress and completion (progress.py's rule) from one query of
+    plain rows: lists need the figures, not a model instance for every milestone."""
+    rows: dict[int, list[Any]] = {c.pk: [] for c in commitments}
+    for row in Milestone.objects.filter(commitment_id__in=rows).values_list(
+        "commitment_id", "completion", "weight", "end_date", named=True
+    ):
+        rows[row.commitment_id].append(row)
+    for commitment in commitments:
+        milestones = rows[commitment.pk]
+        commitment.progress = progress.commitment_progress(milestones)
+        commitment.completion = progress.commitment_completion(milestones)
+    return commitments
+
+
+# What a list row shows of a commitment: fetching only these saves parsing the long texts and
+# timestamps of every row.
+_LIST_FIELDS = [
+    "id",
+    "plan_id",
+    "number",
+    "slug",
+    "title",
+    "ogp_id",
+    "lead_institution_id",
+    "lead_institution__id",
+    "lead_institution__name",
+    "lead_institution__acronym",
+    "lead_institution__slug",
+]
 
 
 @dataclass(frozen=True)
 class CommitmentFilters:
-    policy_area: PolicyArea | None = None
-    institution: Institution | None = None
+    """Slugs checked against the plan's own choices by the filter form."""
+
+    policy_area: str | None = None
+    institution: str | None = None
     completion: str | None = None
 
 
@@ -74,32 +122,66 @@ def plan_commitments(
     commitments = (
         Commitment.objects.filter(plan=plan)
         .select_related("lead_institution")
-        .prefetch_related("policy_areas", _milestones_for_progress())
+        .only(*_LIST_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "policy_areas",
+                queryset=PolicyArea.objects.only("id", "name_es", "name_en", "position"),
+            )
+        )
         .order_by("number")
     )
-    if filters.policy_area is not None:
-        commitments = commitments.filter(policy_areas=filters.policy_area)
-    if filters.institution is not None:
+    if filters.policy_area:
         commitments = commitments.filter(
-            Q(lead_institution=filters.institution) | Q(supporting_institutions=filters.institution)
-        ).distinct()
-    rows = list(commitments)
+            pk__in=AreaLink.objects.filter(policyarea__slug=filters.policy_area).values(
+                "commitment_id"
+            )
+        )
+    if filters.institution:
+        commitments = commitments.filter(
+            Q(lead_institution__slug=filters.institution)
+            | Q(
+                pk__in=SupportingLink.objects.filter(institution__slug=filters.institution).values(
+                    "commitment_id"
+                )
+            )
+        )
+    rows = _attach_progress(list(commitments))
     if filters.completion:
         rows = [c for c in rows if (c.completion or "none") == filters.completion]
     return rows
 
 
-def plan_filter_choices(*, plan: ActionPlan) -> tuple[QuerySet[PolicyArea], QuerySet[Institution]]:
-    """The policy areas and institutions that occur in the plan, for its filter form."""
-    areas = PolicyArea.objects.filter(commitments__plan=plan).distinct().order_by("position")
-    institutions = (
-        Institution.objects.filter(
-            Q(led_commitments__plan=plan) | Q(supported_commitments__plan=plan)
+def plan_filter_choices(*, plan: ActionPlan) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(slug, label) of the policy areas and institutions that occur in the plan, for its
+    filter form: plain rows, as a form's model choices cost more than the rest of the page."""
+    name = "name_en" if (get_language() or "es").startswith("en") else "name_es"
+    areas = list(
+        PolicyArea.objects.filter(
+            pk__in=AreaLink.objects.filter(commitment__plan=plan).values("policyarea_id")
         )
-        .distinct()
-        .order_by("name")
+        .order_by("position")
+        .values_list("slug", name)
     )
+    institutions = [
+        (slug, f"{title} ({acronym})" if acronym else title)
+        for slug, title, acronym in Institution.objects.filter(
+            Q(pk__in=Commitment.objects.filter(plan=plan).values("lead_institution_id"))
+            | Q(
+                pk__in=SupportingLink.objects.filter(commitment__plan=plan).values("institution_id")
+            )
+        )
+        .order_by("name")
+        .values_list("slug", "name", "acronym")
+    ]
     return areas, institutions
+
+
+def _led_or_supported_by(institution: Institution) -> Q:
+    # Subqueries rather than joins: an OR across two joins made the database multiply rows.
+    return Q(lead_institution=institution) | Q(
+        pk__in=SupportingLink.objects.filter(institution=institution).values("commitment_id")
+    )
 
 
 def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
@@ -123,11 +205,19 @@ def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
     return commitment
 
 
-def institution_list() -> QuerySet[Institution]:
-    return Institution.objects.annotate(
-        led_count=Count("led_commitments", distinct=True),
-        supported_count=Count("supported_commitments", distinct=True),
-    ).order_by("name")
+def institution_list_page(*, number: str | None) -> Page:
+    """A page of institutions with how many commitments each leads and supports, counted for
+    this page's institutions only."""
+    page = _page(Institution.objects.order_by("name", "pk"), number)
+    institutions = list(page.object_list)
+    ids = [i.pk for i in institutions]
+    led = _counts(Commitment.objects.filter(lead_institution_id__in=ids), "lead_institution_id")
+    supported = _counts(SupportingLink.objects.filter(institution_id__in=ids), "institution_id")
+    for institution in institutions:
+        institution.led_count = led.get(institution.pk, 0)
+        institution.supported_count = supported.get(institution.pk, 0)
+    page.object_list = institutions
+    return page
 
 
 def institution_get(*, slug: str) -> Institution:
@@ -138,23 +228,42 @@ def institution_get(*, slug: str) -> Institution:
 
 
 def institution_commitments(*, institution: Institution) -> list[Commitment]:
-    return list(
-        Commitment.objects.filter(
-            Q(lead_institution=institution) | Q(supporting_institutions=institution)
+    return _attach_progress(
+        list(
+            Commitment.objects.filter(_led_or_supported_by(institution))
+            .select_related("plan", "lead_institution")
+            .only(*_LIST_FIELDS, "plan__id", "plan__slug", "plan__title", "plan__start_date")
+            .order_by("-plan__start_date", "number")
         )
-        .distinct()
-        .select_related("plan", "lead_institution")
-        .prefetch_related(_milestones_for_progress())
-        .order_by("-plan__start_date", "number")
     )
 
 
-def institution_milestones(*, institution: Institution) -> QuerySet[Milestone]:
-    return (
+def institution_milestones_page(
+    *, institution: Institution, number: str | None, today: date
+) -> Page:
+    """A page of the milestones an institution is responsible for, as plain rows with their
+    `overdue` flag: a 50-row list of model instances cost most of the page (benchmark)."""
+    page = _page(
         Milestone.objects.filter(responsible_institution=institution)
-        .select_related("commitment__plan")
-        .order_by("-commitment__plan__start_date", "commitment__number", "number")
+        .order_by("-commitment__plan__start_date", "commitment__number", "number", "pk")
+        .values(
+            "description",
+            "end_date",
+            "completion",
+            "weight",
+            "commitment__slug",
+            "commitment__number",
+            "commitment__title",
+            "commitment__plan__slug",
+            "commitment__plan__number",
+        ),
+        number,
     )
+    rows = list(page.object_list)
+    for row in rows:
+        row["overdue"] = progress.milestone_is_overdue(SimpleNamespace(**row), today)
+    page.object_list = rows
+    return page
 
 
 @dataclass
@@ -169,10 +278,16 @@ class PlanGlance:
 def plan_glance(*, plan: ActionPlan, today: date, upcoming: int = 5) -> PlanGlance:
     """The home page's summary of a plan, computed from one fetch of its commitments."""
     commitments = plan_commitments(plan=plan)
-    milestones = [m for c in commitments for m in c.milestones.all()]
     commitment_by_id = {c.id: c for c in commitments}
+    milestones = list(
+        Milestone.objects.filter(commitment__plan=plan)
+        .only("id", "commitment_id", "number", "weight", "completion", "end_date", "description")
+        .order_by("commitment_id", "number")
+    )
+    by_commitment: dict[int, list[Milestone]] = {c.id: [] for c in commitments}
     for milestone in milestones:  # attach the parent already in memory: no query per row
         milestone.commitment = commitment_by_id[milestone.commitment_id]
+        by_commitment[milestone.commitment_id].append(milestone)
     overdue = sorted(
         (m for m in milestones if progress.milestone_is_overdue(m, today)),
         key=lambda m: (m.end_date or today, m.commitment.number, m.number),
@@ -190,7 +305,7 @@ def plan_glance(*, plan: ActionPlan, today: date, upcoming: int = 5) -> PlanGlan
     return PlanGlance(
         plan=plan,
         commitments=commitments,
-        progress=progress.plan_progress(c.milestones.all() for c in commitments),
+        progress=progress.plan_progress(by_commitment.values()),
         overdue=overdue,
         upcoming=pending[:upcoming],
     )

@@ -1,17 +1,12 @@
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from cocrea.core.decorators import public_page
 from cocrea.plans import selectors
 from cocrea.plans.forms import PlanFilterForm
-
-
-def _page(request: HttpRequest, items: object) -> object:
-    """One page of a long list; an unknown page number gives the first or last page."""
-    return Paginator(items, settings.COCREA_PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+from cocrea.plans.models import ActionPlan, Institution
 
 
 @public_page
@@ -19,13 +14,24 @@ def home(request: HttpRequest) -> HttpResponse:
     member = selectors.default_member()
     plan = selectors.plan_current(member) if member else None
     glance = selectors.plan_glance(plan=plan, today=timezone.localdate()) if plan else None
-    return render(request, "plans/home.html", {"member": member, "glance": glance})
+    overdue = len(glance.overdue) if glance else 0
+    see_all_overdue = ngettext(
+        "See the %(count)s overdue milestone in the plan",
+        "See all %(count)s overdue milestones in the plan",
+        overdue,
+    ) % {"count": overdue}
+    return render(
+        request,
+        "plans/home.html",
+        {"member": member, "glance": glance, "see_all_overdue": see_all_overdue},
+    )
 
 
 @public_page
 def plan_list(request: HttpRequest) -> HttpResponse:
-    page = _page(request, selectors.plan_list())
-    return render(request, "plans/plan_list.html", {"page": page})
+    page = selectors.plan_list_page(number=request.GET.get("page"))
+    statuses = {value: str(label) for value, label in ActionPlan.Status.choices}
+    return render(request, "plans/plan_list.html", {"page": page, "statuses": statuses})
 
 
 @public_page
@@ -36,16 +42,25 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     filters = selectors.CommitmentFilters()
     if form.is_bound and form.is_valid():
         filters = selectors.CommitmentFilters(
-            policy_area=form.cleaned_data["area"],
-            institution=form.cleaned_data["institution"],
+            policy_area=form.cleaned_data["area"] or None,
+            institution=form.cleaned_data["institution"] or None,
             completion=form.cleaned_data["completion"] or None,
         )
     commitments = selectors.plan_commitments(plan=plan, filters=filters)
     filtered = filters != selectors.CommitmentFilters()
+    heading = ngettext("%(count)s commitment", "%(count)s commitments", len(commitments)) % {
+        "count": len(commitments)
+    }
     return render(
         request,
         "plans/plan_detail.html",
-        {"plan": plan, "commitments": commitments, "form": form, "filtered": filtered},
+        {
+            "plan": plan,
+            "commitments": commitments,
+            "form": form,
+            "filtered": filtered,
+            "heading": heading,
+        },
     )
 
 
@@ -57,8 +72,9 @@ def commitment_detail(request: HttpRequest, plan_slug: str, slug: str) -> HttpRe
 
 @public_page
 def institution_list(request: HttpRequest) -> HttpResponse:
-    page = _page(request, selectors.institution_list())
-    return render(request, "plans/institution_list.html", {"page": page})
+    page = selectors.institution_list_page(number=request.GET.get("page"))
+    kinds = {value: str(label) for value, label in Institution.Kind.choices}
+    return render(request, "plans/institution_list.html", {"page": page, "kinds": kinds})
 
 
 @public_page
@@ -70,6 +86,10 @@ def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "institution": institution,
             "commitments": selectors.institution_commitments(institution=institution),
-            "milestones": selectors.institution_milestones(institution=institution),
+            "page": selectors.institution_milestones_page(
+                institution=institution,
+                number=request.GET.get("page"),
+                today=timezone.localdate(),
+            ),
         },
     )

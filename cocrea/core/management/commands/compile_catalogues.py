@@ -1,6 +1,6 @@
 """`manage.py compile_catalogues`: compile the .po catalogues to .mo with polib, so a machine with
 only Python can run Cocrea (Django's compilemessages needs GNU gettext). With --fill-english, the
-English catalogue's empty entries get their msgid first (our source strings are English)."""
+English catalogue is made the identity (our source strings are English)."""
 
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fill-english",
             action="store_true",
-            help="Copy each msgid into an empty msgstr of the English catalogue first.",
+            help="Make the English catalogue the identity (msgstr = msgid) first.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -26,12 +26,13 @@ class Command(BaseCommand):
                 catalogue = polib.pofile(str(po_path))
                 if options["fill_english"] and po_path.parts[-3] == "en":
                     for entry in catalogue:
-                        if entry.msgid_plural and not any(entry.msgstr_plural.values()):
+                        if entry.msgid_plural:
                             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-                        elif not entry.msgid_plural and not entry.msgstr:
+                        else:
                             entry.msgstr = entry.msgid
                         if "fuzzy" in entry.flags:
                             entry.flags.remove("fuzzy")
+                        entry.previous_msgid = entry.previous_msgid_plural = None
                     catalogue.save()
                 catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
                 self.stdout.write(f"{po_path}: {catalogue.percent_translated()}% translated")

@@ -1,0 +1,75 @@
+"""The Jinja2 environment for Cocrea's public pages (see docs/adr/0002).
+
+Translatable text is written `{{ _("...") }}`, which Django's makemessages extracts from these
+templates as it does from its own; plurals come from Python (`ngettext` in a helper).
+"""
+
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import dateformat, formats
+from django.utils.module_loading import import_string
+from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext, ngettext
+from jinja2 import Environment
+
+from cocrea.core.templatetags.core_tags import select
+
+
+# Lists call these once per row with values that repeat (the same few addresses and dates), so
+# they are memoised per language: reverse() and date formatting were a fifth of a list page.
+@lru_cache(maxsize=8192)
+def _reverse(name: str, kwargs: tuple[tuple[str, Any], ...], language: str) -> str:
+    return reverse(name, kwargs=dict(kwargs) or None)
+
+
+def url(name: str, **kwargs: Any) -> str:
+    return _reverse(name, tuple(sorted(kwargs.items())), get_language())
+
+
+@lru_cache(maxsize=8192)
+def _date(value: date, format_name: str, language: str) -> str:
+    if format_name.endswith("_FORMAT"):
+        return formats.date_format(value, format_name)
+    return dateformat.format(value, format_name)
+
+
+def date_filter(value: date | None, format_name: str = "DATE_FORMAT") -> str:
+    """A date in the active language: a format setting name (DATE_FORMAT, SHORT_DATE_FORMAT),
+    or a format string such as "Y-m-d" for `datetime` attributes."""
+    if value is None:
+        return ""
+    return _date(value, format_name, get_language())
+
+
+def truncatewords(value: str, length: int) -> str:
+    return Truncator(value).words(length, truncate=" …")
+
+
+def environment(**options: Any) -> Environment:
+    from django.template.defaultfilters import capfirst, linebreaks_filter, linebreaksbr
+
+    env = Environment(**options)  # noqa: S701 - autoescape is on (Django's Jinja2 backend default)
+    env.globals.update(
+        _=gettext,
+        ngettext=ngettext,
+        url=url,
+        static=static,
+        get_language=get_language,
+        select=select,
+    )
+    # Each app offers its own helpers by name in settings, so core imports no domain app.
+    for path in settings.COCREA_JINJA_GLOBALS:
+        env.globals.update(import_string(path))
+    env.filters.update(
+        date=date_filter,
+        linebreaks=linebreaks_filter,
+        linebreaksbr=linebreaksbr,
+        truncatewords=truncatewords,
+        capfirst=capfirst,
+    )
+    return env
