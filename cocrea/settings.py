@@ -228,7 +228,13 @@ EMAIL_USE_TLS = env_bool("COCREA_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("COCREA_DEFAULT_FROM_EMAIL", "Cocrea <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Local memory, one per worker: enough for the page cache (a few thousand compressed pages).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 # Whole public pages for anonymous visitors, until the data changes (cocrea.core.pagecache).
 # Off by default in the test suite, where factories write without the services; tests of the
 # cache switch it on.

@@ -22,6 +22,17 @@ def _dates_in_order(start: date | None, end: date | None) -> None:
         raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
 
 
+def _optional_dates_in_order(name: str) -> models.CheckConstraint:
+    """The database's own guard for `_dates_in_order`, where either date may be missing."""
+    return models.CheckConstraint(
+        condition=Q(end_date__gte=models.F("start_date"))
+        | Q(end_date__isnull=True)
+        | Q(start_date__isnull=True),
+        name=name,
+        violation_error_message=_("The end date cannot be before the start date."),
+    )
+
+
 class Institution(TimeStampedModel):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Government")
@@ -320,13 +331,7 @@ class Commitment(TimeStampedModel):
                 name="plans_commitment_ogp_id_unique",
                 violation_error_message=_("Another commitment already has this OGP id."),
             ),
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date"))
-                | Q(end_date__isnull=True)
-                | Q(start_date__isnull=True),
-                name="plans_commitment_dates_in_order",
-                violation_error_message=_("The end date cannot be before the start date."),
-            ),
+            _optional_dates_in_order("plans_commitment_dates_in_order"),
         ]
 
     def __str__(self) -> str:
@@ -438,13 +443,7 @@ class Milestone(TimeStampedModel):
                     "This commitment already has a milestone with this number."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date"))
-                | Q(end_date__isnull=True)
-                | Q(start_date__isnull=True),
-                name="plans_milestone_dates_in_order",
-                violation_error_message=_("The end date cannot be before the start date."),
-            ),
+            _optional_dates_in_order("plans_milestone_dates_in_order"),
             models.CheckConstraint(
                 condition=Q(weight__gte=1),
                 name="plans_milestone_weight_positive",

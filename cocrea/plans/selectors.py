@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from cocrea.plans import progress
@@ -65,10 +65,7 @@ def plan_list_page(*, number: str | None) -> Page:
 
 
 def plan_get(*, slug: str) -> ActionPlan:
-    plan = ActionPlan.objects.select_related("member").filter(slug=slug).first()
-    if plan is None:
-        raise Http404
-    return plan
+    return get_object_or_404(ActionPlan.objects.select_related("member"), slug=slug)
 
 
 def _attach_progress(commitments: list[Commitment]) -> list[Commitment]:
@@ -185,9 +182,8 @@ def _led_or_supported_by(institution: Institution) -> Q:
 
 
 def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
-    commitment = (
-        Commitment.objects.select_related("plan__member", "lead_institution")
-        .prefetch_related(
+    return get_object_or_404(
+        Commitment.objects.select_related("plan__member", "lead_institution").prefetch_related(
             "policy_areas",
             "supporting_institutions",
             Prefetch(
@@ -196,13 +192,10 @@ def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
                     "number"
                 ),
             ),
-        )
-        .filter(plan__slug=plan_slug, slug=slug)
-        .first()
+        ),
+        plan__slug=plan_slug,
+        slug=slug,
     )
-    if commitment is None:
-        raise Http404
-    return commitment
 
 
 def institution_list_page(*, number: str | None) -> Page:
@@ -221,10 +214,7 @@ def institution_list_page(*, number: str | None) -> Page:
 
 
 def institution_get(*, slug: str) -> Institution:
-    institution = Institution.objects.filter(slug=slug).first()
-    if institution is None:
-        raise Http404
-    return institution
+    return get_object_or_404(Institution, slug=slug)
 
 
 def institution_commitments(*, institution: Institution) -> list[Commitment]:

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from cocrea.audit.models import AuditEvent
 from cocrea.plans import services
@@ -16,13 +15,7 @@ from cocrea.plans.tests.factories import (
     MilestoneFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _messages(error: ValidationError) -> list[str]:
