@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 
 from cocrea.plans import progress
 from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone, PolicyArea
@@ -109,69 +108,71 @@ class CommitmentFilters:
     completion: str | None = None
 
 
-def plan_commitments(
-    *, plan: ActionPlan, filters: CommitmentFilters | None = None
-) -> list[Commitment]:
-    """A plan's commitments with what the plan page shows: lead institution, policy areas and
-    milestones (for progress). The completion filter applies the derived rule, so it runs on
-    the fetched rows; a plan has tens of commitments, not thousands."""
-    filters = filters or CommitmentFilters()
-    commitments = (
-        Commitment.objects.filter(plan=plan)
-        .select_related("lead_institution")
-        .only(*_LIST_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "policy_areas",
-                queryset=PolicyArea.objects.only("id", "name_es", "name_en", "position"),
-            )
+def plan_commitments(*, plan: ActionPlan, supporters: bool = False) -> list[Commitment]:
+    """A plan's commitments with what lists show: lead institution, policy areas, progress and
+    completion, and with `supporters` the supporting institutions (for the plan's filters)."""
+    prefetches = [
+        Prefetch(
+            "policy_areas",
+            queryset=PolicyArea.objects.only("id", "slug", "name_es", "name_en", "position"),
         )
-        .order_by("number")
-    )
-    if filters.policy_area:
-        commitments = commitments.filter(
-            pk__in=AreaLink.objects.filter(policyarea__slug=filters.policy_area).values(
-                "commitment_id"
-            )
-        )
-    if filters.institution:
-        commitments = commitments.filter(
-            Q(lead_institution__slug=filters.institution)
-            | Q(
-                pk__in=SupportingLink.objects.filter(institution__slug=filters.institution).values(
-                    "commitment_id"
-                )
-            )
-        )
-    rows = _attach_progress(list(commitments))
-    if filters.completion:
-        rows = [c for c in rows if (c.completion or "none") == filters.completion]
-    return rows
-
-
-def plan_filter_choices(*, plan: ActionPlan) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(slug, label) of the policy areas and institutions that occur in the plan, for its
-    filter form: plain rows, as a form's model choices cost more than the rest of the page."""
-    name = "name_en" if (get_language() or "es").startswith("en") else "name_es"
-    areas = list(
-        PolicyArea.objects.filter(
-            pk__in=AreaLink.objects.filter(commitment__plan=plan).values("policyarea_id")
-        )
-        .order_by("position")
-        .values_list("slug", name)
-    )
-    institutions = [
-        (slug, f"{title} ({acronym})" if acronym else title)
-        for slug, title, acronym in Institution.objects.filter(
-            Q(pk__in=Commitment.objects.filter(plan=plan).values("lead_institution_id"))
-            | Q(
-                pk__in=SupportingLink.objects.filter(commitment__plan=plan).values("institution_id")
-            )
-        )
-        .order_by("name")
-        .values_list("slug", "name", "acronym")
     ]
-    return areas, institutions
+    if supporters:
+        prefetches.append(
+            Prefetch(
+                "supporting_institutions",
+                queryset=Institution.objects.only("id", "slug", "name", "acronym"),
+            )
+        )
+    return _attach_progress(
+        list(
+            Commitment.objects.filter(plan=plan)
+            .select_related("lead_institution")
+            .only(*_LIST_FIELDS)
+            .prefetch_related(*prefetches)
+            .order_by("number")
+        )
+    )
+
+
+def commitment_filter_choices(
+    commitments: list[Commitment],
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(slug, label) of the policy areas and of the institutions (leading or supporting) that
+    occur among a plan's commitments, for its filter form; from rows already fetched with
+    `plan_commitments(supporters=True)`."""
+    areas: dict[str, PolicyArea] = {}
+    institutions: dict[str, Institution] = {}
+    for commitment in commitments:
+        for area in commitment.policy_areas.all():
+            areas[area.slug] = area
+        for institution in [commitment.lead_institution, *commitment.supporting_institutions.all()]:
+            institutions[institution.slug] = institution
+    return (
+        [(a.slug, a.name) for a in sorted(areas.values(), key=lambda a: a.position)],
+        [(i.slug, str(i)) for i in sorted(institutions.values(), key=lambda i: i.name)],
+    )
+
+
+def commitments_filtered(
+    commitments: list[Commitment], filters: CommitmentFilters
+) -> list[Commitment]:
+    """The commitments that match every filter given. In Python, on rows already fetched: a plan
+    has tens of commitments, and completion is derived, not stored."""
+
+    def matches(c: Commitment) -> bool:
+        if filters.policy_area and filters.policy_area not in {
+            a.slug for a in c.policy_areas.all()
+        }:
+            return False
+        if filters.institution and filters.institution not in {
+            c.lead_institution.slug,
+            *(i.slug for i in c.supporting_institutions.all()),
+        }:
+            return False
+        return not filters.completion or (c.completion or "none") == filters.completion
+
+    return [c for c in commitments if matches(c)]
 
 
 def _led_or_supported_by(institution: Institution) -> Q:

@@ -37,7 +37,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.plan_get(slug=slug)
-    areas, institutions = selectors.plan_filter_choices(plan=plan)
+    every = selectors.plan_commitments(plan=plan, supporters=True)
+    areas, institutions = selectors.commitment_filter_choices(every)
     form = PlanFilterForm(request.GET or None, areas=areas, institutions=institutions)
     filters = selectors.CommitmentFilters()
     if form.is_bound and form.is_valid():
@@ -46,7 +47,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
             institution=form.cleaned_data["institution"] or None,
             completion=form.cleaned_data["completion"] or None,
         )
-    commitments = selectors.plan_commitments(plan=plan, filters=filters)
+    commitments = selectors.commitments_filtered(every, filters)
     filtered = filters != selectors.CommitmentFilters()
     heading = ngettext("%(count)s commitment", "%(count)s commitments", len(commitments)) % {
         "count": len(commitments)
