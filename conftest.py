@@ -60,3 +60,81 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+# Personas (STYLE rule 11): each a verified account with the roles its name says. Staff personas
+# have an authenticator app set up, as the rules require before they approve or publish.
+
+
+def make_person(public_name: str, *, mfa: bool = False, **fields: object):
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from cocrea.accounts.models import User
+
+    slug = public_name.lower().replace(" ", "-")
+    user = User.objects.create_user(
+        username=f"usuario-privado-{slug}",
+        email=f"{slug}@correo-privado.example",
+        password="una-clave-larga-de-prueba-1",
+        public_name=public_name,
+        first_name="Nombre",
+        last_name=f"Legal{slug.title().replace('-', '')}",
+        **fields,
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    if mfa:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def make_member(user, institution, role="member", status="approved"):
+    from cocrea.plans.models import Membership
+
+    return Membership.objects.create(user=user, institution=institution, role=role, status=status)
+
+
+@pytest.fixture
+def institutions(db):
+    from cocrea.plans.tests.factories import InstitutionFactory
+
+    return {
+        "mineduc": InstitutionFactory(
+            name="Ministerio de Educación", acronym="MINEDUC", slug="mineduc"
+        ),
+        "marn": InstitutionFactory(name="Ministerio de Ambiente", acronym="MARN", slug="marn"),
+        "cso": InstitutionFactory(
+            name="Red Ciudadana", acronym="", slug="red-ciudadana", kind="civil_society"
+        ),
+    }
+
+
+@pytest.fixture
+def personas(institutions):
+    from cocrea.accounts.models import RoleGrant
+
+    citizen = make_person("Ciudadana")
+    cso_member = make_person("Sociedad Civil")
+    make_member(cso_member, institutions["cso"])
+    official = make_person("Funcionaria Mineduc", mfa=True)
+    make_member(official, institutions["mineduc"], role="reporting_official")
+    coordinator = make_person("Coordinadora Mineduc", mfa=True)
+    make_member(coordinator, institutions["mineduc"], role="coordinator")
+    other_official = make_person("Funcionario Marn", mfa=True)
+    make_member(other_official, institutions["marn"], role="coordinator")
+    point_of_contact = make_person("Punto de Contacto", mfa=True)
+    RoleGrant.objects.create(user=point_of_contact, role=RoleGrant.Role.POINT_OF_CONTACT)
+    moderator = make_person("Moderadora", mfa=True)
+    RoleGrant.objects.create(user=moderator, role=RoleGrant.Role.MODERATOR)
+    administrator = make_person("Administradora", mfa=True, is_staff=True, is_superuser=True)
+    return {
+        "anonymous": None,
+        "citizen": citizen,
+        "cso_member": cso_member,
+        "official": official,
+        "coordinator": coordinator,
+        "other_official": other_official,
+        "point_of_contact": point_of_contact,
+        "moderator": moderator,
+        "administrator": administrator,
+    }

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "cocrea.audit",
     "cocrea.accounts",
     "cocrea.plans",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -63,12 +66,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "cocrea.urls"
 WSGI_APPLICATION = "cocrea.wsgi.application"
 
 COCREA_JINJA_GLOBALS = ["cocrea.plans.templatetags.plans_tags.JINJA_GLOBALS"]
+# What each domain app adds to a person's space, public profile and data download.
+COCREA_MY_SPACE_SECTIONS = ["cocrea.plans.myspace.my_space_section"]
+COCREA_PROFILE_SECTIONS = ["cocrea.plans.myspace.profile_section"]
+COCREA_PERSONAL_DATA_SECTIONS = ["cocrea.plans.myspace.personal_data"]
 # Public pages are Jinja2 (cocrea/jinja2/, docs/adr/0002); the admin and other Django apps
 # keep Django templates.
 TEMPLATES = [
@@ -130,10 +138,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+if ENVIRONMENT == "test":
+    # Hashing passwords properly is slow by design; the suite creates hundreds of accounts.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
+
+# Accounts (django-allauth): log in with the email address, which stays private; the public sees
+# only the public name chosen at sign-up. Email verification is mandatory.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "cocrea.accounts.forms.SignupExtraForm"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cocrea] "
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_USER_DISPLAY = "cocrea.accounts.models.public_name_of"
+# Limits on abuse, per IP address and per account key; a failed-login lockout included.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "10/m/ip",
+    "reset_password": "10/m/ip,3/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "manage_email": "10/m/user",
+    "change_password": "5/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("COCREA_SITE_NAME", "Cocrea")
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:my_space"
+ACCOUNT_LOGOUT_REDIRECT_URL = "plans:home"
 
 # Spanish first; every string is translatable so more languages (K'iche', Q'eqchi'...) can follow.
 LANGUAGE_CODE = "es"
@@ -182,6 +225,8 @@ if env_bool("COCREA_BEHIND_PROXY", False):
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
+        # data: only for images: the QR code of the authenticator app set-up is one.
+        "img-src": [SELF, "data:"],
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],

@@ -1,8 +1,24 @@
+from allauth import urls as allauth_urls
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from cocrea.core import views as core_views
+
+# allauth's pages that anyone reaches without an account: checked by the quality gates like our
+# public pages (they carry forms, so the page cache never stores them).
+PUBLIC_FORMS = {"account_login", "account_signup", "account_reset_password"}
+
+
+def _mark_public_forms(patterns: list[URLPattern | URLResolver]) -> None:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            _mark_public_forms(entry.url_patterns)
+        elif entry.name in PUBLIC_FORMS:
+            entry.callback.public_form = True  # type: ignore[attr-defined]
+
+
+_mark_public_forms(allauth_urls.urlpatterns)
 
 # Spanish is served without a prefix (/planes/...), English under /en/ (/en/planes/...), so the
 # language is part of the address: shareable, cacheable, and the same page in both languages.
@@ -12,6 +28,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 urlpatterns += i18n_patterns(
     path("", include("cocrea.plans.urls")),
+    path("", include("cocrea.accounts.urls")),
+    path("cuentas/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,4 +1,5 @@
-"""Every public page, found from the URL configuration: views marked `@public_page`. A new public
+"""Every public page, found from the URL configuration: views marked `@public_page`, and the
+account pages anyone reaches (`public_form`, cocrea/urls.py). A new public
 pattern without sample arguments here makes `public_pages()` fail, so no page escapes the checks."""
 
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ def public_patterns() -> dict[str, URLPattern]:
         name: pattern
         for name, pattern in _walk(get_resolver().url_patterns)
         if getattr(pattern.callback, "public_page", False)
+        or getattr(pattern.callback, "public_form", False)
     }
 
 
@@ -37,7 +39,18 @@ def public_pages(samples: dict[str, Callable[[], dict[str, str]]], lang: str = "
 
 def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
     """Arguments for every public page, from a plan built by `conftest.build_plan`."""
+    from cocrea.accounts.models import User
+    from cocrea.plans.models import Membership
+
     commitment = plan.commitments.select_related("lead_institution").order_by("number").first()
+    person = User.objects.filter(username="sample-person").first() or User.objects.create_user(
+        "sample-person", email="persona.privada@example.org", public_name="Quetzal"
+    )
+    Membership.objects.get_or_create(
+        user=person,
+        institution=commitment.lead_institution,
+        defaults={"status": Membership.Status.APPROVED, "show_on_profile": True},
+    )
     return {
         "plans:home": dict,
         "plans:plan_list": dict,
@@ -45,4 +58,9 @@ def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
         "plans:commitment": lambda: {"plan_slug": plan.slug, "slug": commitment.slug},
         "plans:institution_list": dict,
         "plans:institution": lambda: {"slug": commitment.lead_institution.slug},
+        "accounts:privacy": dict,
+        "account_login": dict,
+        "account_signup": dict,
+        "account_reset_password": dict,
+        "accounts:profile": lambda: {"public_id": person.public_id},
     }

@@ -51,7 +51,16 @@ def test_a_change_to_a_commitment_refreshes_every_page_that_shows_it(client, pla
 
 
 def test_every_public_page_is_cached(client, plan, page_cache):
-    for page in public_pages(plan_samples(plan), "es") + public_pages(plan_samples(plan), "en"):
+    from django.urls import resolve
+    from django.utils import translation
+
+    cached = []
+    for lang in ("es", "en"):
+        with translation.override(lang):
+            pages = public_pages(plan_samples(plan), lang)
+            cached += [page for page in pages if getattr(resolve(page).func, "public_page", False)]
+    assert len(cached) >= 16
+    for page in cached:
         assert client.get(page)[HEADER] == "miss", page
         assert client.get(page)[HEADER] == "hit", page
 
@@ -104,6 +113,11 @@ def test_the_version_moves_on_with_every_bump_and_after_migrations(db):
     data_version_bump()
     assert data_version_get() == before + 1
     assert before >= 1  # the migrations of the test database bumped it already
+
+
+def test_account_pages_with_forms_are_never_cached(client, db, page_cache):
+    client.get("/cuentas/login/")
+    assert HEADER not in client.get("/cuentas/login/")
 
 
 def test_addresses_that_are_not_public_pages_skip_the_cache(client, db, page_cache):

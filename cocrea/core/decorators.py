@@ -14,3 +14,17 @@ def public_page(view: View) -> View:
     wrapped: Any = require_safe(view)
     wrapped.public_page = True
     return wrapped
+
+
+def acts(permission: str) -> Callable[[View], View]:
+    """Marks a view that changes something with the permission (a `rules` name, or
+    "authenticated" for a person acting on their own account) that it enforces on its object.
+    The authorization matrix test finds every such view from the URL configuration and fails on
+    any view that changes something without this mark."""
+
+    def mark(view: View) -> View:
+        marked: Any = view
+        marked.permission = permission
+        return marked
+
+    return mark

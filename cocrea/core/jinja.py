@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, formats
@@ -61,6 +62,7 @@ def environment(**options: Any) -> Environment:
         static=static,
         get_language=get_language,
         select=select,
+        get_messages=get_messages,
     )
     # Each app offers its own helpers by name in settings, so core imports no domain app.
     for path in settings.COCREA_JINJA_GLOBALS:

@@ -6,8 +6,10 @@ expire on their own.
 
 It is a middleware near the top of the stack, so a hit skips sessions, authentication, templates
 and even compression: what is stored is the finished response, headers included. Only views marked
-`@public_page` are stored, only for requests without a session (anonymous visitors), and never a
-response that is not a plain 200, that sets a cookie, or that used the CSRF token. The language is
+`@public_page` are stored, only for requests without a session cookie (anonymous visitors, so
+what is stored is always the anonymous version of a page, whose `Vary: Cookie` stays for other
+caches), and never a response that is not a plain 200, that sets a cookie, or that used the CSRF
+token. The language is
 part of the path (i18n_patterns), and compressed and plain responses are kept apart.
 """
 
@@ -19,7 +21,6 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import has_vary_header
 
 from cocrea.core.versioning import data_version_get
 
@@ -61,7 +62,6 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_USED")
-        and not has_vary_header(response, "Cookie")
     )
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cocrea.plans.models import Milestone
+from cocrea.plans.models import Membership, Milestone
 
 
 class PlanFilterForm(forms.Form):
@@ -31,3 +31,17 @@ class PlanFilterForm(forms.Form):
             *Milestone.Completion.choices,
             ("none", _("No milestones")),
         ]
+
+
+class MembershipRequestForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role you ask for"), choices=Membership.Role.choices)
+    show_on_profile = forms.BooleanField(
+        label=_("Show this organisation on my public profile"), required=False
+    )
+
+
+class MembershipDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))]
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)

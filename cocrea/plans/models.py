@@ -3,6 +3,7 @@ institutions and OGP's policy-area taxonomy. Field and value names follow OGP's 
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -460,3 +461,71 @@ class Milestone(TimeStampedModel):
     @property
     def is_overdue(self) -> bool:
         return progress.milestone_is_overdue(self, timezone.localdate())
+
+
+def _new_public_id() -> str:
+    import secrets
+
+    return secrets.token_hex(8)
+
+
+class Membership(TimeStampedModel):
+    """A person's place in an institution (government body or civil-society organisation): asked
+    for, then approved or refused by the institution's coordinator or the point of contact."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        REPORTING_OFFICIAL = "reporting_official", _("Reporting official")
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    public_id = models.CharField(max_length=16, unique=True, default=_new_public_id, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    show_on_profile = models.BooleanField(
+        _("show on my public profile"),
+        default=False,
+        help_text=_("Your public profile names this organisation only if you choose so."),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "institution"],
+                name="plans_one_membership_per_institution",
+                violation_error_message=_("You have already asked to join this institution."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.institution.short_name} ({self.get_role_display()})"

@@ -111,7 +111,7 @@ class CommitmentFilters:
 def plan_commitments(*, plan: ActionPlan, supporters: bool = False) -> list[Commitment]:
     """A plan's commitments with what lists show: lead institution, policy areas, progress and
     completion, and with `supporters` the supporting institutions (for the plan's filters)."""
-    prefetches = [
+    prefetches: list[Prefetch] = [
         Prefetch(
             "policy_areas",
             queryset=PolicyArea.objects.only("id", "slug", "name_es", "name_en", "position"),

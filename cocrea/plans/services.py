@@ -4,10 +4,22 @@ transaction and records the audit event in that same transaction."""
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cocrea.audit.services import event_record, model_changes
-from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone, PolicyArea
+from cocrea.plans.models import (
+    ActionPlan,
+    Commitment,
+    Institution,
+    Member,
+    Membership,
+    Milestone,
+    PolicyArea,
+)
+from cocrea.plans.rules import allowed
 
 M = TypeVar("M", bound=models.Model)
 
@@ -98,3 +110,39 @@ def milestone_delete(*, actor: Any, milestone: Milestone) -> None:
             changes=model_changes(_field_values(milestone), {}),
         )
         milestone.delete()
+
+
+def membership_request(
+    *, actor: Any, institution: Institution, role: str, show_on_profile: bool = False
+) -> Membership:
+    """Ask to join an institution. Asking again after a refusal opens the same request anew."""
+    if not allowed("plans.request_membership", actor, institution):
+        raise PermissionDenied
+    with transaction.atomic():
+        membership = Membership.objects.filter(user=actor, institution=institution).first()
+        if membership is not None and membership.status != Membership.Status.REFUSED:
+            raise ValidationError(_("You have already asked to join this institution."))
+        membership = membership or Membership(user=actor, institution=institution)
+        membership.role = role
+        membership.status = Membership.Status.PENDING
+        membership.show_on_profile = show_on_profile
+        membership.decided_by = None
+        membership.decided_at = None
+        membership.decision_reason = ""
+        return _save_audited(actor=actor, instance=membership)
+
+
+def membership_decide(
+    *, actor: Any, membership: Membership, approve: bool, reason: str = ""
+) -> Membership:
+    """Approve or refuse a pending request; a refusal says why. The decision is recorded."""
+    if not allowed("plans.decide_membership", actor, membership):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("Say why the request is refused.")})
+    membership.status = Membership.Status.APPROVED if approve else Membership.Status.REFUSED
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.decision_reason = reason
+    return _save_audited(actor=actor, instance=membership)

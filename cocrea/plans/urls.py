@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cocrea.plans import views
+from cocrea.plans import views, views_membership
 
 app_name = "plans"
 
@@ -15,4 +15,14 @@ urlpatterns = [
     ),
     path("instituciones/", views.institution_list, name="institution_list"),
     path("instituciones/<slug:slug>/", views.institution_detail, name="institution"),
+    path(
+        "instituciones/<slug:slug>/unirse/",
+        views_membership.membership_request,
+        name="membership_request",
+    ),
+    path(
+        "membresias/<str:public_id>/decidir/",
+        views_membership.membership_decide,
+        name="membership_decide",
+    ),
 ]

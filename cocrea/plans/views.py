@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from cocrea.core.decorators import public_page
 from cocrea.plans import selectors
 from cocrea.plans.forms import PlanFilterForm
-from cocrea.plans.models import ActionPlan, Institution
+from cocrea.plans.models import ActionPlan, Institution, Membership
 
 
 @public_page
@@ -86,6 +86,7 @@ def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "plans/institution_detail.html",
         {
             "institution": institution,
+            "membership_roles": Membership.Role.choices,
             "commitments": selectors.institution_commitments(institution=institution),
             "page": selectors.institution_milestones_page(
                 institution=institution,

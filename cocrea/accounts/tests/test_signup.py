@@ -1,0 +1,124 @@
+"""Accounts with django-allauth: sign-up with a public name, email verification through a real
+SMTP server on loopback, and the refusals that must change nothing."""
+
+import re
+import socket
+from email import message_from_bytes
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from cocrea.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = "/en/cuentas/signup/"
+LOGIN = "/en/cuentas/login/"
+GOOD = {
+    "email": "quetzal@correo-privado.example",
+    "password1": "una-clave-bastante-larga-7",
+    "password2": "una-clave-bastante-larga-7",
+    "public_name": "Quetzal",
+}
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback; Django sends to it over SMTP."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    yield inbox
+    controller.stop()
+
+
+def _body(message) -> str:
+    part = message.get_payload(0) if message.is_multipart() else message
+    return part.get_payload(decode=True).decode()
+
+
+def test_sign_up_verify_by_the_emailed_link_and_log_in(client, smtp):
+    response = client.post(SIGNUP, GOOD)
+    assert response.status_code == 302
+    user = User.objects.get(email=GOOD["email"])
+    assert user.public_name == "Quetzal"
+    assert not client.post(
+        LOGIN, {"login": GOOD["email"], "password": GOOD["password1"]}
+    ).url.endswith("/mi-espacio/")  # not verified yet: no way in
+
+    assert len(smtp.messages) == 1
+    message = smtp.messages[0]
+    assert message["To"] == GOOD["email"]
+    link = re.search(r"https?://testserver(/\S*/confirm-email/\S+/)", _body(message)).group(1)
+    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 302
+
+    client.logout()
+    response = client.post(LOGIN, {"login": GOOD["email"], "password": GOOD["password1"]})
+    assert response.status_code == 302
+    assert response.url.endswith("/mi-espacio/")
+    page = client.get(response.url).content.decode()
+    assert "Quetzal" in page
+
+
+def test_a_weak_password_is_refused_with_a_message(client):
+    response = client.post(SIGNUP, {**GOOD, "password1": "password", "password2": "password"})
+    assert response.status_code == 200
+    assert "This password is too common." in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_a_public_name_with_an_email_in_it_is_refused(client):
+    response = client.post(SIGNUP, {**GOOD, "public_name": "yo@example.org"})
+    assert response.status_code == 200
+    assert "A public name cannot contain an email address." in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_a_taken_email_creates_nothing_and_tells_only_the_owner(client, smtp):
+    from allauth.account.models import EmailAddress
+    from django.core.cache import cache
+
+    client.post(SIGNUP, GOOD)
+    EmailAddress.objects.update(verified=True)
+    cache.clear()  # a later day: past the limit of one verification email per address
+    smtp.messages.clear()
+    other = client.__class__()
+    response = other.post(SIGNUP, {**GOOD, "public_name": "Otra persona"})
+    # The same answer as for a new address (no enumeration), and no second account...
+    assert response.status_code == 302
+    assert User.objects.count() == 1
+    assert User.objects.get().public_name == "Quetzal"
+    # ...while the owner of the address is told by email.
+    assert len(smtp.messages) == 1
+    assert "already" in _body(smtp.messages[0]).lower()
+
+
+def test_repeated_failed_logins_lock_the_account_with_a_clear_message(client, smtp):
+    client.post(SIGNUP, GOOD)
+    user = User.objects.get()
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    for _ in range(5):
+        response = client.post(LOGIN, {"login": GOOD["email"], "password": "wrong-password"})
+        assert response.status_code == 200
+    response = client.post(LOGIN, {"login": GOOD["email"], "password": GOOD["password1"]})
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -1,0 +1,83 @@
+"""Who may do what in the plans domain, as named `rules` predicates. Objects are checked, not
+only roles: a coordinator decides only for their own institution."""
+
+from typing import Any
+
+import rules
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+
+from cocrea.accounts.models import RoleGrant
+from cocrea.plans.models import Membership
+
+
+@rules.predicate
+def has_verified_email(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and EmailAddress.objects.filter(user=user, verified=True).exists()
+    )
+
+
+@rules.predicate
+def has_mfa(user: Any) -> bool:
+    """Staff who publish or approve must have an authenticator app (TOTP) set up."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    )
+
+
+@rules.predicate
+def is_point_of_contact(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and RoleGrant.objects.filter(user=user, role=RoleGrant.Role.POINT_OF_CONTACT).exists()
+    )
+
+
+@rules.predicate
+def is_administrator(user: object) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False))
+
+
+@rules.predicate
+def is_coordinator_of_its_institution(user: Any, membership: Membership | None) -> bool:
+    return bool(
+        membership is not None
+        and getattr(user, "is_authenticated", False)
+        and Membership.objects.filter(
+            user=user,
+            institution_id=membership.institution_id,
+            role=Membership.Role.COORDINATOR,
+            status=Membership.Status.APPROVED,
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_pending(user: object, membership: Membership | None) -> bool:
+    return membership is not None and membership.status == Membership.Status.PENDING
+
+
+@rules.predicate
+def is_own(user: object, membership: Membership | None) -> bool:
+    return membership is not None and membership.user_id == getattr(user, "pk", None)
+
+
+can_request_membership = has_verified_email
+can_decide_membership = (
+    is_pending
+    & ~is_own
+    & has_mfa
+    & (is_point_of_contact | is_administrator | is_coordinator_of_its_institution)
+)
+
+rules.add_perm("plans.request_membership", can_request_membership)
+rules.add_perm("plans.decide_membership", can_decide_membership)
+
+
+def allowed(permission: str, user: object, obj: object = None) -> bool:
+    """The rule itself, without Django's shortcut that gives superusers every permission: an
+    administrator too must meet the rule (two-factor authentication included)."""
+    return bool(rules.has_perm(permission, user, obj))
