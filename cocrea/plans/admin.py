@@ -10,7 +10,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.plans import services
-from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone, PolicyArea
+from cocrea.plans.models import (
+    ActionPlan,
+    Commitment,
+    Institution,
+    Member,
+    Membership,
+    Milestone,
+    PolicyArea,
+)
 
 
 @admin.register(Member)
@@ -194,3 +202,22 @@ class CommitmentAdmin(admin.ModelAdmin):
             services.milestone_delete(actor=request.user, milestone=milestone)
         for milestone in milestones:
             services.milestone_save(actor=request.user, milestone=milestone)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Read-only here: requests are decided in My space, through the rules and the services."""
+
+    list_display = ["user", "institution", "role", "status", "decided_at"]
+    list_filter = ["status", "role"]
+    search_fields = ["user__public_name", "institution__name", "institution__acronym"]
+    list_select_related = ["user", "institution"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

@@ -122,3 +122,14 @@ def test_repeated_failed_logins_lock_the_account_with_a_clear_message(client, sm
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_wrong_or_expired_verification_link_verifies_nothing(client, smtp):
+    from allauth.account.models import EmailAddress
+
+    client.post(SIGNUP, GOOD)
+    response = client.get("/en/cuentas/confirm-email/not-a-real-key/")
+    assert response.status_code in (200, 404)
+    assert "expired or is invalid" in response.content.decode()
+    assert client.post("/en/cuentas/confirm-email/not-a-real-key/").status_code in (200, 404)
+    assert not EmailAddress.objects.filter(verified=True).exists()
