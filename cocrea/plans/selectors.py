@@ -8,11 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from cocrea.plans import progress
-from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone, PolicyArea
+from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone
 
 
 def default_member() -> Member | None:
@@ -21,10 +22,14 @@ def default_member() -> Member | None:
 
 def plan_current(member: Member) -> ActionPlan | None:
     """The plan being implemented (the most recent if several), else the most recent plan."""
-    plans = ActionPlan.objects.filter(member=member).select_related("member")
+    implementing = Case(
+        When(status=ActionPlan.Status.IMPLEMENTATION, then=Value(1)), default=Value(0)
+    )
     return (
-        plans.filter(status=ActionPlan.Status.IMPLEMENTATION).order_by("-start_date").first()
-        or plans.order_by("-start_date").first()
+        ActionPlan.objects.filter(member=member)
+        .select_related("member")
+        .order_by(implementing.desc(), "-start_date")
+        .first()
     )
 
 
@@ -43,22 +48,19 @@ def _page(items: QuerySet, number: str | None) -> Page:
 
 
 def plan_list_page(*, number: str | None) -> Page:
-    """A page of action plans with their numbers of commitments and milestones. The counts are
-    made for the plans of this page only, after paginating: counting across every plan on each
-    request cost most of the page's time at OGP scale."""
+    """A page of action plans with their number of commitments, counted for the plans of this page
+    only, after paginating. (Milestones are not counted here: at OGP scale that meant aggregating
+    some 5,000 rows on every view of the list, the largest cost of the page on PostgreSQL.)"""
     page = _page(
         ActionPlan.objects.select_related("member").order_by("member__name", "-start_date", "pk"),
         number,
     )
     plans = list(page.object_list)
-    ids = [plan.pk for plan in plans]
-    commitments = _counts(Commitment.objects.filter(plan_id__in=ids), "plan_id")
-    milestones = _counts(
-        Milestone.objects.filter(commitment__plan_id__in=ids), "commitment__plan_id"
+    commitments = _counts(
+        Commitment.objects.filter(plan_id__in=[plan.pk for plan in plans]), "plan_id"
     )
     for plan in plans:
         plan.commitment_count = commitments.get(plan.pk, 0)
-        plan.milestone_count = milestones.get(plan.pk, 0)
     page.object_list = plans
     return page
 
@@ -76,10 +78,13 @@ def _attach_progress(commitments: list[Commitment]) -> list[Commitment]:
     ):
         rows[row.commitment_id].append(row)
     for commitment in commitments:
-        milestones = rows[commitment.pk]
-        commitment.progress = progress.commitment_progress(milestones)
-        commitment.completion = progress.commitment_completion(milestones)
+        _set_progress(commitment, rows[commitment.pk])
     return commitments
+
+
+def _set_progress(commitment: Commitment, milestones: list[Any]) -> None:
+    commitment.progress = progress.commitment_progress(milestones)
+    commitment.completion = progress.commitment_completion(milestones)
 
 
 # What a list row shows of a commitment: fetching only these saves parsing the long texts and
@@ -108,31 +113,48 @@ class CommitmentFilters:
     completion: str | None = None
 
 
-def plan_commitments(*, plan: ActionPlan, supporters: bool = False) -> list[Commitment]:
-    """A plan's commitments with what lists show: lead institution, policy areas, progress and
-    completion, and with `supporters` the supporting institutions (for the plan's filters)."""
-    prefetches: list[Prefetch] = [
-        Prefetch(
-            "policy_areas",
-            queryset=PolicyArea.objects.only("id", "slug", "name_es", "name_en", "position"),
-        )
-    ]
-    if supporters:
-        prefetches.append(
-            Prefetch(
-                "supporting_institutions",
-                queryset=Institution.objects.only("id", "slug", "name", "acronym"),
-            )
-        )
-    return _attach_progress(
-        list(
-            Commitment.objects.filter(plan=plan)
-            .select_related("lead_institution")
-            .only(*_LIST_FIELDS)
-            .prefetch_related(*prefetches)
-            .order_by("number")
-        )
+def plan_commitments(
+    *, plan: ActionPlan, supporters: bool = False, with_progress: bool = True
+) -> list[Commitment]:
+    """A plan's commitments with what lists show: lead institution, `areas` (policy areas),
+    progress and completion, and with `supporters` the supporting institutions (for the plan's
+    filters). Areas and supporters come as plain rows: prefetching model instances for them cost
+    more than the rest of the page (benchmark)."""
+    commitments = list(
+        Commitment.objects.filter(plan=plan)
+        .select_related("lead_institution")
+        .only(*_LIST_FIELDS)
+        .order_by("number")
     )
+    ids = [c.pk for c in commitments]
+    name = (
+        "policyarea__name_en"
+        if (get_language() or "es").startswith("en")
+        else "policyarea__name_es"
+    )
+    areas: dict[int, list[SimpleNamespace]] = {pk: [] for pk in ids}
+    for commitment_id, slug, label, position in (
+        AreaLink.objects.filter(commitment_id__in=ids)
+        .order_by("policyarea__position")
+        .values_list("commitment_id", "policyarea__slug", name, "policyarea__position")
+    ):
+        areas[commitment_id].append(SimpleNamespace(slug=slug, name=label, position=position))
+    backers: dict[int, list[SimpleNamespace]] = {pk: [] for pk in ids}
+    if supporters:
+        for commitment_id, slug, title, acronym in SupportingLink.objects.filter(
+            commitment_id__in=ids
+        ).values_list(
+            "commitment_id", "institution__slug", "institution__name", "institution__acronym"
+        ):
+            backers[commitment_id].append(
+                SimpleNamespace(
+                    slug=slug, name=title, label=f"{title} ({acronym})" if acronym else title
+                )
+            )
+    for commitment in commitments:
+        commitment.areas = areas[commitment.pk]  # type: ignore[attr-defined]
+        commitment.supporters = backers[commitment.pk]  # type: ignore[attr-defined]
+    return _attach_progress(commitments) if with_progress else commitments
 
 
 def commitment_filter_choices(
@@ -141,16 +163,18 @@ def commitment_filter_choices(
     """(slug, label) of the policy areas and of the institutions (leading or supporting) that
     occur among a plan's commitments, for its filter form; from rows already fetched with
     `plan_commitments(supporters=True)`."""
-    areas: dict[str, PolicyArea] = {}
-    institutions: dict[str, Institution] = {}
+    areas: dict[str, Any] = {}
+    institutions: dict[str, tuple[str, str]] = {}
     for commitment in commitments:
-        for area in commitment.policy_areas.all():
+        for area in commitment.areas:  # type: ignore[attr-defined]
             areas[area.slug] = area
-        for institution in [commitment.lead_institution, *commitment.supporting_institutions.all()]:
-            institutions[institution.slug] = institution
+        lead = commitment.lead_institution
+        institutions[lead.slug] = (lead.name, str(lead))
+        for backer in commitment.supporters:  # type: ignore[attr-defined]
+            institutions[backer.slug] = (backer.name, backer.label)
     return (
         [(a.slug, a.name) for a in sorted(areas.values(), key=lambda a: a.position)],
-        [(i.slug, str(i)) for i in sorted(institutions.values(), key=lambda i: i.name)],
+        [(slug, label) for slug, (_, label) in sorted(institutions.items(), key=lambda i: i[1][0])],
     )
 
 
@@ -162,12 +186,13 @@ def commitments_filtered(
 
     def matches(c: Commitment) -> bool:
         if filters.policy_area and filters.policy_area not in {
-            a.slug for a in c.policy_areas.all()
+            a.slug
+            for a in c.areas  # type: ignore[attr-defined]
         }:
             return False
         if filters.institution and filters.institution not in {
             c.lead_institution.slug,
-            *(i.slug for i in c.supporting_institutions.all()),
+            *(i.slug for i in c.supporters),  # type: ignore[attr-defined]
         }:
             return False
         return not filters.completion or (c.completion or "none") == filters.completion
@@ -176,10 +201,18 @@ def commitments_filtered(
 
 
 def _led_or_supported_by(institution: Institution) -> Q:
-    # Subqueries rather than joins: an OR across two joins made the database multiply rows.
-    return Q(lead_institution=institution) | Q(
-        pk__in=SupportingLink.objects.filter(institution=institution).values("commitment_id")
+    """Commitments an institution leads or supports, by their ids: an OR across two joins
+    multiplied rows, and an OR with a subquery made PostgreSQL scan every commitment."""
+    ids = set(
+        Commitment.objects.filter(lead_institution=institution)
+        .order_by()
+        .values_list("id", flat=True)
+    ) | set(
+        SupportingLink.objects.filter(institution=institution).values_list(
+            "commitment_id", flat=True
+        )
     )
+    return Q(pk__in=ids)
 
 
 def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
@@ -222,8 +255,19 @@ def institution_commitments(*, institution: Institution) -> list[Commitment]:
     return _attach_progress(
         list(
             Commitment.objects.filter(_led_or_supported_by(institution))
-            .select_related("plan", "lead_institution")
-            .only(*_LIST_FIELDS, "plan__id", "plan__slug", "plan__title", "plan__start_date")
+            .select_related("plan")
+            .only(
+                "id",
+                "number",
+                "slug",
+                "title",
+                "plan_id",
+                "lead_institution_id",
+                "plan__id",
+                "plan__slug",
+                "plan__title",
+                "plan__start_date",
+            )
             .order_by("-plan__start_date", "number")
         )
     )
@@ -267,8 +311,9 @@ class PlanGlance:
 
 
 def plan_glance(*, plan: ActionPlan, today: date, upcoming: int = 5) -> PlanGlance:
-    """The home page's summary of a plan, computed from one fetch of its commitments."""
-    commitments = plan_commitments(plan=plan)
+    """The home page's summary of a plan, from one fetch of its commitments and one of their
+    milestones (which also gives each commitment its progress)."""
+    commitments = plan_commitments(plan=plan, with_progress=False)
     commitment_by_id = {c.id: c for c in commitments}
     milestones = list(
         Milestone.objects.filter(commitment__plan=plan)
@@ -279,6 +324,8 @@ def plan_glance(*, plan: ActionPlan, today: date, upcoming: int = 5) -> PlanGlan
     for milestone in milestones:  # attach the parent already in memory: no query per row
         milestone.commitment = commitment_by_id[milestone.commitment_id]
         by_commitment[milestone.commitment_id].append(milestone)
+    for commitment in commitments:
+        _set_progress(commitment, by_commitment[commitment.id])
     overdue = sorted(
         (m for m in milestones if progress.milestone_is_overdue(m, today)),
         key=lambda m: (m.end_date or today, m.commitment.number, m.number),
