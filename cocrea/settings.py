@@ -273,12 +273,19 @@ EMAIL_USE_TLS = env_bool("COCREA_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("COCREA_DEFAULT_FROM_EMAIL", "Cocrea <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Local memory, one per worker: enough for the page cache (a few thousand compressed pages).
+# Local memory by default, one per worker process: enough for the page cache, whose keys carry the
+# data version. Redis through REDIS_URL in production, so that allauth's rate limits (log-in
+# lockout included) count across every worker.
+REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
 }
 # Whole public pages for anonymous visitors, until the data changes (cocrea.core.pagecache).
 # Off by default in the test suite, where factories write without the services; tests of the

@@ -97,3 +97,57 @@ def test_env_example_documents_every_variable_the_settings_read():
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read, "no variable found: the pattern is out of date"
     assert read == documented
+
+
+@pytest.fixture
+def redis_port():
+    """A Redis server of the test's own on loopback (Debian's redis-server, which
+    bin/system-packages installs), stopped afterwards."""
+    import shutil
+    import socket
+    import time
+
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is missing: run bin/system-packages"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603 - fixed binary and arguments
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(50):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_redis_url_selects_a_shared_redis_cache_that_really_works(redis_port):
+    script = (
+        "from django.conf import settings; import django; django.setup();"
+        "from django.core.cache import cache;"
+        "print(settings.CACHES['default']['BACKEND']);"
+        "cache.set('cocrea-check', 'ok', 10); print(cache.get('cocrea-check'))"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
+    environment.update(
+        COCREA_ENVIRONMENT="test",
+        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        DJANGO_SETTINGS_MODULE="cocrea.settings",
+    )
+    result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "ok"]
