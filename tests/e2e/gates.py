@@ -15,11 +15,16 @@ MAX_PAGE_BYTES = 100 * 1024
 PHONE = {"width": 360, "height": 740}
 
 
-def accessibility_violations(browser: Browser, base: str, pages: list[str]) -> dict[str, list[str]]:
-    """axe-core's WCAG 2.0 and 2.1 A and AA rules on each page: page -> violated rule ids."""
+def accessibility_violations(
+    browser: Browser, base: str, pages: list[str], cookies: list[dict] | None = None
+) -> dict[str, list[str]]:
+    """axe-core's WCAG 2.0 and 2.1 A and AA rules on each page: page -> violated rule ids.
+    `cookies` (a session) checks pages as a signed-in person sees them."""
     axe = Axe()
     found: dict[str, list[str]] = {}
     context = browser.new_context(bypass_csp=True)
+    if cookies:
+        context.add_cookies(cookies)
     try:
         page = context.new_page()
         for path in pages:

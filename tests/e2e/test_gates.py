@@ -73,3 +73,40 @@ def test_a_new_broken_page_fails_every_gate_without_editing_any_list(
     }
     flagged = {page for page in pages if security_header_problems(client.get(page))}
     assert flagged == {"/roto/", "/en/roto/"}
+
+
+def test_signed_in_pages_have_no_accessibility_violation(live_server, browser, site_plan):
+    """My space (with a request to decide), account deletion, two-factor set-up and a public
+    page as a signed-in person sees it (header with log-out, join form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from cocrea.accounts.models import RoleGrant
+    from cocrea.plans.models import Membership
+    from conftest import make_person
+
+    staff = make_person("Punto de Contacto", mfa=True)
+    RoleGrant.objects.create(user=staff, role=RoleGrant.Role.POINT_OF_CONTACT)
+    asker = make_person("Quien Pide")
+    institution = site_plan.commitments.first().lead_institution
+    Membership.objects.create(user=asker, institution=institution)
+    client = Client()
+    client.force_login(staff)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    cookies = [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "domain": host, "path": "/"}]
+    pages = [
+        "/mi-espacio/",
+        "/en/mi-espacio/",
+        "/mi-espacio/eliminar-cuenta/",
+        "/cuentas/2fa/",
+        f"/instituciones/{institution.slug}/",
+    ]
+    assert gates.accessibility_violations(browser, live_server.url, pages, cookies) == {}
+    context = browser.new_context()
+    context.add_cookies(cookies)
+    page = context.new_page()
+    page.goto(live_server.url + "/mi-espacio/")
+    assert page.locator("h1").inner_text() == "Mi espacio"  # really signed in
+    assert "Quien Pide" in page.locator("main").inner_text()  # the request to decide is shown
+    context.close()
