@@ -72,7 +72,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "cocrea.urls"
 WSGI_APPLICATION = "cocrea.wsgi.application"
 
-COCREA_JINJA_GLOBALS = ["cocrea.plans.templatetags.plans_tags.JINJA_GLOBALS"]
+COCREA_JINJA_GLOBALS = ["cocrea.plans.jinja_globals.JINJA_GLOBALS"]
 # What each domain app adds to a person's space, public profile and data download.
 COCREA_MY_SPACE_SECTIONS = ["cocrea.plans.myspace.my_space_section"]
 COCREA_PROFILE_SECTIONS = ["cocrea.plans.myspace.profile_section"]

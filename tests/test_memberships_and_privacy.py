@@ -143,3 +143,22 @@ def test_deleting_an_account_keeps_contributions_under_a_neutral_name(client, pe
     assert client.get(reverse("accounts:my_space")).status_code == 302  # logged out
     profile = reverse("accounts:profile", kwargs={"public_id": official.public_id})
     assert client.get(profile).status_code == 404
+
+
+def test_asking_to_join_an_unknown_institution_is_not_found(client, personas):
+    client.force_login(personas["citizen"])
+    url = reverse("plans:membership_request", kwargs={"slug": "no-existe"})
+    assert client.post(url, {"role": "member"}).status_code == 404
+    assert not Membership.objects.filter(user=personas["citizen"]).exists()
+
+
+def test_an_unknown_profile_is_not_found_in_the_visitors_language(client, db):
+    response = client.get("/personas/desconocido/")
+    assert response.status_code == 404
+    assert "Página no encontrada" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["accounts:my_space", "accounts:data_export"])
+def test_read_only_account_pages_refuse_writes(client, personas, name):
+    client.force_login(personas["citizen"])
+    assert client.post(reverse(name)).status_code == 405
