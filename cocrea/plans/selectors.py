@@ -73,8 +73,12 @@ def _attach_progress(commitments: list[Commitment]) -> list[Commitment]:
     """Set each commitment's progress and completion (progress.py's rule) from one query of
     plain rows: lists need the figures, not a model instance for every milestone."""
     rows: dict[int, list[Any]] = {c.pk: [] for c in commitments}
-    for row in Milestone.objects.filter(commitment_id__in=rows).values_list(
-        "commitment_id", "completion", "weight", "end_date", named=True
+    # No ORDER BY: the model's default ordering would join commitment, plan and member only to
+    # sort rows that are grouped here anyway (it tripled this query's time on PostgreSQL).
+    for row in (
+        Milestone.objects.filter(commitment_id__in=rows)
+        .order_by()
+        .values_list("commitment_id", "completion", "weight", "end_date", named=True)
     ):
         rows[row.commitment_id].append(row)
     for commitment in commitments:
