@@ -8,8 +8,8 @@ from cocrea.audit.models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the log is append-only, even for administrators."""
 
-    list_display = ["created_at", "action", "target_repr", "actor_name"]
-    list_filter = ["action", "target_type"]
+    list_display = ["id", "created_at", "action", "target_repr", "actor_name", "public"]
+    list_filter = ["public", "action", "target_type"]
     search_fields = ["target_repr", "actor_name", "action"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 

@@ -1,9 +1,12 @@
 """Recording audit events. Called by every service of every app inside its transaction."""
 
+import math
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
+from cocrea.audit import chain
 from cocrea.audit.models import AuditEvent
 from cocrea.core.versioning import data_version_bump
 
@@ -30,23 +33,68 @@ def model_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[
     }
 
 
+def _stored_form(value: Any) -> Any:
+    """The value as every database gives it back from a JSON column, so that what is hashed is
+    what is stored: text keys, lists, and numbers other than integers as text (PostgreSQL's
+    jsonb rewrites 1e+16 as 10000000000000000)."""
+    if isinstance(value, dict):
+        return {str(k): _stored_form(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_stored_form(v) for v in value]
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else str(value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
 def event_record(
     *,
     actor: Any,
     action: str,
     target: models.Model,
-    changes: dict[str, list[Any]] | None = None,
+    changes: dict | None = None,
+    public: bool = False,
+    context: models.Model | None = None,
+    institution: str = "",
 ) -> AuditEvent:
+    """Append one event to the log, chained on the last one.
+
+    `public`: whether everyone may read what it says (the public history and download); private
+    events (memberships, accounts, drafts) are chained too, but only their hashes are published.
+    `context`: the object whose public history shows the event (a milestone's commitment); the
+    target itself when None. `institution`: the public name of the institution the actor acted
+    for, if any."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit events are recorded inside the transaction of the change.")
+    # First, before reading the head: the bump's UPDATE row-locks the data-version row until this
+    # transaction ends, so concurrent writers queue here and each reads the head only once the
+    # one before has committed. Two events can never chain on the same head (and the unique
+    # prev_hash would refuse it).
     data_version_bump()
+    head = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    # The id is hashed, so it is chosen here, under the lock, rather than by the database after
+    # the insert: one INSERT and no UPDATE of an append-only row.
+    event_id, prev_hash = (head[0] + 1, head[1]) if head else (1, chain.GENESIS)
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    context = target if context is None else context
+    event = AuditEvent(
+        id=event_id,
+        created_at=timezone.now(),
         actor=actor if is_person else None,
-        actor_name=(getattr(actor, "public_name", "") or "") if is_person else "",
+        actor_name=((getattr(actor, "public_name", "") or "") if is_person else "")[:150],
+        actor_institution=institution[:200],
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         target_repr=str(target)[:300],
-        changes=changes or {},
+        context_type=context._meta.label_lower,
+        context_id=str(context.pk),
+        public=public,
+        changes=_stored_form(changes or {}),
+        prev_hash=prev_hash,
     )
+    event.payload_hash = chain.payload_hash(chain.event_payload(vars(event)))
+    event.hash = chain.link_hash(prev_hash, event.payload_hash)
+    event.save(force_insert=True)
+    return event

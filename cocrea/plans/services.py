@@ -24,6 +24,14 @@ from cocrea.plans.rules import allowed
 M = TypeVar("M", bound=models.Model)
 
 _NOT_AUDITED = {"id", "created_at", "updated_at"}
+# What the public repository shows, so its changes are public in the audit log too; memberships
+# (people's requests and their decisions) stay private.
+_PUBLIC = (Member, Institution, ActionPlan, Commitment, Milestone)
+
+
+def _audit_context(instance: models.Model) -> models.Model:
+    """The object whose public history shows the event: a milestone's commitment."""
+    return instance.commitment if isinstance(instance, Milestone) else instance
 
 
 def _field_values(instance: models.Model) -> dict[str, Any]:
@@ -65,6 +73,8 @@ def _save_audited(
                 action=f"{label}.{'create' if before is None else 'update'}",
                 target=instance,
                 changes=changes,
+                public=isinstance(instance, _PUBLIC),
+                context=_audit_context(instance),
             )
     return instance
 
@@ -108,6 +118,8 @@ def milestone_delete(*, actor: Any, milestone: Milestone) -> None:
             action="milestone.delete",
             target=milestone,
             changes=model_changes(_field_values(milestone), {}),
+            public=True,
+            context=milestone.commitment,
         )
         milestone.delete()
 

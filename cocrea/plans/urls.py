@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cocrea.plans import views, views_membership
+from cocrea.plans import views, views_history, views_membership
 
 app_name = "plans"
 
@@ -12,6 +12,11 @@ urlpatterns = [
         "planes/<slug:plan_slug>/compromisos/<slug:slug>/",
         views.commitment_detail,
         name="commitment",
+    ),
+    path(
+        "planes/<slug:plan_slug>/compromisos/<slug:slug>/historial/",
+        views_history.commitment_history,
+        name="commitment_history",
     ),
     path("instituciones/", views.institution_list, name="institution_list"),
     path("instituciones/<slug:slug>/", views.institution_detail, name="institution"),

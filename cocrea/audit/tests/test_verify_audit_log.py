@@ -1,0 +1,124 @@
+"""`manage.py verify_audit_log` recomputes the chain; changing, deleting or reordering a row of
+the table directly in the database makes it fail and name the event (SQLite and PostgreSQL)."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from cocrea.audit import chain
+from cocrea.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+TABLE = AuditEvent._meta.db_table
+
+
+def _verify() -> str:
+    out = StringIO()
+    call_command("verify_audit_log", stdout=out)
+    return out.getvalue()
+
+
+def _fails(event_id: int, reason: str) -> str:
+    with pytest.raises(CommandError) as error:
+        _verify()
+    message = str(error.value)
+    assert f"event {event_id} is the first that does not fit" in message, message
+    assert chain.REASONS[reason] in message
+    assert error.value.returncode == 1
+    return message
+
+
+def _sql(statement: str, *params: object) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _ids() -> list[int]:
+    return list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
+
+
+def test_a_clean_log_verifies_and_names_its_head(log):
+    head = AuditEvent.objects.last()
+    assert _verify().strip() == f"Audit log verified: 6 events, head {head.hash}"
+
+
+def test_an_empty_log_verifies(db):
+    assert _verify().strip() == f"Audit log verified: 0 events, head {'0' * 64}"
+
+
+def test_changing_the_changes_of_a_row_names_that_event(log):
+    target = _ids()[2]
+    changes = json.dumps({"title": ["Datos abiertos", "Otro título"]})
+    _sql(f"UPDATE {TABLE} SET changes = %s WHERE id = %s", changes, target)  # noqa: S608
+    assert "content" in _fails(target, "content")
+
+
+def test_changing_who_made_a_change_names_that_event(log):
+    target = _ids()[1]
+    _sql(f"UPDATE {TABLE} SET actor_name = %s WHERE id = %s", "Otra persona", target)  # noqa: S608
+    _fails(target, "content")
+
+
+def test_making_a_public_event_private_names_that_event(log):
+    target = _ids()[0]
+    _sql(f"UPDATE {TABLE} SET public = %s WHERE id = %s", False, target)  # noqa: S608
+    _fails(target, "content")
+
+
+def test_deleting_a_row_names_the_event_after_it(log):
+    ids = _ids()
+    _sql(f"DELETE FROM {TABLE} WHERE id = %s", ids[3])  # noqa: S608
+    _fails(ids[4], "link")
+
+
+def test_deleting_the_first_row_names_the_next_one(log):
+    ids = _ids()
+    _sql(f"DELETE FROM {TABLE} WHERE id = %s", ids[0])  # noqa: S608
+    _fails(ids[1], "link")
+
+
+def test_swapping_two_rows_names_the_first_of_them(log):
+    """Reordering: the rows trade places (their ids), every other column moves with them."""
+    ids = _ids()
+    first, second = ids[1], ids[4]
+    _sql(f"UPDATE {TABLE} SET id = %s WHERE id = %s", -1, first)  # noqa: S608
+    _sql(f"UPDATE {TABLE} SET id = %s WHERE id = %s", first, second)  # noqa: S608
+    _sql(f"UPDATE {TABLE} SET id = %s WHERE id = %s", second, -1)  # noqa: S608
+    _fails(first, "content")
+
+
+def test_rehashing_a_changed_row_names_the_event_after_it(log):
+    """Whoever changes a row and recomputes its own hashes breaks the next link instead: hiding
+    a change means recomputing every later event, and the head the site shows then changes."""
+    ids = _ids()
+    row = AuditEvent.objects.values().get(pk=ids[2])
+    row["actor_name"] = "Otra persona"
+    payload_hash = chain.payload_hash(chain.event_payload(row))
+    _sql(
+        f"UPDATE {TABLE} SET actor_name = %s, payload_hash = %s, hash = %s WHERE id = %s",  # noqa: S608
+        "Otra persona",
+        payload_hash,
+        chain.link_hash(row["prev_hash"], payload_hash),
+        ids[2],
+    )
+    _fails(ids[3], "link")
+
+
+def test_changing_a_hash_names_that_event(log):
+    target = _ids()[5]
+    _sql(f"UPDATE {TABLE} SET hash = %s WHERE id = %s", "a" * 64, target)  # noqa: S608
+    _fails(target, "hash")
+
+
+def test_the_command_exits_with_status_1_when_the_log_is_broken(log):
+    _sql(f"DELETE FROM {TABLE} WHERE id = %s", _ids()[2])  # noqa: S608
+    with pytest.raises(SystemExit) as exit_:
+        from django.core.management import ManagementUtility
+
+        ManagementUtility(["manage.py", "verify_audit_log"]).execute()
+    assert exit_.value.code == 1
