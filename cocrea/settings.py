@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cocrea.audit",
     "cocrea.accounts",
     "cocrea.plans",
+    "cocrea.tracking",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -72,9 +73,19 @@ MIDDLEWARE = [
 ROOT_URLCONF = "cocrea.urls"
 WSGI_APPLICATION = "cocrea.wsgi.application"
 
-COCREA_JINJA_GLOBALS = ["cocrea.plans.jinja_globals.JINJA_GLOBALS"]
+COCREA_JINJA_GLOBALS = [
+    "cocrea.plans.jinja_globals.JINJA_GLOBALS",
+    "cocrea.tracking.jinja_globals.JINJA_GLOBALS",
+]
 # What each domain app adds to a person's space, public profile and data download.
-COCREA_MY_SPACE_SECTIONS = ["cocrea.plans.myspace.my_space_section"]
+COCREA_MY_SPACE_SECTIONS = [
+    "cocrea.plans.myspace.my_space_section",
+    "cocrea.tracking.myspace.my_space_section",
+]
+# What domain apps add to a commitment's public page (plans imports no app above it).
+COCREA_COMMITMENT_SECTIONS = ["cocrea.tracking.sections.commitment_section"]
+# Which of a list of commitments civil society's current view disagrees with (the plan filter).
+COCREA_DISPUTED_COMMITMENTS = "cocrea.tracking.selectors.disputed_commitment_ids"
 COCREA_PROFILE_SECTIONS = ["cocrea.plans.myspace.profile_section"]
 COCREA_PERSONAL_DATA_SECTIONS = ["cocrea.plans.myspace.personal_data"]
 # Public pages are Jinja2 (cocrea/jinja2/, docs/adr/0002); the admin and other Django apps
@@ -292,6 +303,9 @@ CACHES = {
 # cache switch it on.
 COCREA_PAGE_CACHE = env_bool("COCREA_PAGE_CACHE", ENVIRONMENT != "test")
 COCREA_PAGE_CACHE_SECONDS = env_int("COCREA_PAGE_CACHE_SECONDS", 3600)
+
+# Evidence files (tracking.uploads): the largest accepted, in bytes.
+COCREA_EVIDENCE_MAX_BYTES = env_int("COCREA_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -28,7 +28,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 urlpatterns += i18n_patterns(
     path("", include("cocrea.plans.urls")),
+    path("", include("cocrea.tracking.urls")),
     path("", include("cocrea.accounts.urls")),
+    path("", include("cocrea.audit.urls")),
     path("cuentas/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -51,11 +51,17 @@ def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
         institution=commitment.lead_institution,
         defaults={"status": Membership.Status.APPROVED, "show_on_profile": True},
     )
+    _sample_history(commitment, person)
+    _sample_tracking(commitment, person)
     return {
         "plans:home": dict,
         "plans:plan_list": dict,
         "plans:plan": lambda: {"slug": plan.slug},
         "plans:commitment": lambda: {"plan_slug": plan.slug, "slug": commitment.slug},
+        "plans:commitment_history": lambda: {"plan_slug": plan.slug, "slug": commitment.slug},
+        "audit:log": dict,
+        "tracking:plan_dashboard": lambda: {"slug": plan.slug},
+        "tracking:institution_dashboard": lambda: {"slug": commitment.lead_institution.slug},
         "plans:institution_list": dict,
         "plans:institution": lambda: {"slug": commitment.lead_institution.slug},
         "accounts:privacy": dict,
@@ -64,3 +70,59 @@ def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
         "account_reset_password": dict,
         "accounts:profile": lambda: {"public_id": person.public_id},
     }
+
+
+def _sample_history(commitment: Any, person: Any) -> None:
+    """A change made through a service, once, so the commitment's history and the audit log have
+    an event to show (factories write without the services). The responsible person's email
+    is among the changes: the public pages must not show it."""
+    from cocrea.audit.models import AuditEvent
+    from cocrea.plans.services import commitment_save
+
+    if AuditEvent.objects.filter(
+        target_type="plans.commitment", target_id=str(commitment.pk)
+    ).exists():
+        return
+    commitment.responsible_name = "Persona Responsable de Muestra"
+    commitment.responsible_email = "responsable.privada@example.org"
+    commitment.responsible_phone = "+502 5555 0000"
+    commitment_save(actor=person, commitment=commitment)
+
+
+def _sample_tracking(commitment: Any, person: Any) -> None:
+    """A published report with evidence, a civil-society assessment that differs and the IRM's
+    findings, so the commitment page's tracking section is checked with content in it."""
+    from django.utils import timezone
+
+    from cocrea.plans.models import Institution
+    from cocrea.tracking.models import Assessment, Evidence, IrmReview, ProgressReport
+
+    milestone = commitment.milestones.order_by("number").first()
+    if milestone is None or ProgressReport.objects.filter(milestone=milestone).exists():
+        return
+    report = ProgressReport.objects.create(
+        milestone=milestone,
+        institution=milestone.responsible_institution,
+        author=person,
+        completion=milestone.completion,
+        percent=40,
+        done="Se publicaron los primeros conjuntos de datos.",
+        facts_date=commitment.start_date or timezone.localdate(),
+        status=ProgressReport.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    Evidence.objects.create(report=report, url="https://example.org/datos", title="Portal")
+    organisation = Institution.objects.filter(kind=Institution.Kind.CIVIL_SOCIETY).first()
+    if organisation is not None:
+        Assessment.objects.create(
+            commitment=commitment,
+            milestone=milestone,
+            organisation=organisation,
+            author=person,
+            completion=Assessment.Completion.NO_EVIDENCE,
+            reading="No encontramos los datos publicados.",
+            published_at=timezone.now(),
+        )
+    IrmReview.objects.create(
+        commitment=commitment, verifiable="verifiable", potential_for_results="modest"
+    )

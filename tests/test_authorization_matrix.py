@@ -7,8 +7,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cocrea.plans.models import Membership
 
-OUR_NAMESPACES = ("plans", "accounts")
-READ_ONLY = {"accounts:my_space", "accounts:data_export"}  # the person's own, read only
+OUR_NAMESPACES = ("plans", "accounts", "tracking", "audit")
+# Read only: the person's own pages, and evidence files (checked per file: tracking tests).
+READ_ONLY = {
+    "accounts:my_space",
+    "accounts:data_export",
+    "tracking:evidence",
+    "audit:log_download",  # a file, not a page: the public audit log
+}
 
 ALLOWED, FORBIDDEN, LOGIN = "allowed", "forbidden", "login"
 
@@ -106,7 +112,135 @@ def account_delete(personas, institutions):
     return url, data, expected, changed, target
 
 
+# Tracking: a MINEDUC milestone; MINEDUC's official and coordinator report on it.
+
+
+def _milestone(institutions):
+    from cocrea.plans.tests.factories import CommitmentFactory, MilestoneFactory
+
+    commitment = CommitmentFactory(lead_institution=institutions["mineduc"])
+    return MilestoneFactory(commitment=commitment, number=1)
+
+
+def _report(personas, institutions, status="draft"):
+    from django.utils import timezone
+
+    from cocrea.tracking.models import ProgressReport
+
+    milestone = _milestone(institutions)
+    return ProgressReport.objects.create(
+        milestone=milestone,
+        institution=milestone.responsible_institution,
+        author=personas["official"],
+        completion="limited",
+        percent=10,
+        done="Avance",
+        facts_date=timezone.localdate(),
+        status=status,
+    )
+
+
+def _reporters_only(personas):
+    expected = dict.fromkeys(personas, FORBIDDEN)
+    expected.update(anonymous=LOGIN, official=ALLOWED, coordinator=ALLOWED)
+    return expected
+
+
+def _point_of_contact_only(personas):
+    expected = dict.fromkeys(personas, FORBIDDEN)
+    expected.update(anonymous=LOGIN, point_of_contact=ALLOWED)
+    return expected
+
+
+REPORT = {"completion": "limited", "percent": "30", "done": "Hecho", "facts_date": "2025-01-01"}
+
+
+def report_new(personas, institutions):
+    from cocrea.tracking.models import ProgressReport
+
+    milestone = _milestone(institutions)
+    commitment = milestone.commitment
+    url = reverse(
+        "tracking:report_new",
+        kwargs={"plan_slug": commitment.plan.slug, "slug": commitment.slug, "number": 1},
+    )
+    return url, REPORT, _reporters_only(personas), ProgressReport.objects.exists
+
+
+def report_edit(personas, institutions):
+    report = _report(personas, institutions)
+    url = reverse("tracking:report", kwargs={"public_id": report.public_id})
+
+    def changed():
+        report.refresh_from_db()
+        return report.percent == 30
+
+    return url, REPORT, _reporters_only(personas), changed
+
+
+def _status_scenario(view, from_status, to_status, expected_for, data=None):
+    def scenario(personas, institutions):
+        report = _report(personas, institutions, from_status)
+        url = reverse(view, kwargs={"public_id": report.public_id})
+
+        def changed():
+            report.refresh_from_db()
+            return report.status == to_status
+
+        return url, data or {}, expected_for(personas), changed
+
+    return scenario
+
+
+def assessment_new(personas, institutions):
+    from cocrea.tracking.models import Assessment
+
+    commitment = _milestone(institutions).commitment
+    url = reverse(
+        "tracking:assessment_new",
+        kwargs={"plan_slug": commitment.plan.slug, "slug": commitment.slug},
+    )
+    data = {
+        "organisation": institutions["cso"].pk,
+        "completion": "limited",
+        "reading": "Nuestra lectura",
+    }
+    expected = dict.fromkeys(personas, FORBIDDEN)
+    expected.update(anonymous=LOGIN, cso_member=ALLOWED)
+    return url, data, expected, Assessment.objects.exists
+
+
+def irm_review(personas, institutions):
+    from cocrea.tracking.models import IrmReview
+
+    commitment = _milestone(institutions).commitment
+    url = reverse(
+        "tracking:irm_review", kwargs={"plan_slug": commitment.plan.slug, "slug": commitment.slug}
+    )
+    data = {"verifiable": "verifiable", "potential_for_results": "modest"}
+    expected = dict.fromkeys(personas, FORBIDDEN)
+    expected.update(anonymous=LOGIN, point_of_contact=ALLOWED)
+    return url, data, expected, IrmReview.objects.exists
+
+
 SCENARIOS = {
+    "tracking:irm_review": irm_review,
+    "tracking:report_new": report_new,
+    "tracking:report": report_edit,
+    "tracking:report_submit": _status_scenario(
+        "tracking:report_submit", "draft", "submitted", _reporters_only
+    ),
+    "tracking:report_publish": _status_scenario(
+        "tracking:report_publish", "submitted", "published", _point_of_contact_only
+    ),
+    "tracking:report_return": _status_scenario(
+        "tracking:report_return",
+        "submitted",
+        "returned",
+        _point_of_contact_only,
+        {"reason": "Falta evidencia"},
+    ),
+    "tracking:assessment_new": assessment_new,
     "plans:membership_decide": membership_decide,
     "plans:membership_request": membership_request,
     "accounts:delete": account_delete,
@@ -147,7 +281,8 @@ def test_authorization_matrix(client, personas, institutions, view_name, persona
         assert response.status_code == 302 and "/cuentas/login/" in response["Location"]
         assert not changed()
     elif outcome == FORBIDDEN:
-        assert response.status_code in (302, 403), response.status_code
+        # 404 where even the object's existence is not theirs to know (another's draft).
+        assert response.status_code in (302, 403, 404), response.status_code
         assert not changed(), f"{persona} changed {view_name}"
     else:
         assert response.status_code == 302

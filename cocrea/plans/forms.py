@@ -11,6 +11,11 @@ class PlanFilterForm(forms.Form):
     area = forms.ChoiceField(label=_("Policy area"), required=False)
     institution = forms.ChoiceField(label=_("Institution"), required=False)
     completion = forms.ChoiceField(label=_("Completion"), required=False)
+    agreement = forms.ChoiceField(
+        label=_("Civil society's view"),
+        required=False,
+        choices=[("", _("Any")), ("disputed", _("Differs from the official view"))],
+    )
 
     def __init__(
         self,

@@ -1,6 +1,7 @@
 """The public OGP repository: members, action plans, commitments in OGP's template, milestones,
 institutions and OGP's policy-area taxonomy. Field and value names follow OGP's own."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -32,6 +33,14 @@ def _optional_dates_in_order(name: str) -> models.CheckConstraint:
         name=name,
         violation_error_message=_("The end date cannot be before the start date."),
     )
+
+
+STATUS_LABELS = {
+    progress.COMPLETE: _("Complete"),
+    progress.OVERDUE: _("Overdue"),
+    progress.AT_RISK: _("At risk"),
+    progress.ON_TRACK: _("On track"),
+}
 
 
 class Institution(TimeStampedModel):
@@ -351,6 +360,23 @@ class Commitment(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("plans:commitment", kwargs={"plan_slug": self.plan.slug, "slug": self.slug})
 
+    # For the public audit log (cocrea.audit reads these through the app registry): the contact
+    # details the public page does not show stay out of it, and events link to the history.
+    audit_private_fields = frozenset({"responsible_email", "responsible_phone"})
+
+    @classmethod
+    def audit_history_urls(cls, ids: Iterable[str]) -> dict[str, str]:
+        """{commitment id: its public history page}, in one query."""
+        rows = (
+            cls.objects.filter(pk__in=[int(i) for i in ids if i.isdigit()])
+            .order_by()
+            .values_list("pk", "slug", "plan__slug")
+        )
+        return {
+            str(pk): reverse("plans:commitment_history", kwargs={"plan_slug": plan, "slug": slug})
+            for pk, slug, plan in rows
+        }
+
     # Derived figures. They read `milestones.all()`, so selectors prefetch the milestones; each
     # is computed once per instance (a page asks for them several times).
     @cached_property
@@ -360,6 +386,14 @@ class Commitment(TimeStampedModel):
     @cached_property
     def completion(self) -> str | None:
         return progress.commitment_completion(self.milestones.all())
+
+    @cached_property
+    def status(self) -> str | None:
+        return progress.commitment_status(self.milestones.all(), timezone.localdate())
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status or "", _("No milestones")))
 
     @property
     def overdue_milestones(self) -> list["Milestone"]:

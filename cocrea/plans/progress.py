@@ -92,3 +92,30 @@ def plan_progress(commitment_milestones: Iterable[Iterable[MilestoneLike]]) -> i
     if not figures:
         return None
     return as_percent(sum(figures, Fraction(0)) / len(figures))
+
+
+# A commitment's status, from dates and progress (docs/progress.md, "Status").
+ON_TRACK = "on_track"
+AT_RISK = "at_risk"
+OVERDUE = "overdue"
+DUE_SOON_DAYS = 60
+
+
+def commitment_status(milestones: Iterable[MilestoneLike], today: date) -> str | None:
+    """None without counted milestones; complete when all are; overdue when any milestone is;
+    at risk when one due within DUE_SOON_DAYS is not past "limited"; otherwise on track."""
+    counted = [m for m in milestones if m.completion != WITHDRAWN]
+    if not counted:
+        return None
+    if all(m.completion == COMPLETE for m in counted):
+        return COMPLETE
+    if any(milestone_is_overdue(m, today) for m in counted):
+        return OVERDUE
+    if any(
+        m.end_date is not None
+        and 0 <= (m.end_date - today).days <= DUE_SOON_DAYS
+        and m.completion in (NOT_STARTED, LIMITED)
+        for m in counted
+    ):
+        return AT_RISK
+    return ON_TRACK

@@ -1,6 +1,7 @@
 """Reads for the public pages: every queryset here has its related rows fetched, so a template
 never triggers a query and a page costs the same number of queries whatever the data size."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
@@ -20,17 +21,22 @@ def default_member() -> Member | None:
     return Member.objects.order_by("-is_default", "name").first()
 
 
-def plan_current(member: Member) -> ActionPlan | None:
-    """The plan being implemented (the most recent if several), else the most recent plan."""
+def home_plan() -> tuple[Member | None, ActionPlan | None]:
+    """The default member and its current plan: the plan being implemented (the most recent if
+    several), else its most recent plan. One query (the member comes with its plan); a second
+    only when the member has no plan yet."""
     implementing = Case(
         When(status=ActionPlan.Status.IMPLEMENTATION, then=Value(1)), default=Value(0)
     )
-    return (
-        ActionPlan.objects.filter(member=member)
+    plan = (
+        ActionPlan.objects.filter(
+            member_id=Subquery(Member.objects.order_by("-is_default", "name").values("pk")[:1])
+        )
         .select_related("member")
         .order_by(implementing.desc(), "-start_date")
         .first()
     )
+    return (plan.member, plan) if plan is not None else (default_member(), None)
 
 
 SupportingLink = Commitment.supporting_institutions.through
@@ -115,6 +121,7 @@ class CommitmentFilters:
     policy_area: str | None = None
     institution: str | None = None
     completion: str | None = None
+    disputed: bool = False
 
 
 def plan_commitments(
@@ -183,10 +190,13 @@ def commitment_filter_choices(
 
 
 def commitments_filtered(
-    commitments: list[Commitment], filters: CommitmentFilters
+    commitments: list[Commitment],
+    filters: CommitmentFilters,
+    disputed_ids: Collection[int] = (),
 ) -> list[Commitment]:
     """The commitments that match every filter given. In Python, on rows already fetched: a plan
-    has tens of commitments, and completion is derived, not stored."""
+    has tens of commitments, and completion is derived, not stored. `disputed_ids`: the
+    commitments where civil society's view differs (given by an app above plans)."""
 
     def matches(c: Commitment) -> bool:
         if filters.policy_area and filters.policy_area not in {
@@ -198,6 +208,8 @@ def commitments_filtered(
             c.lead_institution.slug,
             *(i.slug for i in c.supporters),  # type: ignore[attr-defined]
         }:
+            return False
+        if filters.disputed and c.pk not in disputed_ids:
             return False
         return not filters.completion or (c.completion or "none") == filters.completion
 
@@ -230,6 +242,17 @@ def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
                     "number"
                 ),
             ),
+        ),
+        plan__slug=plan_slug,
+        slug=slug,
+    )
+
+
+def commitment_heading(*, plan_slug: str, slug: str) -> Commitment:
+    """A commitment with its plan, for pages about it that show only its title (its history)."""
+    return get_object_or_404(
+        Commitment.objects.select_related("plan").only(
+            "id", "number", "slug", "title", "ogp_id", "plan__id", "plan__slug", "plan__title"
         ),
         plan__slug=plan_slug,
         slug=slug,

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import ngettext
 
 from cocrea.core.decorators import public_page
@@ -11,8 +13,7 @@ from cocrea.plans.models import ActionPlan, Institution, Membership
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    member = selectors.default_member()
-    plan = selectors.plan_current(member) if member else None
+    member, plan = selectors.home_plan()
     glance = selectors.plan_glance(plan=plan, today=timezone.localdate()) if plan else None
     overdue = len(glance.overdue) if glance else 0
     see_all_overdue = ngettext(
@@ -46,8 +47,13 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
             policy_area=form.cleaned_data["area"] or None,
             institution=form.cleaned_data["institution"] or None,
             completion=form.cleaned_data["completion"] or None,
+            disputed=form.cleaned_data["agreement"] == "disputed",
         )
-    commitments = selectors.commitments_filtered(every, filters)
+    # Whether civil society's view differs is tracking's to say (COCREA_DISPUTED_COMMITMENTS).
+    disputed_ids = (
+        import_string(settings.COCREA_DISPUTED_COMMITMENTS)(every) if filters.disputed else set()
+    )
+    commitments = selectors.commitments_filtered(every, filters, disputed_ids)
     filtered = filters != selectors.CommitmentFilters()
     heading = ngettext("%(count)s commitment", "%(count)s commitments", len(commitments)) % {
         "count": len(commitments)
@@ -68,7 +74,15 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def commitment_detail(request: HttpRequest, plan_slug: str, slug: str) -> HttpResponse:
     commitment = selectors.commitment_get(plan_slug=plan_slug, slug=slug)
-    return render(request, "plans/commitment_detail.html", {"commitment": commitment})
+    # Apps above plans add their parts (tracking: the official and civil-society views).
+    sections = [
+        import_string(path)(request, commitment) for path in settings.COCREA_COMMITMENT_SECTIONS
+    ]
+    return render(
+        request,
+        "plans/commitment_detail.html",
+        {"commitment": commitment, "sections": sections},
+    )
 
 
 @public_page

@@ -87,3 +87,24 @@ def test_plan_progress_is_the_mean_over_commitments_with_a_figure():
     commitments = [[M("complete")], [M("not_started")], [], [M("withdrawn")]]
     assert progress.plan_progress(commitments) == 50
     assert progress.plan_progress([[], []]) is None
+
+
+TODAY = date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("milestones", "status"),
+    [
+        ([], None),
+        ([M("withdrawn")], None),
+        ([M("complete"), M("withdrawn", end_date=date(2020, 1, 1))], "complete"),
+        ([M("substantial", end_date=date(2025, 5, 31)), M("complete")], "overdue"),
+        ([M("limited", end_date=date(2025, 7, 31))], "at_risk"),
+        ([M("not_started", end_date=TODAY)], "at_risk"),
+        ([M("substantial", end_date=date(2025, 7, 1))], "on_track"),
+        ([M("not_started", end_date=date(2025, 8, 1))], "on_track"),
+        ([M("limited")], "on_track"),
+    ],
+)
+def test_commitment_status_from_dates_and_progress(milestones, status):
+    assert progress.commitment_status(milestones, TODAY) == status

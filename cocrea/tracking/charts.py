@@ -1,0 +1,143 @@
+"""Charts as SVG drawn on the server: no JavaScript, no chart library, a few kilobytes each.
+Every chart is shown with a table of the same numbers (the templates put it beside the chart),
+so the SVG is a picture of the table and screen readers read the table."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+WIDTH = 640
+LABEL_WIDTH = 220
+ROW = 26
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    css: str = ""
+
+
+def bar_chart(
+    *, bars: list[Bar], label: str, maximum: int | None = None, unit: str = ""
+) -> SafeString:
+    """Horizontal bars, one per row, with the value written after each bar."""
+    top = maximum if maximum is not None else max([b.value for b in bars] + [1])
+    span = WIDTH - LABEL_WIDTH - 60
+    height = ROW * len(bars) + 8
+    rows = format_html_join(
+        "",
+        '<g transform="translate(0,{})"><title>{}: {}{}</title>'
+        '<text x="{}" y="17" text-anchor="end" class="chart-label">{}</text>'
+        '<rect x="{}" y="4" width="{}" height="18" class="bar {}"></rect>'
+        '<text x="{}" y="17" class="chart-value">{}{}</text></g>',
+        (
+            (
+                i * ROW + 4,
+                bar.label,
+                bar.value,
+                unit,
+                LABEL_WIDTH - 8,
+                bar.label if len(bar.label) <= 30 else bar.label[:29] + "…",
+                LABEL_WIDTH,
+                round(span * bar.value / top) if top else 0,
+                bar.css,
+                LABEL_WIDTH + (round(span * bar.value / top) if top else 0) + 6,
+                bar.value,
+                unit,
+            )
+            for i, bar in enumerate(bars)
+        ),
+    )
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">'
+        "{}</svg>",
+        WIDTH,
+        height,
+        WIDTH,
+        height,
+        label,
+        rows,
+    )
+
+
+@dataclass(frozen=True)
+class Span:
+    label: str
+    start: date | None
+    end: date | None
+    css: str = ""
+
+
+def timeline(*, spans: list[Span], label: str, today: date) -> SafeString:
+    """One bar per milestone from its start to its end date, on a shared time axis with the
+    years marked and today as a vertical line. A milestone without a start is drawn as a
+    two-week mark before its end; one without an end is left out of the picture (not of the
+    table)."""
+    drawn = [
+        (s.label, s.start or s.end - timedelta(days=14), s.end, s.css)
+        for s in spans
+        if s.end is not None
+    ]
+    if not drawn:
+        return SafeString("")
+    first = min([start for _label, start, _end, _css in drawn] + [today]) - timedelta(days=15)
+    last = max([end for _label, _start, end, _css in drawn] + [today]) + timedelta(days=15)
+    days = max((last - first).days, 1)
+    left, span, row, axis = 70, WIDTH - 80, 14, 22
+
+    def x(day: date) -> int:
+        return left + round(span * (day - first).days / days)
+
+    years = format_html_join(
+        "",
+        '<line x1="{0}" x2="{0}" y1="14" y2="{1}" class="tick"></line>'
+        '<text x="{2}" y="11" class="chart-label">{3}</text>',
+        (
+            (x(date(y, 1, 1)), axis + row * len(drawn), x(date(y, 1, 1)) + 3, y)
+            for y in range(first.year + 1, last.year + 1)
+        ),
+    )
+    bars = format_html_join(
+        "",
+        '<g><title>{}: {} – {}</title><text x="{}" y="{}" text-anchor="end" '
+        'class="chart-label chart-label--small">{}</text>'
+        '<rect x="{}" y="{}" width="{}" height="10" class="bar {}"></rect></g>',
+        (
+            (
+                name,
+                start,
+                end,
+                left - 6,
+                axis + i * row + 9,
+                name[:10],
+                x(start),
+                axis + i * row,
+                max(x(end) - x(start), 2),
+                css,
+            )
+            for i, (name, start, end, css) in enumerate(drawn)
+        ),
+    )
+    height = axis + row * len(drawn) + 6
+    return format_html(
+        '<svg class="chart chart--timeline" viewBox="0 0 {} {}" width="{}" height="{}" '
+        'role="img" aria-label="{}">{}{}<line x1="{}" x2="{}" y1="14" y2="{}" class="today">'
+        '</line><text x="{}" y="{}" class="chart-label today-label">{}</text></svg>',
+        WIDTH,
+        height,
+        WIDTH,
+        height,
+        label,
+        years,
+        bars,
+        x(today),
+        x(today),
+        height,
+        x(today) + 3,
+        height - 2,
+        _("today"),
+    )

@@ -1,0 +1,233 @@
+"""The figures of the dashboards, per plan and per institution, each from a fixed number of
+queries of plain rows; the rules are those of `plans.progress` (docs/progress.md)."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+from types import SimpleNamespace
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cocrea.plans import progress
+from cocrea.plans import selectors as plan_selectors
+from cocrea.plans.models import STATUS_LABELS, ActionPlan, Commitment, Institution, Milestone
+from cocrea.tracking.charts import Bar, Span
+
+UPCOMING_DAYS = 90
+UPCOMING_LIMIT = 20
+TIMELINE_LIMIT = 120
+
+
+@dataclass
+class Figure:
+    """A row of a chart and of its table: a label, its value (None: no figure) and how many
+    things it counts."""
+
+    label: str
+    value: int | None
+    count: int
+    css: str = ""
+
+    @property
+    def bar(self) -> Bar:
+        return Bar(self.label, self.value or 0, self.css)
+
+
+@dataclass
+class Dashboard:
+    progress: int | None
+    commitments: int
+    milestones: int
+    completion: list[Figure]
+    status: list[Figure]
+    by_area: list[Figure]
+    by_institution: list[Figure]
+    by_plan: list[Figure]
+    overdue: list[SimpleNamespace]
+    upcoming: list[SimpleNamespace]
+    timeline: list[SimpleNamespace]
+    timeline_cut: bool
+
+    def bars(self, name: str) -> list[Bar]:
+        return [f.bar for f in getattr(self, name)]
+
+    def spans(self) -> list[Span]:
+        return [Span(m.code, m.start_date, m.end_date, m.css) for m in self.timeline]
+
+
+_MILESTONE_VALUES = [
+    "id",
+    "number",
+    "description",
+    "start_date",
+    "end_date",
+    "completion",
+    "weight",
+    "commitment_id",
+    "commitment__number",
+    "commitment__slug",
+    "commitment__title",
+    "commitment__plan__slug",
+    "commitment__plan__number",
+    "responsible_institution_id",
+    "responsible_institution__name",
+    "responsible_institution__acronym",
+]
+
+
+def _rows(queryset: Any, today: date) -> list[SimpleNamespace]:
+    rows = []
+    for values in queryset.values(*_MILESTONE_VALUES):
+        row = SimpleNamespace(**values)
+        row.overdue = progress.milestone_is_overdue(row, today)
+        row.code = f"{row.commitment__number}.{row.number}"
+        row.css = "bar--overdue" if row.overdue else f"bar--{row.completion}"
+        rows.append(row)
+    return rows
+
+
+def _completion_figures(completions: list[str | None]) -> list[Figure]:
+    counts = Counter(completions)
+    figures = [
+        Figure(str(label), counts.get(value, 0), counts.get(value, 0), f"bar--{value}")
+        for value, label in Milestone.Completion.choices
+    ]
+    if counts.get(None):
+        figures.append(Figure(_("No milestones"), counts[None], counts[None], "bar--none"))
+    return figures
+
+
+def _status_figures(statuses: list[str | None]) -> list[Figure]:
+    counts = Counter(statuses)
+    order = [progress.ON_TRACK, progress.AT_RISK, progress.OVERDUE, progress.COMPLETE]
+    figures = [
+        Figure(str(STATUS_LABELS[s]), counts.get(s, 0), counts.get(s, 0), f"bar--{s}")
+        for s in order
+    ]
+    if counts.get(None):
+        figures.append(Figure(_("No milestones"), counts[None], counts[None], "bar--none"))
+    return figures
+
+
+def _progress_figures(groups: dict[str, list[Any]]) -> list[Figure]:
+    """Per group of milestones: the weighted progress (percent, rounded down)."""
+    return sorted(
+        (
+            Figure(label, progress.commitment_progress(rows), len(rows), "bar--progress")
+            for label, rows in groups.items()
+        ),
+        key=lambda f: (-1 if f.value is None else -f.value, f.label),
+    )
+
+
+def _mean(figures: list[Fraction]) -> int | None:
+    return progress.as_percent(sum(figures, Fraction(0)) / len(figures)) if figures else None
+
+
+def _soon(rows: list[SimpleNamespace], today: date) -> list[SimpleNamespace]:
+    horizon = today + timedelta(days=UPCOMING_DAYS)
+    return sorted(
+        (
+            r
+            for r in rows
+            if r.end_date is not None
+            and today <= r.end_date <= horizon
+            and r.completion not in (progress.COMPLETE, progress.WITHDRAWN)
+        ),
+        key=lambda r: (r.end_date, r.code),
+    )[:UPCOMING_LIMIT]
+
+
+def _late(rows: list[SimpleNamespace]) -> list[SimpleNamespace]:
+    return sorted((r for r in rows if r.overdue), key=lambda r: (r.end_date, r.code))
+
+
+def plan_dashboard(*, plan: ActionPlan, today: date) -> Dashboard:
+    """Four queries: the commitments, their policy areas, their milestones (with the plan
+    already fetched by the view)."""
+    commitments = plan_selectors.plan_commitments(plan=plan, with_progress=False)
+    rows = _rows(
+        Milestone.objects.filter(commitment__plan=plan).order_by("commitment__number", "number"),
+        today,
+    )
+    by_commitment: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    for row in rows:
+        by_commitment[row.commitment_id].append(row)
+    by_area: dict[str, list[SimpleNamespace]] = defaultdict(list)
+    exact = []
+    for commitment in commitments:
+        own = by_commitment.get(commitment.pk, [])
+        figure = progress.exact_progress(own)
+        if figure is not None:
+            exact.append(figure)
+        for area in commitment.areas:  # type: ignore[attr-defined]
+            by_area[area.name].extend(own)
+    by_institution: dict[str, list[SimpleNamespace]] = defaultdict(list)
+    for row in rows:
+        name = row.responsible_institution__acronym or row.responsible_institution__name
+        by_institution[name].append(row)
+    return Dashboard(
+        progress=_mean(exact),
+        commitments=len(commitments),
+        milestones=len(rows),
+        completion=_completion_figures(
+            [progress.commitment_completion(by_commitment.get(c.pk, [])) for c in commitments]
+        ),
+        status=_status_figures(
+            [progress.commitment_status(by_commitment.get(c.pk, []), today) for c in commitments]
+        ),
+        by_area=_progress_figures(by_area),
+        by_institution=_progress_figures(by_institution),
+        by_plan=[],
+        overdue=_late(rows),
+        upcoming=_soon(rows, today),
+        timeline=rows[:TIMELINE_LIMIT],
+        timeline_cut=len(rows) > TIMELINE_LIMIT,
+    )
+
+
+def institution_dashboard(*, institution: Institution, today: date) -> Dashboard:
+    """Three queries: the milestones it is responsible for, the commitments it leads and their
+    milestones (for their status). The timeline shows its milestones that end within a year of
+    today, soonest first."""
+    rows = _rows(
+        Milestone.objects.filter(responsible_institution=institution).order_by(
+            "-commitment__plan__start_date", "commitment__number", "number"
+        ),
+        today,
+    )
+    led = list(
+        Commitment.objects.filter(lead_institution=institution)
+        .order_by()
+        .values_list("id", flat=True)
+    )
+    led_milestones: dict[int, list[Any]] = {pk: [] for pk in led}
+    for led_row in (
+        Milestone.objects.filter(commitment_id__in=led)
+        .order_by()
+        .values_list("commitment_id", "completion", "weight", "end_date", named=True)
+    ):
+        led_milestones[led_row.commitment_id].append(led_row)
+    by_plan: dict[str, list[SimpleNamespace]] = defaultdict(list)
+    for row in rows:
+        by_plan[_("Plan %(number)s") % {"number": row.commitment__plan__number}].append(row)
+    window = [r for r in rows if r.end_date is not None and abs((r.end_date - today).days) <= 365]
+    window.sort(key=lambda r: (r.end_date, r.code))
+    return Dashboard(
+        progress=progress.commitment_progress(rows),
+        commitments=len(led),
+        milestones=len(rows),
+        completion=_completion_figures([r.completion for r in rows]),
+        status=_status_figures(
+            [progress.commitment_status(ms, today) for ms in led_milestones.values()]
+        ),
+        by_area=[],
+        by_institution=[],
+        by_plan=_progress_figures(by_plan),
+        overdue=_late(rows),
+        upcoming=_soon(rows, today),
+        timeline=window[:TIMELINE_LIMIT],
+        timeline_cut=len(window) > TIMELINE_LIMIT,
+    )

@@ -1,0 +1,148 @@
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cocrea.plans.models import Institution, Milestone
+from cocrea.tracking.models import Assessment, IrmReview
+from cocrea.tracking.uploads import CheckedFile, accepted_types, evidence_file_check
+
+
+class EvidenceFields(forms.Form):
+    """One file and one link per submission; more can be added to a draft later."""
+
+    file = forms.FileField(label=_("Evidence file"), required=False)
+    link = forms.URLField(
+        label=_("Evidence link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("A public address where the evidence can be seen."),
+    )
+    link_title = forms.CharField(label=_("What the link shows"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext("Up to %(size)s: %(types)s.") % {
+            "size": filesizeformat(settings.COCREA_EVIDENCE_MAX_BYTES),
+            "types": accepted_types(),
+        }
+
+    def clean_file(self) -> CheckedFile | None:
+        upload = self.cleaned_data.get("file")
+        return evidence_file_check(upload) if upload else None
+
+    def clean_link(self) -> str:
+        link: str = self.cleaned_data.get("link") or ""
+        if link and not link.lower().startswith(("https://", "http://")):
+            raise ValidationError(_("Give a web address that starts with https://."))
+        return link
+
+    def evidence(self) -> tuple[list[CheckedFile], list[tuple[str, str]]]:
+        checked = self.cleaned_data.get("file")
+        link = self.cleaned_data.get("link")
+        title = self.cleaned_data.get("link_title") or ""
+        return ([checked] if checked else []), ([(link, title)] if link else [])
+
+
+class ReportForm(EvidenceFields):
+    completion = forms.ChoiceField(label=_("Completion"), choices=Milestone.Completion.choices)
+    percent = forms.IntegerField(
+        label=_("Percentage done"),
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": _("The percentage goes from 0 to 100."),
+            "max_value": _("The percentage goes from 0 to 100."),
+        },
+    )
+    done = forms.CharField(
+        label=_("What was done"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text=_("Facts, not plans: what exists now that did not before."),
+    )
+    facts_date = forms.DateField(
+        label=_("Date of the facts"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the facts reported were true."),
+    )
+    field_order = ["completion", "percent", "done", "facts_date", "file", "link", "link_title"]
+
+    def clean_facts_date(self) -> date:
+        value: date = self.cleaned_data["facts_date"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The date of the facts cannot be in the future."))
+        return value
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is returned"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the report is returned.")},
+    )
+
+
+class AssessmentForm(EvidenceFields):
+    organisation = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Institution.objects.none(), empty_label=None
+    )
+    milestone = forms.ModelChoiceField(
+        label=_("What you assess"),
+        queryset=Milestone.objects.none(),
+        required=False,
+        empty_label=_("The commitment as a whole"),
+    )
+    completion = forms.ChoiceField(
+        label=_("Completion, in your reading"), choices=Assessment.Completion.choices
+    )
+    reading = forms.CharField(
+        label=_("Your reading of the evidence"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+    )
+    field_order = ["organisation", "milestone", "completion", "reading", "file", "link"]
+
+    def __init__(
+        self, *args: Any, organisations: list[Institution], milestones: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        org_field: Any = self.fields["organisation"]
+        org_field.queryset = Institution.objects.filter(pk__in=[o.pk for o in organisations])
+        milestone_field: Any = self.fields["milestone"]
+        milestone_field.queryset = milestones
+        milestone_field.label_from_instance = lambda m: str(m)
+
+
+class IrmReviewForm(forms.ModelForm):
+    report_url = forms.URLField(
+        label=_("latest IRM report"), required=False, max_length=500, assume_scheme="https"
+    )
+
+    class Meta:
+        model = IrmReview
+        fields = [
+            "verifiable",
+            "specificity",
+            "access_to_information",
+            "civic_participation",
+            "public_accountability",
+            "technology_innovation",
+            "potential_for_results",
+            "potential_impact",
+            "promising",
+            "completion_midterm",
+            "completion_end",
+            "early_results",
+            "opened_government",
+            "starred",
+            "report_url",
+        ]

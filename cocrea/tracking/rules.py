@@ -1,0 +1,97 @@
+"""Who may report, publish and assess. Objects are checked, not only roles: an official reports
+only on milestones their own institution is responsible for."""
+
+from typing import Any
+
+import rules
+
+from cocrea.plans.models import Commitment, Institution, Membership, Milestone
+from cocrea.plans.rules import has_mfa, has_verified_email, is_point_of_contact
+from cocrea.tracking.models import ProgressReport
+
+REPORTING_ROLES = (Membership.Role.REPORTING_OFFICIAL, Membership.Role.COORDINATOR)
+
+
+def _reports_for(user: Any, institution_id: int | None) -> bool:
+    return bool(
+        institution_id is not None
+        and getattr(user, "is_authenticated", False)
+        and Membership.objects.filter(
+            user=user,
+            institution_id=institution_id,
+            role__in=REPORTING_ROLES,
+            status=Membership.Status.APPROVED,
+        ).exists()
+    )
+
+
+@rules.predicate
+def reports_for_the_milestone(user: Any, milestone: Milestone | None) -> bool:
+    return milestone is not None and _reports_for(user, milestone.responsible_institution_id)
+
+
+@rules.predicate
+def reports_for_the_report(user: Any, report: ProgressReport | None) -> bool:
+    return report is not None and _reports_for(user, report.institution_id)
+
+
+@rules.predicate
+def is_editable(user: object, report: ProgressReport | None) -> bool:
+    return report is not None and report.is_editable
+
+
+@rules.predicate
+def is_submitted(user: object, report: ProgressReport | None) -> bool:
+    return report is not None and report.status == ProgressReport.Status.SUBMITTED
+
+
+@rules.predicate
+def is_published(user: object, report: ProgressReport | None) -> bool:
+    return report is not None and report.status == ProgressReport.Status.PUBLISHED
+
+
+@rules.predicate
+def is_civil_society_member(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and Membership.objects.filter(
+            user=user,
+            status=Membership.Status.APPROVED,
+            institution__kind=Institution.Kind.CIVIL_SOCIETY,
+        ).exists()
+    )
+
+
+def civil_society_organisations(user: Any) -> list[Institution]:
+    """The civil-society organisations on whose behalf this person may publish."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Institution.objects.filter(
+            memberships__user=user,
+            memberships__status=Membership.Status.APPROVED,
+            kind=Institution.Kind.CIVIL_SOCIETY,
+        ).order_by("name")
+    )
+
+
+@rules.predicate
+def commitment_exists(user: object, commitment: Commitment | None) -> bool:
+    return commitment is not None
+
+
+can_report = has_verified_email & reports_for_the_milestone
+can_edit_report = has_verified_email & reports_for_the_report & is_editable
+can_publish_report = is_submitted & is_point_of_contact & has_mfa
+can_view_report = is_published | reports_for_the_report | is_point_of_contact
+can_assess = commitment_exists & has_verified_email & is_civil_society_member
+can_record_irm_review = commitment_exists & is_point_of_contact & has_mfa
+
+rules.add_perm("tracking.report_progress", can_report)
+rules.add_perm("tracking.edit_report", can_edit_report)
+rules.add_perm("tracking.submit_report", can_edit_report)
+rules.add_perm("tracking.publish_report", can_publish_report)
+rules.add_perm("tracking.return_report", can_publish_report)
+rules.add_perm("tracking.view_report", can_view_report)
+rules.add_perm("tracking.assess", can_assess)
+rules.add_perm("tracking.record_irm_review", can_record_irm_review)

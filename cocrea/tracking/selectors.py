@@ -1,0 +1,185 @@
+"""Reads for tracking's pages and sections, each a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from cocrea.plans.models import Commitment, Membership, Milestone
+from cocrea.tracking.models import Assessment, Evidence, IrmReview, ProgressReport
+from cocrea.tracking.rules import REPORTING_ROLES
+
+
+@dataclass
+class Side:
+    """One milestone (or the commitment as a whole, when `milestone` is None): the official
+    view and civil society's, and whether they differ."""
+
+    milestone: Milestone | None
+    official: str | None
+    reports: list[ProgressReport] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+
+    @property
+    def latest_report(self) -> ProgressReport | None:
+        return self.reports[0] if self.reports else None
+
+    @property
+    def disputed(self) -> bool:
+        """Civil society's current reading differs from the official completion."""
+        return any(a.completion != self.official for a in self.assessments)
+
+
+def _current_per_organisation(assessments: list[Assessment]) -> list[Assessment]:
+    """Each organisation's latest assessment: a newer one replaces its earlier reading."""
+    seen: set[int] = set()
+    current = []
+    for assessment in assessments:  # newest first
+        if assessment.organisation_id not in seen:
+            seen.add(assessment.organisation_id)
+            current.append(assessment)
+    return current
+
+
+def commitment_sides(*, commitment: Commitment) -> list[Side]:
+    """The commitment as a whole first, then each milestone, from four queries (reports and
+    their evidence, assessments and theirs). Reads `commitment.milestones.all()`, prefetched by
+    the commitment selector."""
+    milestones = list(commitment.milestones.all())
+    evidence = Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "pk"))
+    reports = list(
+        ProgressReport.objects.filter(
+            milestone_id__in=[m.pk for m in milestones], status=ProgressReport.Status.PUBLISHED
+        )
+        .select_related("institution", "corrects")
+        .prefetch_related(evidence)
+        .order_by("-facts_date", "-published_at", "-pk")
+    )
+    assessments = list(
+        Assessment.objects.filter(commitment=commitment)
+        .select_related("organisation")
+        .prefetch_related(evidence)
+        .order_by("-published_at", "-pk")
+    )
+    whole = Side(
+        milestone=None,
+        official=commitment.completion,
+        assessments=_current_per_organisation([a for a in assessments if a.milestone_id is None]),
+    )
+    sides = [whole]
+    for milestone in milestones:
+        sides.append(
+            Side(
+                milestone=milestone,
+                official=milestone.completion,
+                reports=[r for r in reports if r.milestone_id == milestone.pk],
+                assessments=_current_per_organisation(
+                    [a for a in assessments if a.milestone_id == milestone.pk]
+                ),
+            )
+        )
+    return sides
+
+
+def reporting_institution_ids(user: Any) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Membership.objects.filter(
+            user=user, role__in=REPORTING_ROLES, status=Membership.Status.APPROVED
+        ).values_list("institution_id", flat=True)
+    )
+
+
+def milestone_get(*, plan_slug: str, commitment_slug: str, number: int) -> Milestone:
+    return get_object_or_404(
+        Milestone.objects.select_related(
+            "commitment__plan", "commitment__lead_institution", "responsible_institution"
+        ),
+        commitment__plan__slug=plan_slug,
+        commitment__slug=commitment_slug,
+        number=number,
+    )
+
+
+def report_get(*, public_id: str) -> ProgressReport:
+    return get_object_or_404(
+        ProgressReport.objects.select_related(
+            "milestone__commitment__plan",
+            "milestone__responsible_institution",
+            "institution",
+            "author",
+            "corrects",
+        ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))),
+        public_id=public_id,
+    )
+
+
+def evidence_get(*, public_id: str) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.select_related("report", "assessment").exclude(file=""),
+        public_id=public_id,
+    )
+
+
+def reports_in_progress(*, institution_ids: set[int]) -> list[ProgressReport]:
+    """Drafts and returned reports of the institutions a person reports for."""
+    return list(
+        ProgressReport.objects.filter(
+            institution_id__in=institution_ids,
+            status__in=[ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED],
+        )
+        .select_related("milestone__commitment__plan", "institution")
+        .order_by("-updated_at")[:50]
+    )
+
+
+def reports_awaiting_publication() -> list[ProgressReport]:
+    return list(
+        ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED)
+        .select_related("milestone__commitment__plan", "institution")
+        .order_by("submitted_at")[:100]
+    )
+
+
+def published_reports_of(milestone: Milestone) -> list[ProgressReport]:
+    return list(
+        ProgressReport.objects.filter(
+            Q(milestone=milestone) & Q(status=ProgressReport.Status.PUBLISHED)
+        ).order_by("-facts_date", "-published_at")
+    )
+
+
+def disputed_commitment_ids(commitments: list[Commitment]) -> set[int]:
+    """The commitments among these where an organisation's current assessment differs from the
+    official completion: of the milestone it assesses, or of the commitment as a whole (read
+    from `commitment.completion`, which the plan's selector has set). One query."""
+    completion_of = {c.pk: c.completion for c in commitments}
+    rows = (
+        Assessment.objects.filter(commitment_id__in=completion_of)
+        .order_by("-published_at", "-pk")
+        .values_list(
+            "commitment_id",
+            "milestone_id",
+            "organisation_id",
+            "completion",
+            "milestone__completion",
+        )
+    )
+    seen: set[tuple[int, int | None, int]] = set()
+    disputed: set[int] = set()
+    for commitment_id, milestone_id, organisation_id, completion, official in rows:
+        key = (commitment_id, milestone_id, organisation_id)
+        if key in seen:
+            continue  # an earlier reading, replaced by the newer one
+        seen.add(key)
+        if milestone_id is None:
+            official = completion_of[commitment_id]
+        if completion != official:
+            disputed.add(commitment_id)
+    return disputed
+
+
+def irm_review_of(*, commitment: Commitment) -> IrmReview | None:
+    return IrmReview.objects.filter(commitment=commitment).first()

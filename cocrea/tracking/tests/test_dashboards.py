@@ -1,0 +1,112 @@
+"""The dashboards: their figures follow the progress rules, charts come with their tables, and
+the query count does not grow with the data."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cocrea.plans.models import Commitment, Milestone
+from cocrea.plans.tests.factories import ActionPlanFactory, InstitutionFactory
+from cocrea.tracking import dashboards
+
+
+def _plan_with(commitments: int, institution):
+    """A plan with `commitments` commitments of two milestones each: the first overdue and
+    limited, the second complete. Bulk-created, so 500 commitments take a moment."""
+    plan = ActionPlanFactory()
+    Commitment.objects.bulk_create(
+        Commitment(
+            plan=plan,
+            number=n,
+            slug=f"c-{n}",
+            title=f"Compromiso {n}",
+            lead_institution=institution,
+        )
+        for n in range(1, commitments + 1)
+    )
+    rows = []
+    for commitment in Commitment.objects.filter(plan=plan):
+        rows += [
+            Milestone(
+                commitment=commitment,
+                number=1,
+                description="Primero",
+                start_date=date(2023, 1, 1),
+                end_date=date(2024, 1, 1),
+                responsible_institution=institution,
+                completion="limited",
+            ),
+            Milestone(
+                commitment=commitment,
+                number=2,
+                description="Segundo",
+                start_date=date(2023, 6, 1),
+                end_date=date(2024, 6, 1),
+                responsible_institution=institution,
+                completion="complete",
+            ),
+        ]
+    Milestone.objects.bulk_create(rows)
+    return plan
+
+
+def test_the_plan_dashboard_counts_by_the_rules(db):
+    institution = InstitutionFactory(acronym="MINEDUC")
+    plan = _plan_with(3, institution)
+    board = dashboards.plan_dashboard(plan=plan, today=date(2025, 1, 1))
+    assert board.commitments == 3 and board.milestones == 6
+    # (1/3 + 1) / 2 = 2/3 done: substantial, 66 % (rounded down)
+    assert board.progress == 66
+    completion = {f.css: f.value for f in board.completion}
+    assert completion["bar--substantial"] == 3 and completion["bar--complete"] == 0
+    status = {f.css: f.value for f in board.status}
+    assert status["bar--overdue"] == 3 and status["bar--on_track"] == 0
+    assert [(f.label, f.value, f.count) for f in board.by_institution] == [("MINEDUC", 66, 6)]
+    assert len(board.overdue) == 3 and board.upcoming == []
+
+
+@pytest.mark.parametrize("size", [5, 500])
+def test_the_dashboards_cost_the_same_queries_at_5_and_500_commitments(client, db, size):
+    institution = InstitutionFactory()
+    plan = _plan_with(size, institution)
+    counts = {}
+    for name, kwargs in (
+        ("tracking:plan_dashboard", {"slug": plan.slug}),
+        ("tracking:institution_dashboard", {"slug": institution.slug}),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code == 200
+        counts[name] = len(queries)
+    # plan, commitments, their areas, milestones | institution, its milestones, led, their rows
+    assert counts == {"tracking:plan_dashboard": 4, "tracking:institution_dashboard": 4}
+
+
+def test_the_charts_come_with_their_numbers_and_today_is_marked(client, db):
+    institution = InstitutionFactory(acronym="MARN")
+    plan = _plan_with(2, institution)
+    html = client.get(reverse("tracking:plan_dashboard", kwargs={"slug": plan.slug})).content
+    html = html.decode()
+    assert html.count("<svg") == 5  # status, completion, areas, institutions, timeline
+    assert 'class="today"' in html
+    assert '<th scope="row">MARN</th><td>66 %</td><td>4</td>' in html
+    assert timezone.localdate().strftime("%Y") in html
+
+
+def test_an_institution_dashboard_of_an_institution_with_nothing_still_renders(client, db):
+    institution = InstitutionFactory()
+    response = client.get(
+        reverse("tracking:institution_dashboard", kwargs={"slug": institution.slug})
+    )
+    assert response.status_code == 200
+    assert "<svg" in response.content.decode()
+
+
+def test_unknown_dashboards_are_not_found(client, db):
+    assert client.get(reverse("tracking:plan_dashboard", kwargs={"slug": "no"})).status_code == 404
+    url = reverse("tracking:institution_dashboard", kwargs={"slug": "no"})
+    assert client.get(url).status_code == 404
