@@ -83,6 +83,10 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "institutions": "/instituciones/",
         "one institution": f"/instituciones/{institution}/",
         "one plan (English)": f"/en/planes/{plan}/",
+        "plan dashboard": f"/planes/{plan}/tablero/",
+        "institution dashboard": f"/instituciones/{institution}/tablero/",
+        "commitment history": f"/planes/{plan}/compromisos/{commitment}/historial/",
+        "public log": "/registro-publico/",
     }
 
 

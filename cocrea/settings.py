@@ -87,7 +87,10 @@ COCREA_COMMITMENT_SECTIONS = ["cocrea.tracking.sections.commitment_section"]
 # Which of a list of commitments civil society's current view disagrees with (the plan filter).
 COCREA_DISPUTED_COMMITMENTS = "cocrea.tracking.selectors.disputed_commitment_ids"
 COCREA_PROFILE_SECTIONS = ["cocrea.plans.myspace.profile_section"]
-COCREA_PERSONAL_DATA_SECTIONS = ["cocrea.plans.myspace.personal_data"]
+COCREA_PERSONAL_DATA_SECTIONS = [
+    "cocrea.plans.myspace.personal_data",
+    "cocrea.tracking.myspace.personal_data",
+]
 # Public pages are Jinja2 (cocrea/jinja2/, docs/adr/0002); the admin and other Django apps
 # keep Django templates.
 TEMPLATES = [
@@ -182,6 +185,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "manage_email": "10/m/user",
     "change_password": "5/m/user",
+    # Our own forms that publish or submit (cocrea.core.ratelimits).
+    "submission": "20/m/user,200/h/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("COCREA_SITE_NAME", "Cocrea")

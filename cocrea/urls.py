@@ -38,3 +38,5 @@ urlpatterns += i18n_patterns(
 
 handler404 = "cocrea.core.views.not_found"
 handler500 = "cocrea.core.views.server_error"
+# allauth answers its rate limits through this handler too (allauth.core.ratelimit).
+handler429 = "cocrea.core.views.too_many_requests"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocrea.core.decorators import acts
+from cocrea.core.ratelimits import submission_limited
 from cocrea.plans import services
 from cocrea.plans.forms import MembershipDecisionForm, MembershipRequestForm
 from cocrea.plans.models import Institution, Membership
@@ -29,6 +30,8 @@ def get_membership_for_user(request: HttpRequest, public_id: str, permission: st
 @require_POST
 @login_required
 def membership_request(request: HttpRequest, slug: str) -> HttpResponse:
+    if limited := submission_limited(request):
+        return limited
     institution = get_object_or_404(Institution, slug=slug)
     if not allowed("plans.request_membership", request.user, institution):
         raise PermissionDenied

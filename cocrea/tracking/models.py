@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cocrea.core.models import TimeStampedModel
 from cocrea.plans.models import Commitment, Institution, Milestone
@@ -224,7 +225,7 @@ class IrmReview(TimeStampedModel):
         NOT_VERIFIABLE = "not_verifiable", _("Not verifiable")
 
     class Specificity(models.TextChoices):
-        NONE = "none", _("None")
+        NONE = "none", pgettext_lazy("specificity", "None")
         LOW = "low", _("Low")
         MEDIUM = "medium", _("Medium")
         HIGH = "high", _("High")

@@ -7,8 +7,10 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from cocrea.accounts.models import User
 from cocrea.plans.rules import has_mfa, is_point_of_contact
 from cocrea.tracking import selectors
+from cocrea.tracking.models import Assessment, ProgressReport
 
 
 def my_space_section(request: HttpRequest) -> SafeString:
@@ -25,3 +27,39 @@ def my_space_section(request: HttpRequest) -> SafeString:
             request=request,
         )
     )
+
+
+def personal_data(user: User) -> dict[str, object]:
+    """What tracking holds that this person wrote, for their data download."""
+    return {
+        "progress_reports": list(
+            ProgressReport.objects.filter(author=user)
+            .order_by("created_at")
+            .values(
+                "public_id",
+                "milestone__commitment__title",
+                "milestone__number",
+                "institution__name",
+                "completion",
+                "percent",
+                "done",
+                "facts_date",
+                "status",
+                "created_at",
+                "published_at",
+            )
+        ),
+        "assessments": list(
+            Assessment.objects.filter(author=user)
+            .order_by("published_at")
+            .values(
+                "public_id",
+                "commitment__title",
+                "milestone__number",
+                "organisation__name",
+                "completion",
+                "reading",
+                "published_at",
+            )
+        ),
+    }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cocrea.core.decorators import acts
+from cocrea.core.ratelimits import submission_limited
 from cocrea.plans import selectors as plan_selectors
 from cocrea.plans.models import Milestone
 from cocrea.plans.rules import allowed
@@ -38,6 +39,8 @@ def get_report_for_user(request: HttpRequest, public_id: str, permission: str) -
 @require_http_methods(["GET", "POST"])
 @login_required
 def report_new(request: HttpRequest, plan_slug: str, slug: str, number: int) -> HttpResponse:
+    if limited := submission_limited(request):
+        return limited
     milestone = selectors.milestone_get(plan_slug=plan_slug, commitment_slug=slug, number=number)
     if not allowed("tracking.report_progress", request.user, milestone):
         raise PermissionDenied
@@ -86,6 +89,8 @@ def report_new(request: HttpRequest, plan_slug: str, slug: str, number: int) -> 
 def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """The report as its institution and the point of contact see it; its officials change it
     here while it is a draft (POST)."""
+    if limited := submission_limited(request):
+        return limited
     report = selectors.report_get(public_id=public_id)
     user = request.user
     if not allowed("tracking.view_report", user, report):
@@ -172,6 +177,8 @@ def report_return(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def assessment_new(request: HttpRequest, plan_slug: str, slug: str) -> HttpResponse:
+    if limited := submission_limited(request):
+        return limited
     commitment = plan_selectors.commitment_get(plan_slug=plan_slug, slug=slug)
     if not allowed("tracking.assess", request.user, commitment):
         raise PermissionDenied
@@ -233,6 +240,8 @@ def evidence_file(request: HttpRequest, public_id: str) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 @login_required
 def irm_review(request: HttpRequest, plan_slug: str, slug: str) -> HttpResponse:
+    if limited := submission_limited(request):
+        return limited
     commitment = plan_selectors.commitment_get(plan_slug=plan_slug, slug=slug)
     if not allowed("tracking.record_irm_review", request.user, commitment):
         raise PermissionDenied

@@ -37,3 +37,20 @@ def test_spanish_catalogue_keeps_every_placeholder():
 def test_the_compiled_spanish_catalogue_is_in_use():
     with translation.override("es"):
         assert translation.gettext("Overdue milestones") == "Hitos vencidos"
+
+
+def test_every_string_of_the_jinja_templates_is_in_the_catalogue():
+    """makemessages reads our Jinja2 templates with Django's template lexer, which finds
+    `{{ _("...") }}` and `_("...")` inside `{% ... %}` but not a `_("...")` passed to a macro
+    inside `{{ ... }}`: such a string would silently stay in English. Put it in a `{% set %}`."""
+    import re
+
+    catalogue = {e.msgid for e in polib.pofile(str(LOCALE / "es" / "LC_MESSAGES" / "django.po"))}
+    literal = re.compile(r'_\(\s*"((?:[^"\\]|\\.)*)"\s*\)')
+    missing = [
+        f"{path.relative_to(settings.BASE_DIR)}: {text}"
+        for path in sorted((settings.BASE_DIR / "cocrea" / "jinja2").rglob("*.html"))
+        for text in literal.findall(path.read_text())
+        if text.replace('\\"', '"') not in catalogue
+    ]
+    assert missing == []

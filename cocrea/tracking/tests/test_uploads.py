@@ -76,3 +76,22 @@ def test_the_report_form_refuses_bad_files_and_stores_nothing(
     assert not ProgressReport.objects.exists()
     assert not Evidence.objects.exists()
     assert not (_media / "evidence").exists() or not any((_media / "evidence").rglob("*.*"))
+
+
+def test_submissions_are_rate_limited_and_the_extra_one_changes_nothing(
+    client, personas, milestone, report_data, settings
+):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "submission": "2/m/user"}
+    client.force_login(personas["official"])
+    url = reverse(
+        "tracking:report_new",
+        kwargs={
+            "plan_slug": milestone.commitment.plan.slug,
+            "slug": milestone.commitment.slug,
+            "number": milestone.number,
+        },
+    )
+    statuses = [client.post(url, report_data).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert ProgressReport.objects.count() == 2
+    assert client.get(url).status_code == 200  # reading the form is not limited
