@@ -5,13 +5,19 @@ so the SVG is a picture of the table and screen readers read the table."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 WIDTH = 640
 LABEL_WIDTH = 220
 ROW = 26
+
+
+def _joined(parts: list[str]) -> SafeString:
+    """Rows built with f-strings (format_html per row cost a third of a dashboard, measured):
+    every piece of text in them went through `escape`, numbers and dates are ours."""
+    return mark_safe("".join(parts))  # noqa: S308 - see above
 
 
 @dataclass(frozen=True)
@@ -28,30 +34,18 @@ def bar_chart(
     top = maximum if maximum is not None else max([b.value for b in bars] + [1])
     span = WIDTH - LABEL_WIDTH - 60
     height = ROW * len(bars) + 8
-    rows = format_html_join(
-        "",
-        '<g transform="translate(0,{})"><title>{}: {}{}</title>'
-        '<text x="{}" y="17" text-anchor="end" class="chart-label">{}</text>'
-        '<rect x="{}" y="4" width="{}" height="18" class="bar {}"></rect>'
-        '<text x="{}" y="17" class="chart-value">{}{}</text></g>',
-        (
-            (
-                i * ROW + 4,
-                bar.label,
-                bar.value,
-                unit,
-                LABEL_WIDTH - 8,
-                bar.label if len(bar.label) <= 30 else bar.label[:29] + "…",
-                LABEL_WIDTH,
-                round(span * bar.value / top) if top else 0,
-                bar.css,
-                LABEL_WIDTH + (round(span * bar.value / top) if top else 0) + 6,
-                bar.value,
-                unit,
-            )
-            for i, bar in enumerate(bars)
-        ),
-    )
+    rows = []
+    for i, bar in enumerate(bars):
+        width = round(span * bar.value / top) if top else 0
+        short = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
+        rows.append(
+            f'<g transform="translate(0,{i * ROW + 4})"><title>{escape(bar.label)}: {bar.value}'
+            f'{escape(unit)}</title><text x="{LABEL_WIDTH - 8}" y="17" text-anchor="end" '
+            f'class="chart-label">{escape(short)}</text><rect x="{LABEL_WIDTH}" y="4" '
+            f'width="{width}" height="18" class="bar {escape(bar.css)}"></rect>'
+            f'<text x="{LABEL_WIDTH + width + 6}" y="17" class="chart-value">{bar.value}'
+            f"{escape(unit)}</text></g>"
+        )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">'
         "{}</svg>",
@@ -60,7 +54,7 @@ def bar_chart(
         WIDTH,
         height,
         label,
-        rows,
+        _joined(rows),
     )
 
 
@@ -101,27 +95,16 @@ def timeline(*, spans: list[Span], label: str, today: date) -> SafeString:
             for y in range(first.year + 1, last.year + 1)
         ),
     )
-    bars = format_html_join(
-        "",
-        '<g><title>{}: {} – {}</title><text x="{}" y="{}" text-anchor="end" '
-        'class="chart-label chart-label--small">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="10" class="bar {}"></rect></g>',
-        (
-            (
-                name,
-                start,
-                end,
-                left - 6,
-                axis + i * row + 9,
-                name[:10],
-                x(start),
-                axis + i * row,
-                max(x(end) - x(start), 2),
-                css,
-            )
-            for i, (name, start, end, css) in enumerate(drawn)
-        ),
-    )
+    bars = []
+    for i, (name, start, end, css) in enumerate(drawn):
+        y = axis + i * row
+        bars.append(
+            f"<g><title>{escape(name)}: {start} – {end}</title>"
+            f'<text x="{left - 6}" y="{y + 9}" text-anchor="end" '
+            f'class="chart-label chart-label--small">{escape(name[:10])}</text>'
+            f'<rect x="{x(start)}" y="{y}" width="{max(x(end) - x(start), 2)}" height="10" '
+            f'class="bar {escape(css)}"></rect></g>'
+        )
     height = axis + row * len(drawn) + 6
     return format_html(
         '<svg class="chart chart--timeline" viewBox="0 0 {} {}" width="{}" height="{}" '
@@ -133,7 +116,7 @@ def timeline(*, spans: list[Span], label: str, today: date) -> SafeString:
         height,
         label,
         years,
-        bars,
+        _joined(bars),
         x(today),
         x(today),
         height,

@@ -52,7 +52,7 @@ def commitment_sides(*, commitment: Commitment) -> list[Side]:
         ProgressReport.objects.filter(
             milestone_id__in=[m.pk for m in milestones], status=ProgressReport.Status.PUBLISHED
         )
-        .select_related("institution", "corrects")
+        .select_related("institution")
         .prefetch_related(evidence)
         .order_by("-facts_date", "-published_at", "-pk")
     )

@@ -110,3 +110,11 @@ def test_unknown_dashboards_are_not_found(client, db):
     assert client.get(reverse("tracking:plan_dashboard", kwargs={"slug": "no"})).status_code == 404
     url = reverse("tracking:institution_dashboard", kwargs={"slug": "no"})
     assert client.get(url).status_code == 404
+
+
+def test_names_in_the_charts_are_escaped(client, db):
+    institution = InstitutionFactory(acronym='<script>alert("x")</script>')
+    plan = _plan_with(1, institution)
+    html = client.get(reverse("tracking:plan_dashboard", kwargs={"slug": plan.slug})).content
+    assert b"<script>alert" not in html
+    assert b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html

@@ -189,3 +189,24 @@ def test_an_unknown_agreement_filter_is_refused_with_a_message(client, milestone
     response = client.get(milestone.commitment.plan.get_absolute_url(), {"agreement": "x"})
     assert response.status_code == 200
     assert "no se pudieron aplicar" in response.content.decode()
+
+
+def test_a_published_correction_says_so_and_the_corrected_report_stays_public(
+    client, personas, milestone
+):
+    first = _published(personas, milestone, completion="complete")
+    correction = services.progress_report_create(
+        actor=personas["official"],
+        milestone=milestone,
+        completion="limited",
+        percent=30,
+        done="Corrección: solo la mitad del portal.",
+        facts_date=first.facts_date,
+        corrects=first,
+    )
+    services.progress_report_submit(actor=personas["official"], report=correction)
+    services.progress_report_publish(actor=personas["point_of_contact"], report=correction)
+    html = _page(client, milestone)
+    assert "Corrige un informe anterior." in html
+    assert "Corrección: solo la mitad del portal." in html
+    assert "Portal en línea." in html  # the earlier report, folded under "earlier reports"
