@@ -16,7 +16,8 @@ from cocrea.tracking.rules import is_civil_society_member
 def commitment_section(request: HttpRequest, commitment: Commitment) -> SafeString:
     user: Any = request.user
     signed_in = getattr(user, "is_authenticated", False)
-    sides = selectors.commitment_sides(commitment=commitment)
+    present = selectors.tracking_present(commitment=commitment)
+    sides = selectors.commitment_sides(commitment=commitment, present=present)
     return mark_safe(  # noqa: S308 - rendered by the autoescaping template engine
         render_to_string(
             "tracking/_commitment.html",
@@ -26,7 +27,7 @@ def commitment_section(request: HttpRequest, commitment: Commitment) -> SafeStri
                 "sides": sides[1:],
                 "reports_for": selectors.reporting_institution_ids(user) if signed_in else set(),
                 "can_assess": signed_in and is_civil_society_member(user),
-                "irm": selectors.irm_review_of(commitment=commitment),
+                "irm": selectors.irm_review_of(commitment=commitment, present=present),
                 "can_record_irm": signed_in
                 and allowed("tracking.record_irm_review", user, commitment),
             },

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from cocrea.plans.models import Commitment, Membership, Milestone
@@ -42,26 +42,60 @@ def _current_per_organisation(assessments: list[Assessment]) -> list[Assessment]
     return current
 
 
-def commitment_sides(*, commitment: Commitment) -> list[Side]:
-    """The commitment as a whole first, then each milestone, from four queries (reports and
-    their evidence, assessments and theirs). Reads `commitment.milestones.all()`, prefetched by
-    the commitment selector."""
+@dataclass(frozen=True)
+class Present:
+    reports: bool
+    assessments: bool
+    irm: bool
+
+
+def tracking_present(*, commitment: Commitment) -> Present:
+    """Whether the commitment has published reports, assessments and IRM findings, in one
+    query: most commitments have none yet, and asking first saves the three queries that would
+    come back empty (a query costs about 0.3 ms of ORM work however little it finds)."""
+    reports, assessments, irm = (
+        Commitment.objects.filter(pk=commitment.pk)
+        .order_by()
+        .values_list(
+            Exists(
+                ProgressReport.objects.filter(
+                    milestone__commitment_id=OuterRef("pk"),
+                    status=ProgressReport.Status.PUBLISHED,
+                )
+            ),
+            Exists(Assessment.objects.filter(commitment_id=OuterRef("pk"))),
+            Exists(IrmReview.objects.filter(commitment_id=OuterRef("pk"))),
+        )
+        .get()
+    )
+    return Present(bool(reports), bool(assessments), bool(irm))
+
+
+def commitment_sides(*, commitment: Commitment, present: Present) -> list[Side]:
+    """The commitment as a whole first, then each milestone: reports and their evidence,
+    assessments and theirs, two queries each, only for what `present` says exists. Reads
+    `commitment.milestones.all()`, prefetched by the commitment selector."""
     milestones = list(commitment.milestones.all())
     evidence = Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "pk"))
-    reports = list(
-        ProgressReport.objects.filter(
-            milestone_id__in=[m.pk for m in milestones], status=ProgressReport.Status.PUBLISHED
+    reports: list[ProgressReport] = []
+    if present.reports:
+        reports = list(
+            ProgressReport.objects.filter(
+                milestone_id__in=[m.pk for m in milestones],
+                status=ProgressReport.Status.PUBLISHED,
+            )
+            .select_related("institution")
+            .prefetch_related(evidence)
+            .order_by("-facts_date", "-published_at", "-pk")
         )
-        .select_related("institution")
-        .prefetch_related(evidence)
-        .order_by("-facts_date", "-published_at", "-pk")
-    )
-    assessments = list(
-        Assessment.objects.filter(commitment=commitment)
-        .select_related("organisation")
-        .prefetch_related(evidence)
-        .order_by("-published_at", "-pk")
-    )
+    assessments: list[Assessment] = []
+    if present.assessments:
+        assessments = list(
+            Assessment.objects.filter(commitment=commitment)
+            .select_related("organisation")
+            .prefetch_related(evidence)
+            .order_by("-published_at", "-pk")
+        )
     whole = Side(
         milestone=None,
         official=commitment.completion,
@@ -181,5 +215,5 @@ def disputed_commitment_ids(commitments: list[Commitment]) -> set[int]:
     return disputed
 
 
-def irm_review_of(*, commitment: Commitment) -> IrmReview | None:
-    return IrmReview.objects.filter(commitment=commitment).first()
+def irm_review_of(*, commitment: Commitment, present: Present) -> IrmReview | None:
+    return IrmReview.objects.filter(commitment=commitment).first() if present.irm else None

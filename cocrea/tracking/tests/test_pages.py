@@ -107,8 +107,8 @@ def test_the_commitment_page_costs_the_same_queries_at_any_size(
         _assess(personas, institutions, extra, "limited")
     with CaptureQueriesContext(connection) as queries:
         client.get(milestone.commitment.get_absolute_url())
-    # commitment, areas, supporters, milestones; reports, their evidence; assessments, theirs;
-    # the IRM's findings
+    # commitment, areas, supporters, milestones; what tracking data exists; reports, their
+    # evidence; assessments, theirs (no IRM findings here)
     assert len(queries) == 9
 
 
@@ -210,3 +210,10 @@ def test_a_published_correction_says_so_and_the_corrected_report_stays_public(
     assert "Corrige un informe anterior." in html
     assert "Corrección: solo la mitad del portal." in html
     assert "Portal en línea." in html  # the earlier report, folded under "earlier reports"
+
+
+def test_a_commitment_without_tracking_data_costs_one_query_for_it(client, milestone):
+    with CaptureQueriesContext(connection) as queries:
+        client.get(milestone.commitment.get_absolute_url())
+    # commitment, areas, supporters, milestones; then one to learn there is nothing to track
+    assert len(queries) == 5
