@@ -311,6 +311,13 @@ COCREA_PAGE_CACHE_SECONDS = env_int("COCREA_PAGE_CACHE_SECONDS", 3600)
 
 # Evidence files (tracking.uploads): the largest accepted, in bytes.
 COCREA_EVIDENCE_MAX_BYTES = env_int("COCREA_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# No uploaded file is read past this size (cocrea.core.uploads); evidence is the largest we take.
+COCREA_UPLOAD_MAX_BYTES = COCREA_EVIDENCE_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "cocrea.core.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

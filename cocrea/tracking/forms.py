@@ -27,14 +27,25 @@ class EvidenceFields(forms.Form):
     )
     link_title = forms.CharField(label=_("What the link shows"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, oversized: str | None = None, **kwargs: Any) -> None:
+        """`oversized`: the name of a file the upload handler stopped reading (too large)."""
         super().__init__(*args, **kwargs)
+        self.oversized = oversized
         self.fields["file"].help_text = gettext("Up to %(size)s: %(types)s.") % {
             "size": filesizeformat(settings.COCREA_EVIDENCE_MAX_BYTES),
             "types": accepted_types(),
         }
 
     def clean_file(self) -> CheckedFile | None:
+        if self.oversized:
+            raise ValidationError(
+                gettext("The file %(name)s is larger than %(limit)s.")
+                % {
+                    "name": self.oversized,
+                    "limit": filesizeformat(settings.COCREA_EVIDENCE_MAX_BYTES),
+                },
+                code="too_large",
+            )
         upload = self.cleaned_data.get("file")
         return evidence_file_check(upload) if upload else None
 

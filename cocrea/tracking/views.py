@@ -20,6 +20,15 @@ from cocrea.tracking.models import Evidence, IrmReview, ProgressReport
 from cocrea.tracking.rules import civil_society_organisations
 
 
+def _oversized(request: HttpRequest) -> str | None:
+    """The file the upload handler stopped reading as too large, if any (core.uploads). Reading
+    request.POST first makes Django parse the upload, which is when the handler runs."""
+    if request.method != "POST":
+        return None
+    request.POST  # noqa: B018 - parse the body now
+    return getattr(request, "oversized_upload", None)
+
+
 def _error_messages(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -52,7 +61,7 @@ def report_new(request: HttpRequest, plan_slug: str, slug: str, number: int) -> 
             milestone=milestone,
             status=ProgressReport.Status.PUBLISHED,
         )
-    form = ReportForm(request.POST or None, request.FILES or None)
+    form = ReportForm(request.POST or None, request.FILES or None, oversized=_oversized(request))
     if request.method == "POST" and form.is_valid():
         files, links = form.evidence()
         try:
@@ -104,7 +113,12 @@ def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "done": report.done,
         "facts_date": report.facts_date,
     }
-    form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        oversized=_oversized(request),
+    )
     if request.method == "POST" and form.is_valid():
         files, links = form.evidence()
         try:
@@ -186,6 +200,7 @@ def assessment_new(request: HttpRequest, plan_slug: str, slug: str) -> HttpRespo
     form = AssessmentForm(
         request.POST or None,
         request.FILES or None,
+        oversized=_oversized(request),
         organisations=organisations,
         milestones=Milestone.objects.filter(commitment=commitment).order_by("number"),
         initial={"milestone": request.GET.get("hito") or None},

@@ -95,3 +95,26 @@ def test_submissions_are_rate_limited_and_the_extra_one_changes_nothing(
     assert statuses == [302, 302, 429]
     assert ProgressReport.objects.count() == 2
     assert client.get(url).status_code == 200  # reading the form is not limited
+
+
+def test_an_upload_past_the_limit_is_not_read_further_and_is_refused(
+    client, personas, milestone, report_data, settings, _media
+):
+    settings.COCREA_UPLOAD_MAX_BYTES = settings.COCREA_EVIDENCE_MAX_BYTES = 64 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # so a file that got through would hit the disk
+    client.force_login(personas["official"])
+    url = reverse(
+        "tracking:report_new",
+        kwargs={
+            "plan_slug": milestone.commitment.plan.slug,
+            "slug": milestone.commitment.slug,
+            "number": milestone.number,
+        },
+    )
+    big = upload("enorme.pdf", PDF + b"0" * (200 * 1024))
+    response = client.post(url, {**report_data, "file": big})
+    assert response.status_code == 400
+    assert "enorme.pdf" in response.content.decode()
+    assert "supera los 64" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+    assert not Evidence.objects.exists()
