@@ -58,3 +58,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_repr}"
+
+
+class ChainHead(models.Model):
+    """The last event's id and hash, written with it in the same transaction. A chain proves
+    that nothing inside it was changed, but not that nothing was cut off its end; this row lets
+    `verify_audit_log` notice a log that ends before its recorded head. (Someone able to rewrite
+    both tables is caught by the heads already published: the log page, and every copy of the
+    log downloaded before.)"""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    event_id = models.PositiveBigIntegerField(_("last event"))
+    hash = models.CharField(_("hash of the last event"), max_length=64)
+
+    class Meta:
+        verbose_name = _("head of the audit chain")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.hash}"

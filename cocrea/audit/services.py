@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from cocrea.audit import chain
-from cocrea.audit.models import AuditEvent
+from cocrea.audit.models import AuditEvent, ChainHead
 from cocrea.core.versioning import data_version_bump
 
 
@@ -97,4 +97,6 @@ def event_record(
     event.payload_hash = chain.payload_hash(chain.event_payload(vars(event)))
     event.hash = chain.link_hash(prev_hash, event.payload_hash)
     event.save(force_insert=True)
+    if ChainHead.objects.filter(pk=1).update(event_id=event.id, hash=event.hash) == 0:
+        ChainHead.objects.create(pk=1, event_id=event.id, hash=event.hash)
     return event

@@ -122,3 +122,21 @@ def test_the_command_exits_with_status_1_when_the_log_is_broken(log):
 
         ManagementUtility(["manage.py", "verify_audit_log"]).execute()
     assert exit_.value.code == 1
+
+
+def test_deleting_the_last_rows_is_found_from_the_recorded_head(log):
+    ids = _ids()
+    _sql(f"DELETE FROM {TABLE} WHERE id >= %s", ids[-2])  # noqa: S608
+    with pytest.raises(CommandError) as error:
+        _verify()
+    message = str(error.value)
+    assert f"it ends at event {ids[-3]}" in message
+    assert f"the recorded head is event {ids[-1]}" in message
+    assert error.value.returncode == 1
+
+
+def test_the_recorded_head_follows_every_event(log):
+    from cocrea.audit.models import ChainHead
+
+    last = AuditEvent.objects.order_by("-id").first()
+    assert ChainHead.objects.values_list("event_id", "hash").get() == (last.id, last.hash)

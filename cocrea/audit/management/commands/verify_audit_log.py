@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cocrea.audit import chain
-from cocrea.audit.models import AuditEvent
+from cocrea.audit.models import AuditEvent, ChainHead
 
 FIELDS = ["id", *chain.PAYLOAD_FIELDS[1:], "payload_hash", "prev_hash", "hash"]
 CHUNK = 2000
@@ -29,6 +29,14 @@ class Command(BaseCommand):
             rows.close()  # the verification may stop early: close PostgreSQL's cursor now
         if result.broken is not None:
             raise CommandError(f"Audit log broken: {result.broken}.")
+        recorded = ChainHead.objects.filter(pk=1).values_list("event_id", "hash").first()
+        if recorded is not None and recorded[1] != result.head:
+            last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+            raise CommandError(
+                f"Audit log broken: it ends at event {last} with hash {result.head}, but the "
+                f"recorded head is event {recorded[0]} with hash {recorded[1]}: events were "
+                "removed from its end."
+            )
         self.stdout.write(f"Audit log verified: {result.count} events, head {result.head}")
 
     def _progress(self, rows: Iterator[dict[str, Any]], verbosity: int) -> Iterator[dict[str, Any]]:
