@@ -9,8 +9,8 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH = 640
-LABEL_WIDTH = 220
+WIDTH = 560
+LABEL_WIDTH = 200
 ROW = 26
 
 
@@ -86,13 +86,15 @@ def timeline(*, spans: list[Span], label: str, today: date) -> SafeString:
     def x(day: date) -> int:
         return left + round(span * (day - first).days / days)
 
+    # A mark per year, or per few years on a long axis, so the labels never overlap.
+    step = max(1, -(-(last.year - first.year) // 8))
     years = format_html_join(
         "",
         '<line x1="{0}" x2="{0}" y1="14" y2="{1}" class="tick"></line>'
         '<text x="{2}" y="11" class="chart-label">{3}</text>',
         (
             (x(date(y, 1, 1)), axis + row * len(drawn), x(date(y, 1, 1)) + 3, y)
-            for y in range(first.year + 1, last.year + 1)
+            for y in range(first.year + 1, last.year + 1, step)
         ),
     )
     bars = []
