@@ -84,6 +84,8 @@ COCREA_MY_SPACE_SECTIONS = [
 ]
 # What domain apps add to a commitment's public page (plans imports no app above it).
 COCREA_COMMITMENT_SECTIONS = ["cocrea.tracking.sections.commitment_section"]
+# What apps above plans add to `manage.py seed_demo`.
+COCREA_DEMO_SEEDERS = ["cocrea.tracking.demo.seed"]
 # Which of a list of commitments civil society's current view disagrees with (the plan filter).
 COCREA_DISPUTED_COMMITMENTS = "cocrea.tracking.selectors.disputed_commitment_ids"
 COCREA_PROFILE_SECTIONS = ["cocrea.plans.myspace.profile_section"]

@@ -6,8 +6,10 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from cocrea.plans import services
 from cocrea.plans.management import demo_data as data
@@ -65,6 +67,8 @@ class Command(BaseCommand):
                 )
                 for index in range(count):
                     self._commitment(plan, index + 1, rows[index], institutions, areas, rng)
+        for seeder in settings.COCREA_DEMO_SEEDERS:  # apps above plans add their part
+            import_string(seeder)(self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {ActionPlan.objects.count()} plans, "

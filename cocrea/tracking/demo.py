@@ -1,0 +1,99 @@
+"""Demonstration tracking data for `manage.py seed_demo` (listed in COCREA_DEMO_SEEDERS): on the
+current plan, three demonstration people (an official, the point of contact and a civil-society
+member, none of whom can log in) report, publish and assess through the services, so the pages
+show both views, a difference and a history. Every text says it is a demonstration; no IRM
+findings are invented. Safe to run again: it does nothing once its reports exist."""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import transaction
+from django.utils import timezone
+
+from cocrea.accounts.models import RoleGrant, User
+from cocrea.accounts.services import role_grant
+from cocrea.plans import selectors as plan_selectors
+from cocrea.plans import services as plan_services
+from cocrea.plans.models import Institution, Membership, Milestone
+from cocrea.tracking import services
+from cocrea.tracking.models import ProgressReport
+
+PERCENT = {"not_started": 0, "limited": 30, "substantial": 70, "complete": 100}
+DISAGREE = {
+    "not_started": "limited",
+    "limited": "not_started",
+    "substantial": "limited",
+    "complete": "substantial",
+}
+EVIDENCE = ("https://www.opengovpartnership.org/members/guatemala/", "Guatemala en la OGP")
+NOTE = "Demostración:"
+
+
+def _person(username: str, public_name: str) -> User:
+    """A demonstration account with a verified address and no usable password."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(
+            username=username, email=f"{username}@demo.invalid", public_name=public_name
+        )
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def _member(user: User, institution: Institution, role: str, decider: User) -> None:
+    if Membership.objects.filter(user=user, institution=institution).exists():
+        return
+    membership = plan_services.membership_request(actor=user, institution=institution, role=role)
+    plan_services.membership_decide(actor=decider, membership=membership, approve=True)
+
+
+def seed(stdout: Any) -> None:
+    _, plan = plan_selectors.home_plan()
+    cso = Institution.objects.filter(kind=Institution.Kind.CIVIL_SOCIETY).order_by("name").first()
+    if plan is None or cso is None:
+        return
+    if ProgressReport.objects.filter(done__startswith=NOTE).exists():
+        return
+    milestones = [
+        m
+        for m in Milestone.objects.filter(commitment__plan=plan, number=1)
+        .select_related("commitment", "responsible_institution")
+        .order_by("commitment__number")[:3]
+        if m.completion in PERCENT
+    ]
+    with transaction.atomic():
+        contact = _person("demo-punto-de-contacto", "Punto de contacto (demostración)")
+        role_grant(actor=None, user=contact, role=RoleGrant.Role.POINT_OF_CONTACT)
+        if not Authenticator.objects.filter(user=contact).exists():
+            TOTP.activate(contact, generate_totp_secret())  # the rules ask staff for 2FA
+        official = _person("demo-funcionaria", "Funcionaria (demostración)")
+        citizen = _person("demo-sociedad-civil", f"{cso.short_name} (demostración)")
+        _member(citizen, cso, Membership.Role.MEMBER, contact)
+        today = timezone.localdate()
+        for index, milestone in enumerate(milestones):
+            _member(official, milestone.responsible_institution, "reporting_official", contact)
+            report = services.progress_report_create(
+                actor=official,
+                milestone=milestone,
+                completion=milestone.completion,  # as seeded, so seed_demo stays idempotent
+                percent=PERCENT[milestone.completion],
+                done=f"{NOTE} informe de avance escrito para la demostración, no tomado de la "
+                "realidad.",
+                facts_date=min(today, milestone.end_date or today),
+                links=[EVIDENCE],
+            )
+            services.progress_report_submit(actor=official, report=report)
+            services.progress_report_publish(actor=contact, report=report)
+            services.assessment_publish(
+                actor=citizen,
+                commitment=milestone.commitment,
+                milestone=milestone,
+                organisation=cso,
+                # the first one disagrees, so the demo shows a difference; the others agree
+                completion=DISAGREE[milestone.completion] if index == 0 else milestone.completion,
+                reading=f"{NOTE} lectura de la sociedad civil escrita para la demostración.",
+                links=[EVIDENCE],
+            )
+    stdout.write(f"Demo tracking: {len(milestones)} reports published and assessed.")
