@@ -13,6 +13,10 @@ from cocrea.plans.models import Institution, Milestone
 from cocrea.tracking.models import Assessment, IrmReview
 from cocrea.tracking.uploads import CheckedFile, accepted_types, evidence_file_check
 
+# A text input, not type="url": a refused address is shown back for correction, and an invalid
+# value in a type="url" input is invalid HTML (the server checks it anyway).
+URL_INPUT = forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"})
+
 
 class EvidenceFields(forms.Form):
     """One file and one link per submission; more can be added to a draft later."""
@@ -23,6 +27,7 @@ class EvidenceFields(forms.Form):
         required=False,
         max_length=500,
         assume_scheme="https",
+        widget=URL_INPUT,
         help_text=_("A public address where the evidence can be seen."),
     )
     link_title = forms.CharField(label=_("What the link shows"), required=False, max_length=200)
@@ -81,7 +86,7 @@ class ReportForm(EvidenceFields):
     )
     facts_date = forms.DateField(
         label=_("Date of the facts"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The day the facts reported were true."),
     )
     field_order = ["completion", "percent", "done", "facts_date", "file", "link", "link_title"]
@@ -135,7 +140,11 @@ class AssessmentForm(EvidenceFields):
 
 class IrmReviewForm(forms.ModelForm):
     report_url = forms.URLField(
-        label=_("latest IRM report"), required=False, max_length=500, assume_scheme="https"
+        label=_("latest IRM report"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=URL_INPUT,
     )
 
     class Meta:

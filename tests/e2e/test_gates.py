@@ -110,3 +110,78 @@ def test_signed_in_pages_have_no_accessibility_violation(live_server, browser, s
     assert page.locator("h1").inner_text() == "Mi espacio"  # really signed in
     assert "Quien Pide" in page.locator("main").inner_text()  # the request to decide is shown
     context.close()
+
+
+def test_tracking_forms_are_accessible_and_valid_html_for_who_uses_them(
+    live_server, browser, site_plan
+):
+    """The pages behind sign-in where officials report, the point of contact publishes or enters
+    the IRM's findings, and civil society assesses: axe and the HTML checker, with the forms
+    empty and with their error messages shown."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from cocrea.accounts.models import RoleGrant
+    from cocrea.tracking.models import ProgressReport
+    from conftest import make_member, make_person
+
+    commitment = site_plan.commitments.order_by("number").first()
+    milestone = commitment.milestones.order_by("number").first()
+    base = f"/planes/{site_plan.slug}/compromisos/{commitment.slug}"
+    official = make_person("Funcionaria", mfa=False)
+    make_member(official, milestone.responsible_institution, role="reporting_official")
+    contact = make_person("Punto de Contacto", mfa=True)
+    RoleGrant.objects.create(user=contact, role=RoleGrant.Role.POINT_OF_CONTACT)
+    member = make_person("Sociedad Civil")
+    cso = site_plan.commitments.first().supporting_institutions.first()
+    make_member(member, cso)
+    draft = ProgressReport.objects.create(
+        milestone=milestone,
+        institution=milestone.responsible_institution,
+        author=official,
+        completion="limited",
+        percent=20,
+        done="Borrador",
+        facts_date=timezone.localdate(),
+    )
+    sent = ProgressReport.objects.create(
+        milestone=milestone,
+        institution=milestone.responsible_institution,
+        author=official,
+        completion="limited",
+        percent=20,
+        done="Enviado",
+        facts_date=timezone.localdate(),
+        status=ProgressReport.Status.SUBMITTED,
+    )
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    documents: dict[str, str] = {}
+    for person, pages, bad_posts in (
+        (
+            official,
+            [f"{base}/hitos/1/informar/", f"/informes/{draft.public_id}/"],
+            {f"{base}/hitos/1/informar/": {"percent": "150", "facts_date": "2999-01-01"}},
+        ),
+        (
+            contact,
+            [f"/informes/{sent.public_id}/", f"{base}/irm/", "/mi-espacio/"],
+            {f"{base}/irm/": {"verifiable": "maybe", "report_url": "nope"}},
+        ),
+        (member, [f"{base}/valorar/"], {f"{base}/valorar/": {"completion": "x"}}),
+    ):
+        client = Client()
+        client.force_login(person)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        cookies = [
+            {"name": settings.SESSION_COOKIE_NAME, "value": cookie, "domain": host, "path": "/"}
+        ]
+        assert gates.accessibility_violations(browser, live_server.url, pages, cookies) == {}
+        for path in pages:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            documents[path] = response.content.decode()
+        for path, data in bad_posts.items():
+            response = client.post(path, data)
+            assert response.status_code == 400, path
+            documents[f"{path} (errors)"] = response.content.decode()
+    assert gates.html_errors(documents) == {}
