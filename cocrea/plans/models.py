@@ -517,6 +517,9 @@ class Membership(TimeStampedModel):
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
 
+    # The roles that act for the institution: report progress on its milestones.
+    REPORTING_ROLES = (Role.REPORTING_OFFICIAL, Role.COORDINATOR)
+
     public_id = models.CharField(max_length=16, unique=True, default=_new_public_id, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,8 +14,6 @@ from cocrea.plans import rules
 from cocrea.plans.forms import MembershipDecisionForm
 from cocrea.plans.models import Commitment, Membership, Milestone
 
-ACTING_ROLES = [Membership.Role.REPORTING_OFFICIAL, Membership.Role.COORDINATOR]
-
 
 def my_space_section(request: HttpRequest) -> SafeString:
     user: Any = request.user  # signed in: the view requires it
@@ -23,7 +21,7 @@ def my_space_section(request: HttpRequest) -> SafeString:
         Membership.objects.filter(user=user).select_related("institution").order_by("-created_at")
     )
     approved = [m for m in memberships if m.status == Membership.Status.APPROVED]
-    acting_ids = [m.institution_id for m in approved if m.role in ACTING_ROLES]
+    acting_ids = [m.institution_id for m in approved if m.role in Membership.REPORTING_ROLES]
     coordinated = [m.institution_id for m in approved if m.role == Membership.Role.COORDINATOR]
     pending = Membership.objects.none()
     if rules.is_point_of_contact(user):

@@ -9,8 +9,6 @@ from cocrea.plans.models import Commitment, Institution, Membership, Milestone
 from cocrea.plans.rules import has_mfa, has_verified_email, is_point_of_contact
 from cocrea.tracking.models import ProgressReport
 
-REPORTING_ROLES = (Membership.Role.REPORTING_OFFICIAL, Membership.Role.COORDINATOR)
-
 
 def _reports_for(user: Any, institution_id: int | None) -> bool:
     return bool(
@@ -19,7 +17,7 @@ def _reports_for(user: Any, institution_id: int | None) -> bool:
         and Membership.objects.filter(
             user=user,
             institution_id=institution_id,
-            role__in=REPORTING_ROLES,
+            role__in=Membership.REPORTING_ROLES,
             status=Membership.Status.APPROVED,
         ).exists()
     )

@@ -1,6 +1,9 @@
 """Reads for tracking's pages and sections, each a fixed number of queries."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -8,7 +11,6 @@ from django.shortcuts import get_object_or_404
 
 from cocrea.plans.models import Commitment, Membership, Milestone
 from cocrea.tracking.models import Assessment, Evidence, IrmReview, ProgressReport
-from cocrea.tracking.rules import REPORTING_ROLES
 
 
 @dataclass
@@ -27,11 +29,16 @@ class Side:
 
     @property
     def disputed(self) -> bool:
-        """Civil society's current reading differs from the official completion."""
-        return any(a.completion != self.official for a in self.assessments)
+        return differs(self.official, self.assessments)
 
 
-def _current_per_organisation(assessments: list[Assessment]) -> list[Assessment]:
+def differs(official: str | None, current: Iterable[Any]) -> bool:
+    """The rule of "views differ": some organisation's current reading is not the official
+    completion. The commitment page and the plan's filter both ask it."""
+    return any(a.completion != official for a in current)
+
+
+def _current_per_organisation(assessments: list[Any]) -> list[Any]:
     """Each organisation's latest assessment: a newer one replaces its earlier reading."""
     seen: set[int] = set()
     current = []
@@ -121,7 +128,7 @@ def reporting_institution_ids(user: Any) -> set[int]:
         return set()
     return set(
         Membership.objects.filter(
-            user=user, role__in=REPORTING_ROLES, status=Membership.Status.APPROVED
+            user=user, role__in=Membership.REPORTING_ROLES, status=Membership.Status.APPROVED
         ).values_list("institution_id", flat=True)
     )
 
@@ -186,11 +193,13 @@ def published_reports_of(milestone: Milestone) -> list[ProgressReport]:
 
 
 def disputed_commitment_ids(commitments: list[Commitment]) -> set[int]:
-    """The commitments among these where an organisation's current assessment differs from the
-    official completion: of the milestone it assesses, or of the commitment as a whole (read
-    from `commitment.completion`, which the plan's selector has set). One query."""
+    """The commitments among these where views differ, for the milestone an assessment is
+    about or for the commitment as a whole (its official completion read from
+    `commitment.completion`, which the plan's selector has set). One query of plain rows."""
     completion_of = {c.pk: c.completion for c in commitments}
-    rows = (
+    readings: dict[tuple[int, int | None], list[SimpleNamespace]] = defaultdict(list)
+    official: dict[tuple[int, int | None], str | None] = {}
+    for commitment_id, milestone_id, organisation_id, completion, milestone_completion in (
         Assessment.objects.filter(commitment_id__in=completion_of)
         .order_by("-published_at", "-pk")
         .values_list(
@@ -200,19 +209,17 @@ def disputed_commitment_ids(commitments: list[Commitment]) -> set[int]:
             "completion",
             "milestone__completion",
         )
-    )
-    seen: set[tuple[int, int | None, int]] = set()
-    disputed: set[int] = set()
-    for commitment_id, milestone_id, organisation_id, completion, official in rows:
-        key = (commitment_id, milestone_id, organisation_id)
-        if key in seen:
-            continue  # an earlier reading, replaced by the newer one
-        seen.add(key)
-        if milestone_id is None:
-            official = completion_of[commitment_id]
-        if completion != official:
-            disputed.add(commitment_id)
-    return disputed
+    ):
+        key = (commitment_id, milestone_id)
+        readings[key].append(
+            SimpleNamespace(organisation_id=organisation_id, completion=completion)
+        )
+        official[key] = milestone_completion if milestone_id else completion_of[commitment_id]
+    return {
+        commitment_id
+        for (commitment_id, milestone_id), rows in readings.items()
+        if differs(official[(commitment_id, milestone_id)], _current_per_organisation(rows))
+    }
 
 
 def irm_review_of(*, commitment: Commitment, present: Present) -> IrmReview | None:
