@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 
 from cocrea.plans.models import Commitment, Membership, Milestone
@@ -181,14 +181,6 @@ def reports_awaiting_publication() -> list[ProgressReport]:
         ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED)
         .select_related("milestone__commitment__plan", "institution")
         .order_by("submitted_at")[:100]
-    )
-
-
-def published_reports_of(milestone: Milestone) -> list[ProgressReport]:
-    return list(
-        ProgressReport.objects.filter(
-            Q(milestone=milestone) & Q(status=ProgressReport.Status.PUBLISHED)
-        ).order_by("-facts_date", "-published_at")
     )
 
 
