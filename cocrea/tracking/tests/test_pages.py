@@ -217,3 +217,31 @@ def test_a_commitment_without_tracking_data_costs_one_query_for_it(client, miles
         client.get(milestone.commitment.get_absolute_url())
     # commitment, areas, supporters, milestones; then one to learn there is nothing to track
     assert len(queries) == 5
+
+
+def test_a_publication_shows_at_once_on_cached_pages_and_a_draft_does_not_leak(
+    client, personas, institutions, milestone, settings
+):
+    from cocrea.core.pagecache import HEADER
+
+    settings.COCREA_PAGE_CACHE = True
+    commitment_url = milestone.commitment.get_absolute_url()
+    dashboard = reverse("tracking:plan_dashboard", kwargs={"slug": milestone.commitment.plan.slug})
+    for page in (commitment_url, dashboard):
+        client.get(page)
+        assert client.get(page)[HEADER] == "hit"
+    report = services.progress_report_create(
+        actor=personas["official"],
+        milestone=milestone,
+        completion="complete",
+        percent=100,
+        done="Texto del borrador",
+        facts_date=milestone.commitment.start_date,
+    )
+    assert "Texto del borrador" not in client.get(commitment_url).content.decode()
+    services.progress_report_submit(actor=personas["official"], report=report)
+    services.progress_report_publish(actor=personas["point_of_contact"], report=report)
+    response = client.get(commitment_url)
+    assert response[HEADER] == "miss"
+    assert "Texto del borrador" in response.content.decode()
+    assert client.get(dashboard)[HEADER] == "miss"
