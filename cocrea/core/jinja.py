@@ -73,6 +73,12 @@ def select(field: BoundField) -> SafeString:
     )
 
 
+def render_markdown(text: str) -> Any:
+    from cocrea.core.markdown import render_markdown as render
+
+    return render(text)
+
+
 def environment(**options: Any) -> Environment:
     from django.template.defaultfilters import capfirst, linebreaks_filter, linebreaksbr
 
@@ -95,5 +101,7 @@ def environment(**options: Any) -> Environment:
         linebreaksbr=linebreaksbr,
         truncatewords=truncatewords,
         capfirst=capfirst,
+        # People's Markdown, sanitised (core/markdown.py): the only way user text becomes markup.
+        markdown=render_markdown,
     )
     return env

@@ -1,117 +1,36 @@
-"""Evidence files: checked from their content, never from the name a browser sends. A file is
-accepted when its bytes are one of the types below, its name's extension agrees with them, it is
-not empty and not larger than COCREA_EVIDENCE_MAX_BYTES. Checked files are stored under a name we
+"""Evidence files: checked from their content, never from the name a browser sends (the check
+itself lives in cocrea.core.filecheck, shared with the forum's documents). A file is accepted
+when its bytes are one of the accepted types, its name's extension agrees with them, it is not
+empty and not larger than COCREA_EVIDENCE_MAX_BYTES. Checked files are stored under a name we
 make and carry their SHA-256, so anyone can confirm a download is the file that was published."""
 
-import hashlib
-import os
-from dataclasses import dataclass
-
-import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-# Detected extension: (MIME type sent on download, extensions a file name may have).
-ACCEPTED: dict[str, tuple[str, set[str]]] = {
-    "pdf": ("application/pdf", {"pdf"}),
-    "png": ("image/png", {"png"}),
-    "jpg": ("image/jpeg", {"jpg", "jpeg"}),
-    "webp": ("image/webp", {"webp"}),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        {"docx"},
-    ),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {"xlsx"}),
-    "pptx": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        {"pptx"},
-    ),
-    "odt": ("application/vnd.oasis.opendocument.text", {"odt"}),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", {"ods"}),
-    "odp": ("application/vnd.oasis.opendocument.presentation", {"odp"}),
-    "csv": ("text/csv", {"csv"}),
-}
-SIGNATURE_BYTES = 8192
+from cocrea.core.filecheck import (
+    ACCEPTED,
+    SIGNATURE_BYTES,
+    CheckedFile,
+    accepted_types,
+    file_check,
+)
 
-
-@dataclass(frozen=True)
-class CheckedFile:
-    upload: UploadedFile
-    name: str
-    extension: str
-    content_type: str
-    size: int
-    sha256: str
-
-
-def accepted_types() -> str:
-    return "PDF, PNG, JPEG, WebP, DOCX, XLSX, PPTX, ODT, ODS, ODP, CSV"
-
-
-def _extension(name: str) -> str:
-    return os.path.splitext(name)[1].lower().lstrip(".")
-
-
-def _is_csv(upload: UploadedFile) -> bool:
-    """CSV has no signature: it must be UTF-8 text without NUL bytes and with a separator."""
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    if b"\x00" in data:
-        return False
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return False
-    first_line = text.split("\n", 1)[0]
-    return any(separator in first_line for separator in (",", ";", "\t"))
+__all__ = [
+    "ACCEPTED",
+    "SIGNATURE_BYTES",
+    "CheckedFile",
+    "accepted_types",
+    "evidence_file_check",
+]
 
 
 def evidence_file_check(upload: UploadedFile) -> CheckedFile:
     """The file, checked; or a ValidationError that says what is wrong with it."""
-    name = os.path.basename(upload.name or "").strip()[:200] or "file"
-    limit = settings.COCREA_EVIDENCE_MAX_BYTES
-    size = upload.size or 0
-    if size == 0:
-        raise ValidationError(_("The file %(name)s is empty.") % {"name": name}, code="empty")
-    if size > limit:
-        raise ValidationError(
-            _("The file %(name)s is larger than %(limit)s.")
-            % {"name": name, "limit": filesizeformat(limit)},
-            code="too_large",
-        )
-    upload.seek(0)
-    kind = filetype.guess(upload.read(SIGNATURE_BYTES))
-    upload.seek(0)
-    detected = kind.extension if kind is not None else ("csv" if _is_csv(upload) else None)
-    if detected is None or detected not in ACCEPTED:
-        raise ValidationError(
-            _("The file %(name)s is not of a type we accept as evidence. Accepted: %(types)s.")
-            % {"name": name, "types": accepted_types()},
-            code="type",
-        )
-    content_type, extensions = ACCEPTED[detected]
-    if _extension(name) not in extensions:
-        raise ValidationError(
-            _(
-                "The content of %(name)s is %(detected)s, which does not match its name. "
-                "Rename it or choose the right file."
-            )
-            % {"name": name, "detected": detected.upper()},
-            code="mismatch",
-        )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return CheckedFile(
-        upload=upload,
-        name=name,
-        extension=detected,
-        content_type=content_type,
-        size=size,
-        sha256=digest.hexdigest(),
+    return file_check(
+        upload,
+        limit=settings.COCREA_EVIDENCE_MAX_BYTES,
+        type_message=_(
+            "The file %(name)s is not of a type we accept as evidence. Accepted: %(types)s."
+        ),
     )
