@@ -53,7 +53,7 @@ def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
     )
     _sample_history(commitment, person)
     _sample_tracking(commitment, person)
-    return {
+    samples: dict[str, Callable[[], dict[str, str]]] = {
         "plans:home": dict,
         "plans:plan_list": dict,
         "plans:plan": lambda: {"slug": plan.slug},
@@ -70,6 +70,13 @@ def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
         "account_reset_password": dict,
         "accounts:profile": lambda: {"public_id": person.public_id},
     }
+    # Each app's own public pages (tests/appchecks/).
+    from tests import appchecks
+
+    for module in appchecks.modules():
+        if hasattr(module, "samples"):
+            samples.update(module.samples(plan, commitment, person))
+    return samples
 
 
 def _sample_history(commitment: Any, person: Any) -> None:

@@ -6,8 +6,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cocrea.plans.models import Membership
+from tests import appchecks
 
-OUR_NAMESPACES = ("plans", "accounts", "tracking", "audit")
+OUR_NAMESPACES = ("plans", "accounts", "tracking", "audit", "participation", "forum", "drafting")
 # Read only: the person's own pages, and evidence files (checked per file: tracking tests).
 READ_ONLY = {
     "accounts:my_space",
@@ -15,8 +16,7 @@ READ_ONLY = {
     "tracking:evidence",
     "audit:log_download",  # a file, not a page: the public audit log
 }
-
-ALLOWED, FORBIDDEN, LOGIN = "allowed", "forbidden", "login"
+ALLOWED, FORBIDDEN, LOGIN = appchecks.ALLOWED, appchecks.FORBIDDEN, appchecks.LOGIN
 
 
 def _walk(patterns, namespace=""):
@@ -245,6 +245,10 @@ SCENARIOS = {
     "plans:membership_request": membership_request,
     "accounts:delete": account_delete,
 }
+# The apps' own scenarios and read-only views (tests/appchecks/).
+for _module in appchecks.modules():
+    SCENARIOS.update(getattr(_module, "SCENARIOS", {}))
+    READ_ONLY |= set(getattr(_module, "READ_ONLY", ()))
 
 
 def test_every_acting_view_has_a_scenario():
