@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cocrea.accounts",
     "cocrea.plans",
     "cocrea.tracking",
+    "cocrea.forum",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -76,6 +77,7 @@ WSGI_APPLICATION = "cocrea.wsgi.application"
 COCREA_JINJA_GLOBALS = [
     "cocrea.plans.jinja_globals.JINJA_GLOBALS",
     "cocrea.tracking.jinja_globals.JINJA_GLOBALS",
+    "cocrea.forum.jinja_globals.JINJA_GLOBALS",
 ]
 # What each domain app adds to a person's space, public profile and data download.
 COCREA_MY_SPACE_SECTIONS = [
@@ -83,9 +85,14 @@ COCREA_MY_SPACE_SECTIONS = [
     "cocrea.tracking.myspace.my_space_section",
 ]
 # What domain apps add to a commitment's public page (plans imports no app above it).
-COCREA_COMMITMENT_SECTIONS = ["cocrea.tracking.sections.commitment_section"]
+COCREA_COMMITMENT_SECTIONS = [
+    "cocrea.tracking.sections.commitment_section",
+]
 # What apps above plans add to `manage.py seed_demo`.
-COCREA_DEMO_SEEDERS = ["cocrea.tracking.demo.seed"]
+COCREA_DEMO_SEEDERS = [
+    "cocrea.tracking.demo.seed",
+    "cocrea.forum.demo.seed",
+]
 # Which of a list of commitments civil society's current view disagrees with (the plan filter).
 COCREA_DISPUTED_COMMITMENTS = "cocrea.tracking.selectors.disputed_commitment_ids"
 COCREA_PROFILE_SECTIONS = ["cocrea.plans.myspace.profile_section"]

@@ -1,0 +1,11 @@
+"""Who may manage the forum: the point of contact, with two-factor authentication. Everything
+the forum publishes is public, so there is no rule for reading."""
+
+import rules
+
+from cocrea.plans.rules import has_mfa, is_point_of_contact
+
+can_manage = is_point_of_contact & has_mfa
+
+# Meetings, minutes, documents, seats and the forum's rules.
+rules.add_perm("forum.manage", can_manage)
