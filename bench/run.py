@@ -24,8 +24,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
-FULL = {"plans": 400, "commitments": 5000, "milestones": 40000, "institutions": 300, "members": 100}
-SMALL = {"plans": 20, "commitments": 250, "milestones": 2000, "institutions": 30, "members": 10}
+FULL = {
+    "plans": 400,
+    "commitments": 5000,
+    "milestones": 40000,
+    "institutions": 300,
+    "members": 100,
+    "proposals": 2000,
+    "comments": 20000,
+    "supports": 5000,
+}
+SMALL = {
+    "plans": 20,
+    "commitments": 250,
+    "milestones": 2000,
+    "institutions": 30,
+    "members": 10,
+    "proposals": 100,
+    "comments": 1000,
+    "supports": 250,
+}
 
 
 def environment(database_url: str | None, cache: bool) -> dict[str, str]:
@@ -63,7 +81,8 @@ def prepare(env: dict[str, str], scale: dict[str, int]) -> None:
 
 def pages(env: dict[str, str]) -> dict[str, str]:
     """One representative address per page type: the median plan, commitment and institution of
-    the synthetic data, which is what most requests in a large install look like."""
+    the synthetic data, which is what most requests in a large install look like; the synthetic
+    consultation and its most discussed proposal."""
     code = (
         "from cocrea.plans.models import ActionPlan, Commitment, Institution\n"
         "plans = ActionPlan.objects.filter(member__code__startswith='SCALE-').order_by('pk')\n"
@@ -71,9 +90,14 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "c = Commitment.objects.filter(plan=plan).order_by('number').first()\n"
         "insts = Institution.objects.filter(slug__startswith='scale-').order_by('pk')\n"
         "i = insts[insts.count() // 2]\n"
-        "print(plan.slug, c.slug, i.slug)\n"
+        "from cocrea.participation.models import Proposal\n"
+        "p = Proposal.objects.filter(consultation__slug='scale-consulta')"
+        ".order_by('-comment_count', 'pk').first()\n"
+        "print(plan.slug, c.slug, i.slug, p.consultation.plan.slug, p.public_id)\n"
     )
-    plan, commitment, institution = manage(env, "shell", "-c", code).split()[-3:]
+    plan, commitment, institution, consulted, proposal = manage(env, "shell", "-c", code).split()[
+        -5:
+    ]
     return {
         "floor (plain text)": "/health/",
         "home": "/",
@@ -87,6 +111,11 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "institution dashboard": f"/instituciones/{institution}/tablero/",
         "commitment history": f"/planes/{plan}/compromisos/{commitment}/historial/",
         "public log": "/registro-publico/",
+        "consultation": "/consultas/scale-consulta/",
+        "proposals (2,000)": "/consultas/scale-consulta/propuestas/",
+        "proposals, most supported": "/consultas/scale-consulta/propuestas/?orden=apoyos",
+        "one proposal with comments": f"/propuestas/{proposal}/",
+        "co-creation standards": f"/planes/{consulted}/cocreacion/",
     }
 
 

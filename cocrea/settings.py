@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cocrea.plans",
     "cocrea.tracking",
     "cocrea.forum",
+    "cocrea.participation",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -83,22 +84,29 @@ COCREA_JINJA_GLOBALS = [
 COCREA_MY_SPACE_SECTIONS = [
     "cocrea.plans.myspace.my_space_section",
     "cocrea.tracking.myspace.my_space_section",
+    "cocrea.participation.sections.my_space_section",
 ]
 # What domain apps add to a commitment's public page (plans imports no app above it).
 COCREA_COMMITMENT_SECTIONS = [
     "cocrea.tracking.sections.commitment_section",
+    "cocrea.participation.sections.commitment_section",
 ]
 # What apps above plans add to `manage.py seed_demo`.
 COCREA_DEMO_SEEDERS = [
     "cocrea.tracking.demo.seed",
     "cocrea.forum.demo.seed",
+    "cocrea.participation.demo.seed",
 ]
+# What apps above plans add to `manage.py seed_scale`: modules with add_arguments(parser),
+# clear() and seed(rng=, options=, plans=, stdout=).
+COCREA_SCALE_SEEDERS = ["cocrea.participation.scale"]
 # Which of a list of commitments civil society's current view disagrees with (the plan filter).
 COCREA_DISPUTED_COMMITMENTS = "cocrea.tracking.selectors.disputed_commitment_ids"
 COCREA_PROFILE_SECTIONS = ["cocrea.plans.myspace.profile_section"]
 COCREA_PERSONAL_DATA_SECTIONS = [
     "cocrea.plans.myspace.personal_data",
     "cocrea.tracking.myspace.personal_data",
+    "cocrea.participation.sections.personal_data",
 ]
 # Public pages are Jinja2 (cocrea/jinja2/, docs/adr/0002); the admin and other Django apps
 # keep Django templates.
@@ -337,4 +345,6 @@ LOGGING = {
 
 # The site's own identity: one install serves one or several OGP members.
 COCREA_SITE_NAME = env_str("COCREA_SITE_NAME", "Cocrea")
+# The site's public address, for links in emails sent outside a request.
+COCREA_SITE_URL = env_str("COCREA_SITE_URL", "http://127.0.0.1:8000")
 COCREA_PAGE_SIZE = 50

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("cocrea.plans.urls")),
     path("", include("cocrea.tracking.urls")),
     path("", include("cocrea.forum.urls")),
+    path("", include("cocrea.participation.urls")),
     path("", include("cocrea.accounts.urls")),
     path("", include("cocrea.audit.urls")),
     path("cuentas/", include("allauth.urls")),

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cocrea.audit import chain, display
@@ -120,3 +121,36 @@ def log_lines() -> Iterator[bytes]:
             lines = []
     if lines:
         yield ("\n".join(lines) + "\n").encode()
+
+
+@dataclass(frozen=True)
+class Updates:
+    """How often the public record of some objects changed: public events per window, and
+    the newest one."""
+
+    per_window: list[int]
+    latest: AuditEvent | None
+
+
+def public_updates(
+    *, contexts: dict[str, Any], windows: list[tuple[datetime, datetime]]
+) -> Updates:
+    """Public events whose context is one of `contexts` (model label to a list of ids, or a
+    queryset of ids, which becomes a subquery), counted in each window [start, end): two
+    queries, whatever the size of the log."""
+    if not contexts:
+        return Updates([0] * len(windows), None)
+    where = Q()
+    for context_type, ids in contexts.items():
+        if isinstance(ids, QuerySet):
+            ids = ids.annotate(as_text=Cast("pk", CharField())).values("as_text")
+        where |= Q(context_type=context_type, context_id__in=ids)
+    events = _public().filter(where)
+    totals = events.aggregate(
+        **{
+            f"w{i}": Count("id", filter=Q(created_at__gte=start, created_at__lt=end))
+            for i, (start, end) in enumerate(windows)
+        }
+    )
+    latest = events.order_by("-id").first()
+    return Updates([totals[f"w{i}"] for i in range(len(windows))], latest)

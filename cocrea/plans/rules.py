@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
 from cocrea.accounts.models import RoleGrant
-from cocrea.plans.models import Membership
+from cocrea.plans.models import Institution, Membership
 
 
 @rules.predicate
@@ -33,6 +33,31 @@ def is_point_of_contact(user: Any) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and RoleGrant.objects.filter(user=user, role=RoleGrant.Role.POINT_OF_CONTACT).exists()
+    )
+
+
+@rules.predicate
+def is_civil_society_member(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and Membership.objects.filter(
+            user=user,
+            status=Membership.Status.APPROVED,
+            institution__kind=Institution.Kind.CIVIL_SOCIETY,
+        ).exists()
+    )
+
+
+def civil_society_organisations(user: Any) -> list[Institution]:
+    """The civil-society organisations on whose behalf this person may publish."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Institution.objects.filter(
+            memberships__user=user,
+            memberships__status=Membership.Status.APPROVED,
+            kind=Institution.Kind.CIVIL_SOCIETY,
+        ).order_by("name")
     )
 
 

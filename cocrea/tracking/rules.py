@@ -5,8 +5,13 @@ from typing import Any
 
 import rules
 
-from cocrea.plans.models import Commitment, Institution, Membership, Milestone
-from cocrea.plans.rules import has_mfa, has_verified_email, is_point_of_contact
+from cocrea.plans.models import Commitment, Membership, Milestone
+from cocrea.plans.rules import (
+    has_mfa,
+    has_verified_email,
+    is_civil_society_member,
+    is_point_of_contact,
+)
 from cocrea.tracking.models import ProgressReport
 
 
@@ -46,31 +51,6 @@ def is_submitted(user: object, report: ProgressReport | None) -> bool:
 @rules.predicate
 def is_published(user: object, report: ProgressReport | None) -> bool:
     return report is not None and report.status == ProgressReport.Status.PUBLISHED
-
-
-@rules.predicate
-def is_civil_society_member(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and Membership.objects.filter(
-            user=user,
-            status=Membership.Status.APPROVED,
-            institution__kind=Institution.Kind.CIVIL_SOCIETY,
-        ).exists()
-    )
-
-
-def civil_society_organisations(user: Any) -> list[Institution]:
-    """The civil-society organisations on whose behalf this person may publish."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(
-        Institution.objects.filter(
-            memberships__user=user,
-            memberships__status=Membership.Status.APPROVED,
-            kind=Institution.Kind.CIVIL_SOCIETY,
-        ).order_by("name")
-    )
 
 
 @rules.predicate

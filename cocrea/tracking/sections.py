@@ -8,9 +8,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from cocrea.plans.models import Commitment
-from cocrea.plans.rules import allowed
+from cocrea.plans.rules import allowed, is_civil_society_member
 from cocrea.tracking import selectors
-from cocrea.tracking.rules import is_civil_society_member
 
 
 def commitment_section(request: HttpRequest, commitment: Commitment) -> SafeString:

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 
 from cocrea.audit.services import event_record
 from cocrea.plans.models import Commitment, Institution, Milestone
-from cocrea.plans.rules import allowed
+from cocrea.plans.rules import allowed, civil_society_organisations
 from cocrea.plans.services import milestone_save
 from cocrea.tracking.models import Assessment, Evidence, IrmReview, ProgressReport
-from cocrea.tracking.rules import civil_society_organisations
 from cocrea.tracking.uploads import CheckedFile
 
 Link = tuple[str, str]  # (url, title)

@@ -13,11 +13,10 @@ from cocrea.core.decorators import acts
 from cocrea.core.ratelimits import submission_limited
 from cocrea.plans import selectors as plan_selectors
 from cocrea.plans.models import Milestone
-from cocrea.plans.rules import allowed
+from cocrea.plans.rules import allowed, civil_society_organisations
 from cocrea.tracking import selectors, services
 from cocrea.tracking.forms import AssessmentForm, IrmReviewForm, ReportForm, ReturnForm
 from cocrea.tracking.models import Evidence, IrmReview, ProgressReport
-from cocrea.tracking.rules import civil_society_organisations
 
 
 def _oversized(request: HttpRequest) -> str | None:

@@ -6,7 +6,16 @@ from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Mil
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {"plans": 4, "commitments": 10, "milestones": 30, "institutions": 3, "members": 2}
+SMALL = {
+    "plans": 4,
+    "commitments": 10,
+    "milestones": 30,
+    "institutions": 3,
+    "members": 2,
+    "proposals": 20,
+    "comments": 100,
+    "supports": 30,
+}
 
 
 def _scale(**options):

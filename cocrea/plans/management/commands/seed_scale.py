@@ -5,6 +5,7 @@ It writes in bulk, without the services and the audit log, because it makes meas
 never a real instance's; it refuses to run in production unless told to. Running it again replaces
 the synthetic data it made before (members whose code starts with SCALE-), nothing else."""
 
+import importlib
 import random
 from datetime import date, timedelta
 from typing import Any
@@ -44,6 +45,10 @@ WORDS = [
 ]
 
 
+def _seeders() -> list[Any]:
+    return [importlib.import_module(path) for path in settings.COCREA_SCALE_SEEDERS]
+
+
 class Command(BaseCommand):
     help = "Build a large synthetic dataset for the benchmark (replaces the previous one)."
 
@@ -54,6 +59,9 @@ class Command(BaseCommand):
         parser.add_argument("--institutions", type=int, default=300)
         parser.add_argument("--members", type=int, default=100)
         parser.add_argument("--seed", type=int, default=2026)
+        # Apps above plans add their own data and options (COCREA_SCALE_SEEDERS).
+        for seeder in _seeders():
+            seeder.add_arguments(parser)
         parser.add_argument(
             "--force", action="store_true", help="Run even with production settings."
         )
@@ -68,8 +76,12 @@ class Command(BaseCommand):
             raise CommandError("There must be at least one commitment per plan.")
         rng = random.Random(options["seed"])  # noqa: S311 - reproducible synthetic data
         with transaction.atomic():
+            for seeder in _seeders():
+                seeder.clear()
             self._clear()
-            self._build(rng, options)
+            plans = self._build(rng, options)
+            for seeder in _seeders():
+                seeder.seed(rng=rng, options=options, plans=plans, stdout=self.stdout)
             data_version_bump()
         with connection.cursor() as cursor:
             # Fresh statistics for the query planner, and on PostgreSQL a visibility map for
@@ -99,7 +111,7 @@ class Command(BaseCommand):
         if done == total:
             self.stdout.write("")
 
-    def _build(self, rng: random.Random, options: dict[str, Any]) -> None:
+    def _build(self, rng: random.Random, options: dict[str, Any]) -> list[ActionPlan]:
         members = Member.objects.bulk_create(
             Member(
                 name=f"Miembro sintético {i + 1}",
@@ -202,3 +214,4 @@ class Command(BaseCommand):
                 Milestone.objects.bulk_create(batch)
                 batch = []
                 self._progress("milestones", i + 1, total)
+        return plans

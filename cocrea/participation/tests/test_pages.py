@@ -1,0 +1,323 @@
+"""The consultation's public pages: what they show, what they hide, their fixed cost in
+queries, the standards panel's colours on data built to be green, amber and red, and the email
+that tells a proposer their proposal was answered (through a real SMTP server on loopback)."""
+
+import socket
+from datetime import date, timedelta
+from email import message_from_bytes
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cocrea.participation import services
+from cocrea.participation.models import Comment, Proposal, Response
+from cocrea.participation.standards import AMBER, GREEN, RED, standards_panel, windows
+from conftest import build_plan
+from tests.appchecks.participation import _proposal, open_consultation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_script_in_markdown_is_neutralised(client, personas):
+    consultation = open_consultation(build_plan(commitments=1))
+    proposal = services.proposal_create(
+        actor=personas["citizen"],
+        consultation=consultation,
+        title="Propuesta con guion",
+        problem="<script>alert('x')</script> y un [enlace](javascript:alert(1)) **fuerte**",
+        proposal="Texto normal y suficiente para la propuesta. <img src=x onerror=alert(1)>",
+    )
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page
+    assert 'href="javascript' not in page
+    assert "<img" not in page
+    assert "<strong>fuerte</strong>" in page
+
+
+def test_a_hidden_comment_shows_its_reason_to_all_and_its_text_to_its_author(client, personas):
+    consultation = open_consultation(build_plan(commitments=1))
+    proposal = _proposal(consultation, personas["citizen"])
+    comment = services.comment_add(
+        actor=personas["cso_member"], proposal=proposal, body="Texto con datos ajenos"
+    )
+    services.content_hide(actor=personas["moderator"], target=comment, reason="personal_data")
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Texto con datos ajenos" not in page
+    assert "Datos personales de otra persona" in page or "Personal data" in page
+    client.force_login(personas["cso_member"])
+    assert "Texto con datos ajenos" in client.get(proposal.get_absolute_url()).content.decode()
+    log = client.get("/moderacion/").content.decode()
+    assert "Texto con datos ajenos" not in log
+
+
+def test_the_list_filters_and_sorts_by_whitelists_only(client, personas):
+    consultation = open_consultation(build_plan(commitments=1))
+    popular = _proposal(consultation, personas["citizen"], title="Muy apoyada")
+    _proposal(consultation, personas["citizen"], title="Sin apoyos", department="peten")
+    Proposal.objects.filter(pk=popular.pk).update(support_count=9)
+    url = f"/consultas/{consultation.slug}/propuestas/"
+    page = client.get(url, {"orden": "apoyos"}).content.decode()
+    assert page.index("Muy apoyada") < page.index("Sin apoyos")
+    page = client.get(url, {"departamento": "peten"}).content.decode()
+    assert "Sin apoyos" in page and "Muy apoyada" not in page
+    # Unknown values are ignored, never passed to the database.
+    response = client.get(url, {"orden": "author__email", "departamento": "x' OR 1=1"})
+    assert response.status_code == 200
+    assert "Muy apoyada" in response.content.decode()
+
+
+def _bulk(consultation, author, count):
+    proposals = Proposal.objects.bulk_create(
+        [
+            Proposal(
+                consultation=consultation,
+                author=author,
+                title=f"Propuesta {i}",
+                problem="Un problema descrito con suficiente detalle.",
+                proposal="Una propuesta descrita con suficiente detalle.",
+                comment_count=2,
+            )
+            for i in range(count)
+        ]
+    )
+    comments = Comment.objects.bulk_create(
+        [Comment(proposal=p, author=author, body="Comentario") for p in proposals]
+    )
+    Comment.objects.bulk_create(
+        [Comment(proposal=c.proposal, parent=c, author=author, body="Respuesta") for c in comments]
+    )
+    Response.objects.bulk_create(
+        [
+            Response(proposal=p, kind="not_adopted", reasons="Razones", answered_at=timezone.now())
+            for p in proposals[::2]
+        ]
+    )
+    return proposals
+
+
+def _counts(client, consultation, proposal):
+    counts = []
+    for url in (
+        consultation.get_absolute_url(),
+        f"/consultas/{consultation.slug}/propuestas/",
+        f"/consultas/{consultation.slug}/propuestas/?orden=comentarios&respuesta=sin-respuesta",
+        proposal.get_absolute_url(),
+        f"/planes/{consultation.plan.slug}/cocreacion/",
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    return counts
+
+
+def test_pages_cost_the_same_queries_at_10_and_1000_proposals_with_comments(client, personas):
+    small = open_consultation(build_plan(commitments=2, slug="small", number=1))
+    large = open_consultation(build_plan(commitments=2, slug="large", number=2))
+    few = _bulk(small, personas["citizen"], 10)
+    many = _bulk(large, personas["citizen"], 1000)
+    assert _counts(client, small, few[0]) == _counts(client, large, many[0])
+
+
+def _plan_with_process(*, forum_meetings, civil_society_meetings, notice_days, answered):
+    """A plan that began over two years ago, its consultation, forum and meetings."""
+    from cocrea.forum.models import Forum, ForumSeat, Meeting
+    from cocrea.participation.models import Consultation, Phase
+    from cocrea.plans.models import Institution
+
+    today = timezone.localdate()
+    start = today - timedelta(days=800)
+    plan = build_plan(
+        commitments=1, start_date=start, end_date=start + timedelta(days=1100), slug="p", number=9
+    )
+    proposals_open = start - timedelta(days=100)
+    consultation = Consultation.objects.create(
+        plan=plan,
+        slug="c",
+        title="Consulta",
+        published_at=timezone.make_aware(
+            timezone.datetime.combine(
+                proposals_open - timedelta(days=notice_days), timezone.datetime.min.time()
+            )
+        ),
+    )
+    Phase.objects.create(
+        consultation=consultation,
+        kind="information",
+        starts_on=proposals_open - timedelta(days=10),
+        ends_on=proposals_open - timedelta(days=1),
+    )
+    Phase.objects.create(
+        consultation=consultation,
+        kind="proposals",
+        starts_on=proposals_open,
+        ends_on=proposals_open + timedelta(days=30),
+    )
+    author = None
+    for index in range(4):
+        proposal = Proposal.objects.create(
+            consultation=consultation,
+            author=author,
+            title=f"Propuesta {index}",
+            problem="Un problema descrito con suficiente detalle.",
+            proposal="Una propuesta descrita con suficiente detalle.",
+        )
+        if index < answered:
+            Response.objects.create(
+                proposal=proposal,
+                kind="not_adopted",
+                reasons="Razones suficientes y claras.",
+                answered_at=timezone.now(),
+            )
+    forum = Forum.objects.create(member=plan.member, name="Foro", slug="foro", rules="Reglas")
+    for kind in (Institution.Kind.GOVERNMENT, Institution.Kind.CIVIL_SOCIETY):
+        institution = Institution.objects.create(name=f"I {kind}", slug=f"i-{kind}", kind=kind)
+        ForumSeat.objects.create(
+            forum=forum,
+            institution=institution,
+            sector="government" if kind == "government" else "non_government",
+            role="member",
+            start_date=start - timedelta(days=400),
+        )
+
+    def meeting(day, kind):
+        at = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+        Meeting.objects.create(
+            forum=forum,
+            plan=plan,
+            kind=kind,
+            status="held",
+            title=f"Reunión {day}",
+            starts_at=at + timedelta(hours=10),
+            agenda="Agenda",
+            announced_at=at - timedelta(days=30),
+            schedule_changed_at=at - timedelta(days=30),
+        )
+
+    cocreation_start = proposals_open - timedelta(days=10)
+    for span_start, _end in windows(cocreation_start, today, 6)[:forum_meetings]:
+        meeting(span_start + timedelta(days=5), "forum")
+    for year_start, _end in windows(start, today, 12)[:civil_society_meetings]:
+        meeting(year_start + timedelta(days=10), "civil_society")
+        meeting(year_start + timedelta(days=100), "civil_society")
+    return plan
+
+
+def _colours(plan):
+    panel = standards_panel(plan=plan)
+    return {standard.number: standard for standard in panel.standards}
+
+
+def test_the_panel_is_green_where_the_process_met_each_minimum(db):
+    standards = _colours(
+        _plan_with_process(forum_meetings=99, civil_society_meetings=99, notice_days=20, answered=4)
+    )
+    assert standards[1].status == GREEN
+    assert standards[3].status in (GREEN, AMBER)  # no workshop: outreach only partly shown
+    assert standards[3].checks[0].status == GREEN
+    assert standards[4].status == GREEN
+    assert standards[5].status == GREEN
+
+
+def test_the_panel_is_amber_where_the_process_met_part_of_each_minimum(db):
+    standards = _colours(
+        _plan_with_process(forum_meetings=2, civil_society_meetings=1, notice_days=5, answered=2)
+    )
+    assert standards[1].checks[1].status == AMBER
+    assert standards[3].checks[0].status == AMBER
+    assert standards[4].status == AMBER
+    assert standards[5].status == AMBER
+
+
+def test_the_panel_is_red_where_nothing_shows_the_minimum(db):
+    standards = _colours(
+        _plan_with_process(forum_meetings=0, civil_society_meetings=0, notice_days=-3, answered=0)
+    )
+    assert standards[1].checks[1].status == RED
+    assert standards[3].checks[0].status == RED
+    assert standards[4].status == RED
+    assert standards[5].status == RED
+
+
+def test_six_month_windows_cover_the_period():
+    spans = windows(date(2023, 1, 1), date(2024, 2, 1), 6)
+    assert spans == [
+        (date(2023, 1, 1), date(2023, 7, 1)),
+        (date(2023, 7, 1), date(2024, 1, 1)),
+        (date(2024, 1, 1), date(2024, 7, 1)),
+    ]
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    yield inbox
+    controller.stop()
+
+
+def test_the_proposer_is_told_by_email_once_the_answer_is_committed(
+    smtp, personas, django_capture_on_commit_callbacks
+):
+    proposal = _proposal(open_consultation(build_plan(commitments=1)), personas["citizen"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.response_save(
+            actor=personas["point_of_contact"],
+            proposal=proposal,
+            kind="not_adopted",
+            reasons="Ya existe un compromiso equivalente.",
+        )
+    assert smtp.messages == []  # nothing is sent before the commit
+    for callback in callbacks:
+        callback()
+    assert len(smtp.messages) == 1
+    message = smtp.messages[0]
+    assert message["To"] == personas["citizen"].email
+    body = message.get_payload(decode=True).decode()
+    assert proposal.get_absolute_url() in body
+    assert "No adoptada" in body or "Not adopted" in body
+
+
+def test_repository_updates_count_public_events_of_the_plan_and_its_commitments_only(personas):
+    from cocrea.audit.selectors import public_updates
+    from cocrea.plans.models import Commitment
+    from cocrea.plans.services import commitment_save
+
+    plan = build_plan(commitments=1, slug="mine", number=1)
+    other = build_plan(commitments=1, slug="other", number=2)
+    for changed in (plan.commitments.first(), other.commitments.first()):
+        changed.title = "Título corregido"
+        commitment_save(actor=personas["point_of_contact"], commitment=changed)
+    now = timezone.now()
+    windows = [
+        (now - timedelta(days=1), now + timedelta(days=1)),
+        (now - timedelta(days=9), now - timedelta(days=2)),
+    ]
+    updates = public_updates(
+        contexts={
+            "plans.actionplan": [str(plan.pk)],
+            "plans.commitment": Commitment.objects.filter(plan=plan),
+        },
+        windows=windows,
+    )
+    assert updates.per_window == [1, 0]
+    assert updates.latest is not None
+    assert updates.latest.context_id == str(plan.commitments.first().pk)

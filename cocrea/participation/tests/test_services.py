@@ -1,0 +1,221 @@
+"""Writes through the services: what they keep, what they refuse (with a clear message and
+nothing changed), and what they record in the audit log."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cocrea.audit.models import AuditEvent
+from cocrea.participation import services
+from cocrea.participation.models import Comment, Proposal, Response, Support
+from conftest import build_plan
+from tests.appchecks.participation import _proposal, open_consultation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consultation():
+    return open_consultation(build_plan(commitments=2, slug="plan-a", number=1))
+
+
+@pytest.fixture
+def proposal(consultation, personas):
+    return _proposal(consultation, personas["citizen"])
+
+
+def _text(**overrides):
+    return {
+        "title": "Datos de compras",
+        "problem": "Las compras municipales no se publican en ningún formato abierto.",
+        "proposal": "Publicar todas las compras municipales en datos abiertos cada mes.",
+        **overrides,
+    }
+
+
+def test_a_proposal_is_audited_by_the_hash_of_its_text(consultation, personas):
+    created = services.proposal_create(
+        actor=personas["citizen"], consultation=consultation, **_text()
+    )
+    event = AuditEvent.objects.get(action="proposal.create")
+    assert event.public
+    assert "text_sha256" in event.changes
+    assert "compras municipales" not in str(event.changes)
+    assert created.author == personas["citizen"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", ""), ("problem", "corto"), ("proposal", "x" * 20_001), ("title", "a" * 151)],
+)
+def test_empty_short_or_oversized_text_is_refused(consultation, personas, field, value):
+    with pytest.raises(ValidationError) as error:
+        services.proposal_create(
+            actor=personas["citizen"], consultation=consultation, **_text(**{field: value})
+        )
+    assert field in error.value.message_dict
+    assert not Proposal.objects.exists()
+
+
+def test_proposing_for_an_organisation_one_does_not_belong_to_is_refused(
+    consultation, personas, institutions
+):
+    with pytest.raises(ValidationError) as error:
+        services.proposal_create(
+            actor=personas["citizen"],
+            consultation=consultation,
+            organisation=institutions["cso"],
+            **_text(),
+        )
+    assert "organisation" in error.value.message_dict
+    assert not Proposal.objects.exists()
+
+
+def test_a_second_support_is_refused_and_counted_once(proposal, personas):
+    services.support_add(actor=personas["cso_member"], proposal=proposal)
+    with pytest.raises(ValidationError, match="already support"):
+        services.support_add(actor=personas["cso_member"], proposal=proposal)
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1
+    assert Support.objects.count() == 1
+
+
+def test_a_reply_to_a_reply_joins_the_top_level_thread(proposal, personas):
+    first = services.comment_add(actor=personas["cso_member"], proposal=proposal, body="Uno")
+    reply = services.comment_add(
+        actor=personas["citizen"], proposal=proposal, body="Dos", parent=first
+    )
+    deeper = services.comment_add(
+        actor=personas["official"], proposal=proposal, body="Tres", parent=reply
+    )
+    assert deeper.parent == first
+    proposal.refresh_from_db()
+    assert proposal.comment_count == 3
+
+
+def test_a_reply_to_a_comment_of_another_proposal_is_refused(consultation, proposal, personas):
+    other = _proposal(consultation, personas["cso_member"], title="Otra propuesta")
+    foreign = services.comment_add(actor=personas["citizen"], proposal=other, body="Hola")
+    with pytest.raises(ValidationError):
+        services.comment_add(
+            actor=personas["citizen"], proposal=proposal, body="Mal", parent=foreign
+        )
+    assert Comment.objects.filter(proposal=proposal).count() == 0
+
+
+def test_a_not_adopted_answer_without_a_reason_is_refused(proposal, personas):
+    with pytest.raises(ValidationError) as error:
+        services.response_save(
+            actor=personas["point_of_contact"], proposal=proposal, kind="not_adopted", reasons=""
+        )
+    assert "reasons" in error.value.message_dict
+    assert not Response.objects.exists()
+
+
+def test_an_adoption_into_a_commitment_of_another_plan_is_refused(proposal, personas):
+    other_plan = build_plan(commitments=1, slug="plan-b", number=2)
+    with pytest.raises(ValidationError) as error:
+        services.response_save(
+            actor=personas["point_of_contact"],
+            proposal=proposal,
+            kind="adopted",
+            reasons="Se incorpora a un compromiso del plan.",
+            commitments=[other_plan.commitments.first()],
+        )
+    assert "commitments" in error.value.message_dict
+    assert not Response.objects.exists()
+
+
+def test_an_adoption_names_commitments_and_a_merge_names_a_proposal(
+    consultation, proposal, personas
+):
+    contact = personas["point_of_contact"]
+    reasons = "Se incorpora al plan con cambios menores."
+    with pytest.raises(ValidationError):
+        services.response_save(actor=contact, proposal=proposal, kind="adopted", reasons=reasons)
+    with pytest.raises(ValidationError):
+        services.response_save(actor=contact, proposal=proposal, kind="merged", reasons=reasons)
+    with pytest.raises(ValidationError):
+        services.response_save(
+            actor=contact, proposal=proposal, kind="merged", reasons=reasons, merged_into=proposal
+        )
+    other_consultation = open_consultation(build_plan(commitments=1, slug="plan-c", number=3))
+    with pytest.raises(ValidationError):
+        services.response_save(
+            actor=contact,
+            proposal=proposal,
+            kind="merged",
+            reasons=reasons,
+            merged_into=_proposal(other_consultation, personas["citizen"]),
+        )
+    assert not Response.objects.exists()
+    target = _proposal(consultation, personas["cso_member"], title="Propuesta hermana")
+    response = services.response_save(
+        actor=contact, proposal=proposal, kind="merged", reasons=reasons, merged_into=target
+    )
+    assert response.merged_into == target
+
+
+def test_changing_an_answer_keeps_the_date_of_the_first_and_records_the_change(proposal, personas):
+    contact = personas["point_of_contact"]
+    first = services.response_save(
+        actor=contact, proposal=proposal, kind="out_of_scope", reasons="No corresponde a OGP."
+    )
+    answered_at = first.answered_at
+    commitment = proposal.consultation.plan.commitments.first()
+    second = services.response_save(
+        actor=contact,
+        proposal=proposal,
+        kind="adopted",
+        reasons="Tras el foro, se incorpora al compromiso.",
+        commitments=[commitment],
+    )
+    assert second.pk == first.pk and second.answered_at == answered_at
+    event = AuditEvent.objects.filter(action="response.save").order_by("-id").first()
+    assert event.changes["kind"] == ["out_of_scope", "adopted"]
+
+
+def test_only_the_point_of_contact_answers(proposal, personas):
+    with pytest.raises(PermissionDenied):
+        services.response_save(
+            actor=personas["moderator"],
+            proposal=proposal,
+            kind="not_adopted",
+            reasons="Razones suficientes para no adoptarla.",
+        )
+
+
+def test_hiding_resolves_flags_and_a_second_flag_is_refused(proposal, personas):
+    services.flag_add(actor=personas["cso_member"], target=proposal, reason="spam")
+    with pytest.raises(ValidationError, match="already flagged"):
+        services.flag_add(actor=personas["cso_member"], target=proposal, reason="abuse")
+    services.content_hide(actor=personas["moderator"], target=proposal, reason="spam")
+    proposal.refresh_from_db()
+    assert proposal.is_hidden
+    assert not proposal.flags.filter(resolved_at__isnull=True).exists()
+    with pytest.raises(ValidationError):
+        services.content_hide(actor=personas["moderator"], target=proposal, reason="spam")
+
+
+@pytest.mark.parametrize(("delays", "expected"), [([1, 9, 3], 3.0), ([1, 2, 4, 10], 3.0)])
+def test_the_median_days_to_an_answer_is_the_middle_of_the_delays(
+    consultation, personas, delays, expected
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cocrea.participation.selectors import consultation_figures
+
+    now = timezone.now()
+    for index, days in enumerate(delays):
+        proposal = _proposal(consultation, personas["citizen"], title=f"Propuesta {index}")
+        Proposal.objects.filter(pk=proposal.pk).update(created_at=now - timedelta(days=days))
+        proposal.refresh_from_db()
+        Response.objects.create(
+            proposal=proposal, kind="not_adopted", reasons="Razones", answered_at=now
+        )
+    _proposal(consultation, personas["citizen"], title="Sin respuesta")
+    figures = consultation_figures(consultation=consultation)
+    assert figures.median_days == expected
+    assert (figures.proposals, figures.answered) == (len(delays) + 1, len(delays))
+    assert figures.answered_share == len(delays) * 100 // (len(delays) + 1)
