@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cocrea.tracking",
     "cocrea.forum",
     "cocrea.participation",
+    "cocrea.drafting",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -96,6 +97,7 @@ COCREA_DEMO_SEEDERS = [
     "cocrea.tracking.demo.seed",
     "cocrea.forum.demo.seed",
     "cocrea.participation.demo.seed",
+    "cocrea.drafting.demo.seed",  # after participation's: it needs the consultation
 ]
 # What apps above plans add to `manage.py seed_scale`: modules with add_arguments(parser),
 # clear() and seed(rng=, options=, plans=, stdout=).

@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("cocrea.tracking.urls")),
     path("", include("cocrea.forum.urls")),
     path("", include("cocrea.participation.urls")),
+    path("", include("cocrea.drafting.urls")),
     path("", include("cocrea.accounts.urls")),
     path("", include("cocrea.audit.urls")),
     path("cuentas/", include("allauth.urls")),
