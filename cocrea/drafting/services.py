@@ -1,7 +1,9 @@
 """Every write to drafting. Each checks the rule on the object, validates with `full_clean()`,
 saves inside a transaction and records its public audit event there: drafting happens in
-public, so the log carries every version's text and every comment."""
+public, so the log carries every version's text; comments by the hash of their text, since a
+moderator may hide one."""
 
+import hashlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -133,7 +135,9 @@ def _comment_save(*, actor: Any, draft: Draft, section: str, body: str) -> Secti
             changes={
                 "version": [None, version.number],
                 "section": [None, section],
-                "body": [None, body],
+                # The text's hash, not the text: a moderator may hide it (someone's personal
+                # data, abuse) and the public log must not keep publishing it.
+                "body_sha256": [None, hashlib.sha256(body.encode()).hexdigest()],
             },
             public=True,
             context=draft,

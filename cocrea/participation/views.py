@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -115,7 +115,7 @@ def proposal(request: HttpRequest, public_id: str) -> HttpResponse:
     if not consultation.is_published and not allowed(
         "participation.manage_consultation", request.user, consultation
     ):
-        raise PermissionDenied
+        raise Http404
     user: Any = request.user
     return render(
         request,
@@ -281,6 +281,8 @@ def respond(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _target(kind: str, public_id: str) -> Proposal | Comment:
+    if kind not in ("propuestas", "comentarios"):
+        raise Http404
     if kind == "comentarios":
         return get_object_or_404(
             Comment.objects.select_related("proposal", "proposal__consultation"),

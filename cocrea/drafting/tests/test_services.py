@@ -1,5 +1,7 @@
 """Drafts, versions, comments, moderation and approval through the services."""
 
+import hashlib
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -51,7 +53,9 @@ def test_a_comment_attaches_to_a_section_of_the_latest_version(draft, personas):
     assert comment.version.number == 2
     assert comment.section == "causes"
     event = _events("sectioncomment.create").get()
-    assert event.public and event.changes["body"] == [None, "Faltan las causas."]
+    digest = hashlib.sha256(b"Faltan las causas.").hexdigest()
+    assert event.public and event.changes["body_sha256"] == [None, digest]
+    assert "Faltan las causas." not in str(event.changes)
 
 
 def test_a_comment_on_an_unknown_section_is_refused(draft, personas):

@@ -321,3 +321,20 @@ def test_repository_updates_count_public_events_of_the_plan_and_its_commitments_
     assert updates.per_window == [1, 0]
     assert updates.latest is not None
     assert updates.latest.context_id == str(plan.commitments.first().pk)
+
+
+def test_moderation_addresses_of_an_unknown_kind_are_not_found(client, personas):
+    proposal = _proposal(open_consultation(build_plan(commitments=1)), personas["citizen"])
+    client.force_login(personas["moderator"])
+    for action in ("ocultar", "denunciar"):
+        url = f"/moderacion/usuarios/{proposal.public_id}/{action}/"
+        assert client.get(url).status_code == 404
+
+
+def test_a_proposal_of_an_unpublished_consultation_is_not_found(client, personas):
+    consultation = open_consultation(build_plan(commitments=1))
+    proposal = _proposal(consultation, personas["citizen"])
+    consultation.published_at = None
+    consultation.save()
+    assert client.get(proposal.get_absolute_url()).status_code == 404
+    assert client.get(consultation.get_absolute_url()).status_code == 404

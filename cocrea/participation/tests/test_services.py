@@ -3,6 +3,7 @@ nothing changed), and what they record in the audit log."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from cocrea.audit.models import AuditEvent
 from cocrea.participation import services
@@ -72,7 +73,7 @@ def test_proposing_for_an_organisation_one_does_not_belong_to_is_refused(
 
 def test_a_second_support_is_refused_and_counted_once(proposal, personas):
     services.support_add(actor=personas["cso_member"], proposal=proposal)
-    with pytest.raises(ValidationError, match="already support"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already support"):
         services.support_add(actor=personas["cso_member"], proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.support_count == 1
@@ -186,7 +187,7 @@ def test_only_the_point_of_contact_answers(proposal, personas):
 
 def test_hiding_resolves_flags_and_a_second_flag_is_refused(proposal, personas):
     services.flag_add(actor=personas["cso_member"], target=proposal, reason="spam")
-    with pytest.raises(ValidationError, match="already flagged"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already flagged"):
         services.flag_add(actor=personas["cso_member"], target=proposal, reason="abuse")
     services.content_hide(actor=personas["moderator"], target=proposal, reason="spam")
     proposal.refresh_from_db()
