@@ -4,7 +4,7 @@ Translatable text is written `{{ _("...") }}`, which Django's makemessages extra
 templates as it does from its own; plurals come from Python (`ngettext` in a helper).
 """
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.contrib.messages import get_messages
 from django.forms import BoundField
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import dateformat, formats
+from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
@@ -45,6 +45,8 @@ def date_filter(value: date | None, format_name: str = "DATE_FORMAT") -> str:
     or a format string such as "Y-m-d" for `datetime` attributes."""
     if value is None:
         return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)  # the day in Guatemala, not in UTC
     return _date(value, format_name, get_language())
 
 
