@@ -87,7 +87,8 @@ def event_record(
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
-        target_repr=str(target)[:300],
+        # What people wrote may later be hidden: such models name themselves by id instead.
+        target_repr=str(getattr(target, "audit_repr", target))[:300],
         context_type=context._meta.label_lower,
         context_id=str(context.pk),
         public=public,

@@ -231,6 +231,12 @@ class Moderated(TimeStampedModel):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    @property
+    def audit_repr(self) -> str:
+        """How the audit log names it: by its public id, never by words a moderator may hide
+        (the log is public and append-only)."""
+        return f"{self._meta.model_name} {self.public_id}"
+
 
 class Proposal(Moderated):
     consultation = models.ForeignKey(
