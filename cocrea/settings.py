@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "cocrea.forum",
     "cocrea.participation",
     "cocrea.drafting",
+    "cocrea.opendata",
+    "ninja",
+    "corsheaders",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -57,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Reads of the API from any origin (CORS_URLS_REGEX); nothing else is shared.
+    "corsheaders.middleware.CorsMiddleware",
     # Outside all that shapes a page, so a cached page skips all of it (cocrea.core.pagecache).
     "cocrea.core.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -350,3 +355,13 @@ COCREA_SITE_NAME = env_str("COCREA_SITE_NAME", "Cocrea")
 # The site's public address, for links in emails sent outside a request.
 COCREA_SITE_URL = env_str("COCREA_SITE_URL", "http://127.0.0.1:8000")
 COCREA_PAGE_SIZE = 50
+
+# The public API (cocrea/opendata): requests per client address, and its pages.
+COCREA_API_RATE = env_str("COCREA_API_RATE", "600/m")
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_MAX_PER_PAGE_SIZE = 200
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]

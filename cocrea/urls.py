@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from cocrea.core import views as core_views
+from cocrea.opendata.urls import api_patterns
 
 # allauth's pages that anyone reaches without an account: checked by the quality gates like our
 # public pages (they carry forms, so the page cache never stores them).
@@ -24,6 +25,7 @@ _mark_public_forms(allauth_urls.urlpatterns)
 # language is part of the address: shareable, cacheable, and the same page in both languages.
 urlpatterns: list[URLPattern | URLResolver] = [
     path("health/", core_views.health, name="health"),
+    *api_patterns,
 ]
 
 urlpatterns += i18n_patterns(
@@ -32,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("cocrea.forum.urls")),
     path("", include("cocrea.participation.urls")),
     path("", include("cocrea.drafting.urls")),
+    path("", include("cocrea.opendata.urls")),
     path("", include("cocrea.accounts.urls")),
     path("", include("cocrea.audit.urls")),
     path("cuentas/", include("allauth.urls")),

@@ -8,7 +8,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cocrea.plans.models import Membership
 from tests import appchecks
 
-OUR_NAMESPACES = ("plans", "accounts", "tracking", "audit", "participation", "forum", "drafting")
+OUR_NAMESPACES = (
+    "plans",
+    "accounts",
+    "tracking",
+    "audit",
+    "participation",
+    "forum",
+    "drafting",
+    "opendata",
+)
 # Read only: the person's own pages, and evidence files (checked per file: tracking tests).
 READ_ONLY = {
     "accounts:my_space",

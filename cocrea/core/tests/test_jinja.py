@@ -13,4 +13,3 @@ def test_an_aware_datetime_is_shown_on_its_day_in_guatemala():
     # 03:00 UTC on 2 March is 21:00 on 1 March in Guatemala (UTC-6).
     moment = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
     assert _render("{{ moment|date('Y-m-d') }}", moment=moment) == "2026-03-01"
-

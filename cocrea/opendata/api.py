@@ -1,0 +1,309 @@
+"""The public read API, `/api/v1/` (django-ninja; OpenAPI 3.1 at `/api/v1/openapi.json`, read as
+a page at /datos-abiertos/api/). Everything here is public already on the pages; the selectors
+(opendata/selectors.py) keep drafts, hidden content and personal data out.
+
+Every list is cursor-paginated in a stable order (`?cursor=`, `page_size` up to 200), filters
+are typed and whitelisted (an unknown value is a 422, never a query), answers carry an ETag and
+Last-Modified and honour If-None-Match / If-Modified-Since, reads are open to any origin (CORS),
+and each client (by address) has a rate limit (COCREA_API_RATE)."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.pagination import CursorPagination, paginate
+from ninja.throttling import SimpleRateThrottle
+
+from cocrea.forum.models import Meeting
+from cocrea.opendata import schemas, selectors
+from cocrea.participation.models import Department, Response
+from cocrea.plans.models import ActionPlan, Institution, Milestone
+
+
+class PerClient(SimpleRateThrottle):
+    """Requests per client address, at the rate of the COCREA_API_RATE setting (read on each
+    request, so a deployment can change it without code)."""
+
+    scope = "client"
+
+    def __init__(self) -> None:
+        super().__init__(rate="1/s")
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = settings.COCREA_API_RATE
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return bool(super().allow_request(request))
+
+    def get_cache_key(self, request: HttpRequest) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+api = NinjaAPI(
+    title="Cocrea",
+    version="1",
+    description=(
+        "Open government action plans, their co-creation and their progress, as open data. "
+        "Licence: CC BY 4.0."
+    ),
+    urls_namespace="api",
+    docs_url=None,  # the documentation is a server-rendered page (opendata:api_docs), no JS
+    throttle=[PerClient()],
+)
+
+Since = Query(None, description="Only rows changed on or after this moment (ISO 8601).")
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
+
+
+class Cursor(CursorPagination):
+    """Ninja's cursor pagination, with its input described exactly in the OpenAPI document: an
+    opaque base64 cursor and a page size from 1 to 200. A cursor that is not one it gave is a
+    422."""
+
+    class Input(Schema):
+        page_size: int | None = Field(None, ge=1, le=200)
+        cursor: str | None = Field(None, pattern=r"^[A-Za-z0-9+/]*={0,2}$", max_length=200)
+
+
+def _cursor(*ordering: str) -> Any:
+    return paginate(Cursor, ordering=ordering)
+
+
+def _listed(item: Any) -> dict[int, Any]:
+    """A list's answers: the page, a refused filter or cursor (422), too many requests (429)."""
+    return {200: list[item], 422: schemas.ErrorOut, 429: schemas.ErrorOut}
+
+
+# Filters on a fixed set of values take the model's own choices: anything else is a 422.
+PlanStatus = ActionPlan.Status
+Completion = Milestone.Completion
+InstitutionKind = Institution.Kind
+AnswerKind = Response.Kind
+DepartmentCode = Department
+MeetingKind = Meeting.Kind
+Slug = Annotated[str, Field(max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
+PublicId = Annotated[str, Field(max_length=16, pattern=r"^[0-9a-f]+$")]
+
+
+class PlanFilters(Schema):
+    member: Annotated[str, Field(max_length=20)] | None = None
+    status: PlanStatus | None = None
+    updated_since: datetime | None = None
+
+
+@api.get("/plans", response=_listed(schemas.PlanOut), tags=["plans"])
+@_cursor("created_at")
+def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> Any:
+    """Action plans of every OGP member in Cocrea."""
+    return selectors.plans(
+        member=filters.member, status=filters.status, since=_aware(filters.updated_since)
+    )
+
+
+@api.get(
+    "/plans/{slug}",
+    response={
+        200: schemas.PlanOut,
+        404: schemas.ErrorOut,
+        422: schemas.ErrorOut,
+        429: schemas.ErrorOut,
+    },
+    tags=["plans"],
+)
+def plan_detail(request: HttpRequest, slug: Slug) -> Any:
+    """One action plan."""
+    return get_object_or_404(selectors.plans(), slug=slug)
+
+
+class CommitmentFilters(Schema):
+    plan: Slug | None = None
+    institution: Slug | None = None
+    policy_area: Slug | None = None
+    updated_since: datetime | None = None
+
+
+@api.get("/commitments", response=_listed(schemas.CommitmentOut), tags=["plans"])
+@_cursor("created_at")
+def commitment_list(request: HttpRequest, filters: Query[CommitmentFilters]) -> Any:
+    """Commitments in OGP's template; filter by plan, institution (lead or supporting) and
+    policy area."""
+    return selectors.commitments(
+        plan=filters.plan,
+        institution=filters.institution,
+        area=filters.policy_area,
+        since=_aware(filters.updated_since),
+    )
+
+
+class MilestoneFilters(Schema):
+    plan: Slug | None = None
+    commitment: Slug | None = None
+    institution: Slug | None = None
+    completion: Completion | None = None
+    due_before: date | None = None
+    updated_since: datetime | None = None
+
+
+@api.get("/milestones", response=_listed(schemas.MilestoneOut), tags=["plans"])
+@_cursor("created_at")
+def milestone_list(request: HttpRequest, filters: Query[MilestoneFilters]) -> Any:
+    """Milestones with their official completion; `due_before` finds the late ones."""
+    return selectors.milestones(
+        plan=filters.plan,
+        commitment=filters.commitment,
+        institution=filters.institution,
+        completion=filters.completion,
+        due_before=filters.due_before.isoformat() if filters.due_before else None,
+        since=_aware(filters.updated_since),
+    )
+
+
+class InstitutionFilters(Schema):
+    kind: InstitutionKind | None = None
+    updated_since: datetime | None = None
+
+
+@api.get("/institutions", response=_listed(schemas.InstitutionOut), tags=["plans"])
+@_cursor("created_at")
+def institution_list(request: HttpRequest, filters: Query[InstitutionFilters]) -> Any:
+    """Government bodies, civil-society organisations and other actors."""
+    return selectors.institutions(kind=filters.kind, since=_aware(filters.updated_since))
+
+
+@api.get("/policy-areas", response=_listed(schemas.PolicyAreaOut), tags=["plans"])
+@_cursor("position")
+def policy_area_list(request: HttpRequest) -> Any:
+    """OGP's policy-area taxonomy, with the column names of OGP's commitments database."""
+    return selectors.policy_areas()
+
+
+class ReportFilters(Schema):
+    plan: Slug | None = None
+    institution: Slug | None = None
+    completion: Completion | None = None
+    published_since: datetime | None = None
+
+
+@api.get("/progress-reports", response=_listed(schemas.ProgressReportOut), tags=["tracking"])
+@_cursor("published_at")
+def progress_report_list(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
+    """Published progress reports, with their evidence (files by SHA-256, and links)."""
+    return selectors.progress_reports(
+        plan=filters.plan,
+        institution=filters.institution,
+        completion=filters.completion,
+        since=_aware(filters.published_since),
+    )
+
+
+class PlanSince(Schema):
+    plan: Slug | None = None
+    updated_since: datetime | None = None
+
+
+@api.get("/assessments", response=_listed(schemas.AssessmentOut), tags=["tracking"])
+@_cursor("published_at")
+def assessment_list(request: HttpRequest, filters: Query[PlanSince]) -> Any:
+    """Civil society's assessments of commitments and milestones."""
+    return selectors.assessments(plan=filters.plan, since=_aware(filters.updated_since))
+
+
+@api.get("/irm-reviews", response=_listed(schemas.IrmReviewOut), tags=["tracking"])
+@_cursor("created_at")
+def irm_review_list(request: HttpRequest, filters: Query[PlanSince]) -> Any:
+    """The Independent Reporting Mechanism's findings per commitment."""
+    return selectors.irm_reviews(plan=filters.plan, since=_aware(filters.updated_since))
+
+
+class ConsultationFilters(Schema):
+    plan: Slug | None = None
+
+
+@api.get("/consultations", response=_listed(schemas.ConsultationOut), tags=["co-creation"])
+@_cursor("created_at")
+def consultation_list(request: HttpRequest, filters: Query[ConsultationFilters]) -> Any:
+    """Published consultations with their timeline."""
+    return selectors.consultations(plan=filters.plan)
+
+
+class ProposalFilters(Schema):
+    consultation: Slug | None = None
+    policy_area: Slug | None = None
+    department: DepartmentCode | None = None
+    updated_since: datetime | None = None
+
+
+@api.get("/proposals", response=_listed(schemas.ProposalOut), tags=["co-creation"])
+@_cursor("created_at")
+def proposal_list(request: HttpRequest, filters: Query[ProposalFilters]) -> Any:
+    """Public proposals (hidden ones are left out), with their counts of supports and
+    comments; authors by public name only."""
+    return selectors.proposals(
+        consultation=filters.consultation,
+        area=filters.policy_area,
+        department=filters.department,
+        since=_aware(filters.updated_since),
+    )
+
+
+class ResponseFilters(Schema):
+    consultation: Slug | None = None
+    kind: AnswerKind | None = None
+    updated_since: datetime | None = None
+
+
+@api.get("/responses", response=_listed(schemas.ResponseOut), tags=["co-creation"])
+@_cursor("created_at")
+def response_list(request: HttpRequest, filters: Query[ResponseFilters]) -> Any:
+    """The point of contact's reasoned answers to proposals."""
+    return selectors.responses(
+        consultation=filters.consultation, kind=filters.kind, since=_aware(filters.updated_since)
+    )
+
+
+class CommentFilters(Schema):
+    proposal: PublicId | None = None
+    updated_since: datetime | None = None
+
+
+@api.get("/comments", response=_listed(schemas.CommentOut), tags=["co-creation"])
+@_cursor("created_at")
+def comment_list(request: HttpRequest, filters: Query[CommentFilters]) -> Any:
+    """Public comments on public proposals (hidden ones are left out)."""
+    return selectors.comments(proposal=filters.proposal, since=_aware(filters.updated_since))
+
+
+class MeetingFilters(Schema):
+    plan: Slug | None = None
+    kind: MeetingKind | None = None
+    updated_since: datetime | None = None
+
+
+@api.get("/meetings", response=_listed(schemas.MeetingOut), tags=["co-creation"])
+@_cursor("created_at")
+def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
+    """Meetings of the multi-stakeholder forum, with agendas, minutes and decisions."""
+    return selectors.meetings(
+        plan=filters.plan, kind=filters.kind, since=_aware(filters.updated_since)
+    )
+
+
+class EventFilters(Schema):
+    context_type: Annotated[str, Field(max_length=100)] | None = None
+    since: datetime | None = None
+
+
+@api.get("/audit-events", response=_listed(schemas.AuditEventOut), tags=["history"])
+@_cursor("id")
+def audit_event_list(request: HttpRequest, filters: Query[EventFilters]) -> Any:
+    """Public events of the hash-chained log (docs/audit-log.md); private events appear only
+    in the full download, by their hashes."""
+    return selectors.audit_events(since=_aware(filters.since), context_type=filters.context_type)
