@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from cocrea.opendata import views
+from cocrea.opendata import feeds, views
 from cocrea.opendata.api import api
 from cocrea.opendata.conditional import conditional
 
@@ -19,6 +19,20 @@ def api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
 # Pages, inside the language prefix (cocrea/urls.py).
 urlpatterns = [
     path("datos-abiertos/api/", views.api_docs, name="api_docs"),
+    path("planes/<slug:slug>/novedades.atom", feeds.PlanFeed(), name="plan_feed"),
+    path(
+        "planes/<slug:plan_slug>/compromisos/<slug:slug>/novedades.atom",
+        feeds.CommitmentFeed(),
+        name="commitment_feed",
+    ),
+    path(
+        "instituciones/<slug:slug>/novedades.atom",
+        feeds.InstitutionFeed(),
+        name="institution_feed",
+    ),
+    path(
+        "consultas/<slug:slug>/novedades.atom", feeds.ConsultationFeed(), name="consultation_feed"
+    ),
 ]
 
 # The API itself, outside it: one address whatever the language.
