@@ -356,6 +356,8 @@ COCREA_SITE_NAME = env_str("COCREA_SITE_NAME", "Cocrea")
 COCREA_SITE_URL = env_str("COCREA_SITE_URL", "http://127.0.0.1:8000")
 COCREA_PAGE_SIZE = 50
 
+# Where `manage.py export_opendata` writes the bulk files the open-data page offers.
+COCREA_OPENDATA_ROOT = Path(env_str("COCREA_OPENDATA_ROOT", str(VAR_DIR / "opendata")))
 # The public API (cocrea/opendata): requests per client address, and its pages.
 COCREA_API_RATE = env_str("COCREA_API_RATE", "600/m")
 NINJA_PAGINATION_PER_PAGE = 50

@@ -18,6 +18,8 @@ def api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
 
 # Pages, inside the language prefix (cocrea/urls.py).
 urlpatterns = [
+    path("datos-abiertos/", views.opendata, name="index"),
+    path("datos-abiertos/descargas/<str:filename>", views.download, name="download"),
     path("datos-abiertos/api/", views.api_docs, name="api_docs"),
     path("planes/<slug:slug>/novedades.atom", feeds.PlanFeed(), name="plan_feed"),
     path(

@@ -2,10 +2,13 @@
 same gates as every public page (no JavaScript, accessible, valid HTML, light)."""
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from cocrea.core.decorators import public_page
 from cocrea.opendata.api import api
@@ -65,3 +68,43 @@ def api_docs(request: HttpRequest) -> HttpResponse:
         "opendata/api_docs.html",
         {"operations": found, "schemas": fields, "openapi_version": version},
     )
+
+
+def _latest() -> tuple[Path | None, list[Path]]:
+    """The newest export's zip and the files of its folder."""
+    root = Path(settings.COCREA_OPENDATA_ROOT)
+    archives = sorted(root.glob("cocrea-datos-*.zip")) if root.is_dir() else []
+    if not archives:
+        return None, []
+    archive = archives[-1]
+    folder = root / archive.stem
+    files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    return archive, files
+
+
+@public_page
+def opendata(request: HttpRequest) -> HttpResponse:
+    archive, files = _latest()
+    return render(
+        request,
+        "opendata/index.html",
+        {
+            "archive": archive,
+            "files": [(p.name, p.stat().st_size) for p in files],
+            "archive_size": archive.stat().st_size if archive else 0,
+            "day": archive.stem.removeprefix("cocrea-datos-") if archive else "",
+        },
+    )
+
+
+@require_safe
+def download(request: HttpRequest, filename: str) -> FileResponse:
+    """A file of the newest export, by its listed name only (no path from the request)."""
+    archive, files = _latest()
+    by_name = {p.name: p for p in files}
+    if archive is not None:
+        by_name[archive.name] = archive
+    path = by_name.get(filename)
+    if path is None:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

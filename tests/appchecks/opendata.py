@@ -6,8 +6,9 @@ READ_ONLY = {
     "opendata:commitment_feed",
     "opendata:institution_feed",
     "opendata:consultation_feed",
+    "opendata:download",  # files of the export, by listed name
 }
 
 
 def samples(plan, commitment, person):
-    return {"opendata:api_docs": dict}
+    return {"opendata:api_docs": dict, "opendata:index": dict}

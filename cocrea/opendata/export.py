@@ -1,0 +1,376 @@
+"""Bulk open data: every public table as CSV (UTF-8), JSON and XLSX, and all of it as one zipped
+Frictionless Data Package (`datapackage.json` with a table schema per file, a README and the
+licence). The rows are the API's (opendata/selectors.py): nothing private.
+
+Rows are read in chunks from a database cursor (`.values_list().iterator()`) and written as they
+come, XLSX in xlsxwriter's constant-memory mode, so memory stays flat however large the data.
+"""
+
+import csv
+import json
+import shutil
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cocrea.opendata import selectors
+
+CHUNK = 2000
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # a Frictionless field type: string, integer, number, boolean, date, datetime
+    lookup: str  # the ORM path read with values_list
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    rows: Callable[[], QuerySet]
+    columns: tuple[Column, ...]
+    order: str = "pk"
+
+
+def _c(name: str, kind: str = "string", lookup: str | None = None, description: str = "") -> Column:
+    return Column(name, kind, lookup or name, description)
+
+
+TABLES = (
+    Table(
+        "action_plans",
+        "Action plans",
+        selectors.plans,
+        (
+            _c("slug"),
+            _c("ogp_id"),
+            _c("member", lookup="member__name"),
+            _c("member_code", lookup="member__code"),
+            _c("number", "integer"),
+            _c("title"),
+            _c("start_date", "date"),
+            _c("end_date", "date"),
+            _c("status"),
+            _c("summary"),
+            _c("updated_at", "datetime"),
+        ),
+    ),
+    Table(
+        "institutions",
+        "Institutions",
+        selectors.institutions,
+        (_c("slug"), _c("name"), _c("acronym"), _c("kind"), _c("updated_at", "datetime")),
+    ),
+    Table(
+        "policy_areas",
+        "OGP policy areas",
+        selectors.policy_areas,
+        (
+            _c("slug"),
+            _c("ogp_column", description="The column of OGP's commitments database"),
+            _c("name_es"),
+            _c("name_en"),
+            _c("theme", lookup="parent__slug"),
+        ),
+        order="position",
+    ),
+    Table(
+        "commitments",
+        "Commitments in OGP's template",
+        selectors.commitments,
+        (
+            _c("plan", lookup="plan__slug"),
+            _c("slug"),
+            _c("ogp_id"),
+            _c("number", "integer"),
+            _c("title"),
+            _c("short_description"),
+            _c("problem"),
+            _c("causes"),
+            _c("description"),
+            _c("how_it_helps"),
+            _c("ambition"),
+            _c("access_to_information", "boolean"),
+            _c("civic_participation", "boolean"),
+            _c("public_accountability", "boolean"),
+            _c("technology_innovation", "boolean"),
+            _c("inclusion", "boolean"),
+            _c("start_date", "date"),
+            _c("end_date", "date"),
+            _c("lead_institution", lookup="lead_institution__slug"),
+            _c("responsible_name"),
+            _c("responsible_position"),
+            _c("budget_amount", "number"),
+            _c("budget_currency"),
+            _c("carried_forward", "boolean"),
+            _c("updated_at", "datetime"),
+        ),
+    ),
+    Table(
+        "milestones",
+        "Milestones",
+        selectors.milestones,
+        (
+            _c("plan", lookup="commitment__plan__slug"),
+            _c("commitment", lookup="commitment__slug"),
+            _c("number", "integer"),
+            _c("description"),
+            _c("expected_output"),
+            _c("start_date", "date"),
+            _c("end_date", "date"),
+            _c("responsible_institution", lookup="responsible_institution__slug"),
+            _c("weight", "integer"),
+            _c("completion"),
+            _c("carried_over", "boolean"),
+            _c("updated_at", "datetime"),
+        ),
+    ),
+    Table(
+        "progress_reports",
+        "Published progress reports",
+        selectors.progress_reports,
+        (
+            _c("id", lookup="public_id"),
+            _c("plan", lookup="milestone__commitment__plan__slug"),
+            _c("commitment", lookup="milestone__commitment__slug"),
+            _c("milestone", "integer", "milestone__number"),
+            _c("institution", lookup="institution__slug"),
+            _c("completion"),
+            _c("percent", "integer"),
+            _c("done"),
+            _c("facts_date", "date"),
+            _c("published_at", "datetime"),
+            _c("corrects", lookup="corrects__public_id"),
+        ),
+    ),
+    Table(
+        "assessments",
+        "Civil society's assessments",
+        selectors.assessments,
+        (
+            _c("id", lookup="public_id"),
+            _c("plan", lookup="commitment__plan__slug"),
+            _c("commitment", lookup="commitment__slug"),
+            _c("milestone", "integer", "milestone__number"),
+            _c("organisation", lookup="organisation__slug"),
+            _c("completion"),
+            _c("reading"),
+            _c("published_at", "datetime"),
+        ),
+    ),
+    Table(
+        "consultations",
+        "Consultations",
+        selectors.consultations,
+        (
+            _c("slug"),
+            _c("plan", lookup="plan__slug"),
+            _c("title"),
+            _c("description"),
+            _c("published_at", "datetime"),
+        ),
+    ),
+    Table(
+        "proposals",
+        "Proposals (visible ones)",
+        selectors.proposals,
+        (
+            _c("id", lookup="public_id"),
+            _c("consultation", lookup="consultation__slug"),
+            _c("title"),
+            _c("problem"),
+            _c("proposal"),
+            _c("policy_area", lookup="policy_area__slug"),
+            _c("department"),
+            _c("municipality"),
+            _c("author", lookup="author__public_name", description="Public name only"),
+            _c("organisation", lookup="organisation__slug"),
+            _c("support_count", "integer"),
+            _c("comment_count", "integer"),
+            _c("created_at", "datetime"),
+        ),
+    ),
+    Table(
+        "responses",
+        "Answers to proposals",
+        selectors.responses,
+        (
+            _c("proposal", lookup="proposal__public_id"),
+            _c("kind"),
+            _c("reasons"),
+            _c("merged_into", lookup="merged_into__public_id"),
+            _c("answered_at", "datetime"),
+        ),
+    ),
+    Table(
+        "comments",
+        "Comments on proposals (visible ones)",
+        selectors.comments,
+        (
+            _c("id", lookup="public_id"),
+            _c("proposal", lookup="proposal__public_id"),
+            _c("in_reply_to", lookup="parent__public_id"),
+            _c("author", lookup="author__public_name", description="Public name only"),
+            _c("body"),
+            _c("created_at", "datetime"),
+        ),
+    ),
+    Table(
+        "meetings",
+        "Forum meetings",
+        selectors.meetings,
+        (
+            _c("id", lookup="public_id"),
+            _c("forum", lookup="forum__slug"),
+            _c("plan", lookup="plan__slug"),
+            _c("kind"),
+            _c("status"),
+            _c("title"),
+            _c("starts_at", "datetime"),
+            _c("place"),
+            _c("online_url"),
+            _c("agenda"),
+            _c("minutes"),
+        ),
+    ),
+)
+
+
+def _text(value: Any) -> Any:
+    """A cell as CSV and JSON write it: dates in ISO 8601 (UTC for moments), decimals as text."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def rows(table: Table) -> Iterator[tuple[Any, ...]]:
+    """The table's rows, a chunk at a time from a database cursor."""
+    lookups = [column.lookup for column in table.columns]
+    queryset = table.rows().order_by(table.order).values_list(*lookups)
+    for row in queryset.iterator(chunk_size=CHUNK):
+        yield tuple(_text(value) for value in row)
+
+
+def _write_table(table: Table, folder: Path) -> int:
+    """CSV, JSON and XLSX of one table, in one pass over its rows."""
+    import xlsxwriter
+
+    names = [column.name for column in table.columns]
+    count = 0
+    workbook = xlsxwriter.Workbook(
+        str(folder / f"{table.name}.xlsx"), {"constant_memory": True, "strings_to_urls": False}
+    )
+    sheet = workbook.add_worksheet(table.name[:31])
+    sheet.write_row(0, 0, names)
+    with (
+        open(folder / f"{table.name}.csv", "w", encoding="utf-8", newline="") as csv_file,
+        open(folder / f"{table.name}.json", "w", encoding="utf-8") as json_file,
+    ):
+        writer = csv.writer(csv_file)
+        writer.writerow(names)
+        json_file.write("[")
+        for row in rows(table):
+            writer.writerow(["" if value is None else value for value in row])
+            json_file.write(("," if count else "") + "\n")
+            json.dump(dict(zip(names, row, strict=True)), json_file, ensure_ascii=False)
+            count += 1
+            sheet.write_row(count, 0, ["" if value is None else value for value in row])
+        json_file.write("\n]\n")
+    workbook.close()
+    return count
+
+
+def _resource(table: Table) -> dict[str, Any]:
+    return {
+        "name": table.name.replace("_", "-"),
+        "title": table.title,
+        "path": f"{table.name}.csv",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {
+            "fields": [
+                {
+                    "name": c.name,
+                    "type": c.type,
+                    **({"description": c.description} if c.description else {}),
+                }
+                for c in table.columns
+            ]
+        },
+    }
+
+
+README = """# {site}: open data of {day}
+
+Every public table of {site} (open government action plans, their co-creation and their
+progress), as CSV (UTF-8), JSON and XLSX, described by `datapackage.json` (Frictionless Data,
+one table schema per CSV file). The same data is served by the API at /api/v1/.
+
+People appear by their public name only; drafts, hidden content and personal data are not here.
+Moments are in UTC (ISO 8601). Licence: {licence} ({licence_url}).
+
+Tables: {tables}
+"""
+
+
+def export(folder: Path, *, progress: Callable[[str, int], None] | None = None) -> Path:
+    """Write every table, the package description, a README, the licence and the zip into
+    `folder`; return the zip's path. Files are dated by the day of the export."""
+    day = timezone.localdate().isoformat()
+    work = folder / f"cocrea-datos-{day}"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    for table in TABLES:
+        count = _write_table(table, work)
+        if progress:
+            progress(table.name, count)
+    package = {
+        "name": "cocrea-open-data",
+        "title": f"{settings.COCREA_SITE_NAME}: open data",
+        "created": timezone.now().isoformat(),
+        "version": day,
+        "licenses": [LICENCE],
+        "resources": [_resource(table) for table in TABLES],
+    }
+    (work / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2))
+    (work / "README.md").write_text(
+        README.format(
+            site=settings.COCREA_SITE_NAME,
+            day=day,
+            licence=LICENCE["title"],
+            licence_url=LICENCE["path"],
+            tables=", ".join(table.name for table in TABLES),
+        )
+    )
+    (work / "LICENSE.txt").write_text(
+        f"{LICENCE['title']} ({LICENCE['name']}). Full text: {LICENCE['path']}\n"
+    )
+    archive = folder / f"cocrea-datos-{day}.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(work.iterdir()):
+            zipped.write(path, arcname=f"cocrea-datos-{day}/{path.name}")
+    return archive
