@@ -336,6 +336,13 @@ def irm_review_save(*, actor: Any, commitment: Commitment, review: IrmReview) ->
     """Record or correct the IRM's findings on a commitment (the point of contact). The event
     is public and carries every finding changed, so earlier values stay in the history."""
     _require("tracking.record_irm_review", actor, commitment)
+    return irm_review_import(actor=actor, commitment=commitment, review=review)
+
+
+def irm_review_import(*, actor: Any, commitment: Commitment, review: IrmReview) -> IrmReview:
+    """The write of irm_review_save without its rule, for an import run by an administrator
+    from the command line (opendata's OGP importer): the same validation and public event,
+    and nothing recorded when nothing changed."""
     review.commitment = commitment
     fields = [f.attname for f in IrmReview._meta.concrete_fields if f.attname not in _NOT_AUDITED]
     with transaction.atomic():
@@ -346,12 +353,14 @@ def irm_review_save(*, actor: Any, commitment: Commitment, review: IrmReview) ->
                 setattr(stored, name, getattr(review, name))
             review = stored
         review.full_clean()
-        review.save()
         changes = {
             name: [before[name] if before else None, getattr(review, name)]
             for name in fields
             if before is None or before[name] != getattr(review, name)
         }
+        if before is not None and not changes:
+            return review
+        review.save()
         event_record(
             actor=actor,
             action=f"irmreview.{'create' if before is None else 'update'}",
