@@ -91,6 +91,7 @@ COCREA_MY_SPACE_SECTIONS = [
     "cocrea.plans.myspace.my_space_section",
     "cocrea.tracking.myspace.my_space_section",
     "cocrea.participation.sections.my_space_section",
+    "cocrea.opendata.sections.my_space_section",
 ]
 # What domain apps add to a commitment's public page (plans imports no app above it).
 COCREA_COMMITMENT_SECTIONS = [

@@ -11,15 +11,17 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.pagination import CursorPagination, paginate
+from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
 from cocrea.forum.models import Meeting
-from cocrea.opendata import schemas, selectors
+from cocrea.opendata import schemas, selectors, services
 from cocrea.participation.models import Department, Response
 from cocrea.plans.models import ActionPlan, Institution, Milestone
 
@@ -307,3 +309,76 @@ def audit_event_list(request: HttpRequest, filters: Query[EventFilters]) -> Any:
     """Public events of the hash-chained log (docs/audit-log.md); private events appear only
     in the full download, by their hashes."""
     return selectors.audit_events(since=_aware(filters.since), context_type=filters.context_type)
+
+
+# Writing: progress-report drafts from an institution's own systems.
+
+
+class InstitutionToken(HttpBearer):
+    """`Authorization: Bearer <token>`: a token an institution's coordinator created."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return services.api_token_find(token)
+
+
+class LinkIn(Schema):
+    url: Annotated[str, Field(max_length=500, pattern=r"^https?://\S+$")]
+    title: Annotated[str, Field(max_length=200)] = ""
+
+
+class ReportIn(Schema):
+    plan: Slug
+    commitment: Slug
+    milestone: Annotated[int, Field(ge=1, le=999)]
+    completion: Completion
+    percent: Annotated[int, Field(ge=0, le=100)]
+    done: Annotated[str, Field(min_length=1, max_length=5000)]
+    facts_date: date
+    links: Annotated[list[LinkIn], Field(max_length=10)] = []
+
+
+class ReportCreated(Schema):
+    id: str
+    status: str
+
+
+@api.post(
+    "/progress-reports",
+    auth=InstitutionToken(),
+    response={
+        201: ReportCreated,
+        400: schemas.ErrorOut,
+        401: schemas.ErrorOut,
+        403: schemas.ErrorOut,
+        404: schemas.ErrorOut,
+        422: schemas.ErrorOut,
+        429: schemas.ErrorOut,
+    },
+    tags=["writing"],
+)
+def progress_report_submit(request: HttpRequest, payload: ReportIn) -> Any:
+    """A progress-report draft on a milestone the token's institution is responsible for. It
+    waits, like any draft, for the institution to send it and the point of contact to publish
+    it. The token acts for its creator: if they can no longer report, the token cannot."""
+    milestone = Milestone.objects.filter(
+        commitment__plan__slug=payload.plan,
+        commitment__slug=payload.commitment,
+        number=payload.milestone,
+    ).first()
+    if milestone is None:
+        return Status(404, {"detail": "No such milestone."})
+    try:
+        report = services.report_draft_submit(
+            token=request.auth,  # type: ignore[attr-defined]
+            milestone=milestone,
+            completion=payload.completion,
+            percent=payload.percent,
+            done=payload.done,
+            facts_date=payload.facts_date,
+            links=[(link.url, link.title) for link in payload.links],
+        )
+    except PermissionDenied:
+        return Status(403, {"detail": "This token may not report on that milestone."})
+    except ValidationError as error:
+        return Status(400, {"detail": error.messages})
+    return Status(201, {"id": report.public_id, "status": report.status})

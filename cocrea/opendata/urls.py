@@ -19,9 +19,18 @@ def api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
 # Pages, inside the language prefix (cocrea/urls.py).
 urlpatterns = [
     path("datos-abiertos/", views.opendata, name="index"),
+    path("instituciones/<slug:slug>/tokens/", views.tokens, name="tokens"),
     path("datos-abiertos/descargas/<str:filename>", views.download, name="download"),
     path("datos-abiertos/api/", views.api_docs, name="api_docs"),
     path("planes/<slug:slug>/novedades.atom", feeds.PlanFeed(), name="plan_feed"),
+    path("planes/<slug:slug>/documento/", views.plan_document, name="plan_document"),
+    path("planes/<slug:slug>/documento.pdf", views.plan_document_pdf, name="plan_document_pdf"),
+    path("planes/<slug:slug>/autoevaluacion/", views.self_assessment, name="self_assessment"),
+    path(
+        "planes/<slug:slug>/autoevaluacion.pdf",
+        views.self_assessment_pdf,
+        name="self_assessment_pdf",
+    ),
     path(
         "planes/<slug:plan_slug>/compromisos/<slug:slug>/novedades.atom",
         feeds.CommitmentFeed(),

@@ -5,13 +5,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_safe
 
-from cocrea.core.decorators import public_page
+from cocrea.core.decorators import acts, public_page
+from cocrea.opendata import documents, services
 from cocrea.opendata.api import api
+from cocrea.opendata.models import ApiToken
+from cocrea.plans import selectors as plan_selectors
+from cocrea.plans.models import Institution
+from cocrea.plans.rules import allowed
 
 
 def _type(schema: dict[str, Any], components: dict[str, Any]) -> str:
@@ -108,3 +119,80 @@ def download(request: HttpRequest, filename: str) -> FileResponse:
     if path is None:
         raise Http404
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@public_page
+def plan_document(request: HttpRequest, slug: str) -> HttpResponse:
+    """The action plan in OGP's structure, to read and print."""
+    context = documents.plan_document(plan=plan_selectors.plan_get(slug=slug))
+    return render(request, "opendata/plan_document.html", context)
+
+
+@require_safe
+def plan_document_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_selectors.plan_get(slug=slug)
+    context = {**documents.plan_document(plan=plan), "body": "opendata/_plan_body.html"}
+    return documents.as_pdf(request, "opendata/document_pdf.html", context, f"{plan.slug}.pdf")
+
+
+@public_page
+def self_assessment(request: HttpRequest, slug: str) -> HttpResponse:
+    """A draft of the end-of-term self-assessment, from the data."""
+    context = documents.self_assessment(plan=plan_selectors.plan_get(slug=slug))
+    return render(request, "opendata/self_assessment.html", context)
+
+
+@require_safe
+def self_assessment_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = plan_selectors.plan_get(slug=slug)
+    context = {**documents.self_assessment(plan=plan), "body": "opendata/_assessment_body.html"}
+    return documents.as_pdf(
+        request, "opendata/document_pdf.html", context, f"{plan.slug}-autoevaluacion.pdf"
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What uses it"),
+        max_length=100,
+        help_text=_("The system that will send the reports, e.g. «Ministry's planning system»."),
+    )
+
+
+@acts("opendata.manage_tokens")
+@require_http_methods(["GET", "POST"])
+@login_required
+def tokens(request: HttpRequest, slug: str) -> HttpResponse:
+    """The coordinator's page for the institution's API tokens: create (shown once), revoke."""
+    institution = get_object_or_404(Institution, slug=slug)
+    if not allowed("opendata.manage_tokens", request.user, institution):
+        raise PermissionDenied
+    form = TokenForm(request.POST if request.POST.get("action") == "create" else None)
+    plain = ""
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        token = get_object_or_404(
+            ApiToken, institution=institution, prefix=request.POST.get("prefix", "")
+        )
+        try:
+            services.api_token_revoke(actor=request.user, token=token)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, gettext("The token is revoked."))
+        return redirect("opendata:tokens", slug=institution.slug)
+    if request.method == "POST" and form.is_valid():
+        _token, plain = services.api_token_create(
+            actor=request.user, institution=institution, name=form.cleaned_data["name"]
+        )
+        form = TokenForm()
+    return render(
+        request,
+        "opendata/tokens.html",
+        {
+            "institution": institution,
+            "tokens": list(ApiToken.objects.filter(institution=institution)),
+            "form": form,
+            "plain": plain,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,37 @@
+"""Who manages an institution's API tokens: its coordinator, with two-factor authentication.
+A token acts for the person who created it, so it stops working when they stop being able to
+report for the institution (checked on every use, services.py)."""
+
+from typing import Any
+
+import rules
+
+from cocrea.opendata.models import ApiToken
+from cocrea.plans.models import Institution, Membership
+from cocrea.plans.rules import has_mfa, has_verified_email
+
+
+def _institution_id(obj: Any) -> int | None:
+    if isinstance(obj, Institution):
+        return obj.pk
+    if isinstance(obj, ApiToken):
+        return obj.institution_id
+    return None
+
+
+@rules.predicate
+def coordinates_it(user: Any, obj: Any) -> bool:
+    institution_id = _institution_id(obj)
+    return bool(
+        institution_id is not None
+        and getattr(user, "is_authenticated", False)
+        and Membership.objects.filter(
+            user=user,
+            institution_id=institution_id,
+            role=Membership.Role.COORDINATOR,
+            status=Membership.Status.APPROVED,
+        ).exists()
+    )
+
+
+rules.add_perm("opendata.manage_tokens", has_verified_email & has_mfa & coordinates_it)

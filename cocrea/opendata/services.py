@@ -1,0 +1,112 @@
+"""Writes of the opendata app: API tokens (created and revoked by the institution's
+coordinator) and progress-report drafts sent with a token. Every write is audited; a token's
+use is an event of its own."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocrea.audit.services import event_record
+from cocrea.opendata.models import PREFIX_LENGTH, ApiToken, new_token, token_hash
+from cocrea.plans.models import Institution, Milestone
+from cocrea.plans.rules import allowed
+from cocrea.tracking.models import ProgressReport
+from cocrea.tracking.services import progress_report_create
+
+
+def api_token_create(*, actor: Any, institution: Institution, name: str) -> tuple[ApiToken, str]:
+    """A new token for the institution; the plain token is returned once and never stored."""
+    if not allowed("opendata.manage_tokens", actor, institution):
+        raise PermissionDenied
+    plain = new_token()
+    token = ApiToken(
+        institution=institution,
+        name=name.strip(),
+        prefix=plain[: PREFIX_LENGTH + 7],
+        hashed=token_hash(plain),
+        created_by=actor,
+    )
+    with transaction.atomic():
+        token.full_clean()
+        token.save()
+        event_record(
+            actor=actor,
+            action="apitoken.create",
+            target=token,
+            changes={"name": [None, token.name], "prefix": [None, token.prefix]},
+            public=False,
+            context=institution,
+            institution=institution.name,
+        )
+    return token, plain
+
+
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    if not allowed("opendata.manage_tokens", actor, token):
+        raise PermissionDenied
+    if not token.is_active:
+        raise ValidationError(_("This token is already revoked."))
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        event_record(
+            actor=actor,
+            action="apitoken.revoke",
+            target=token,
+            changes={"prefix": [None, token.prefix]},
+            public=False,
+            context=token.institution,
+            institution=token.institution.name,
+        )
+    return token
+
+
+def api_token_find(plain: str) -> ApiToken | None:
+    """The active token with this value, if any (compared by hash)."""
+    return (
+        ApiToken.objects.select_related("institution", "created_by")
+        .filter(hashed=token_hash(plain), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def report_draft_submit(
+    *,
+    token: ApiToken,
+    milestone: Milestone,
+    completion: str,
+    percent: int,
+    done: str,
+    facts_date: date,
+    links: list[tuple[str, str]],
+) -> ProgressReport:
+    """A progress-report draft from an institution's system: only on a milestone its institution
+    is responsible for, and only while the token's creator may still report for it (the
+    tracking rule decides, as on the page)."""
+    if milestone.responsible_institution_id != token.institution_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        report = progress_report_create(
+            actor=token.created_by,
+            milestone=milestone,
+            completion=completion,
+            percent=percent,
+            done=done,
+            facts_date=facts_date,
+            links=links,
+        )
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        event_record(
+            actor=token.created_by,
+            action="apitoken.use",
+            target=token,
+            changes={"report": [None, report.public_id], "prefix": [None, token.prefix]},
+            public=False,
+            context=token.institution,
+            institution=token.institution.name,
+        )
+    return report
