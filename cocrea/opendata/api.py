@@ -7,7 +7,7 @@ are typed and whitelisted (an unknown value is a 422, never a query), answers ca
 Last-Modified and honour If-None-Match / If-Modified-Since, reads are open to any origin (CORS),
 and each client (by address) has a rate limit (COCREA_API_RATE)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -60,9 +60,17 @@ Since = Query(None, description="Only rows changed on or after this moment (ISO 
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and timezone.is_naive(moment):
-        return timezone.make_aware(moment)
-    return moment
+    """A moment in UTC: naive ones are local time; any offset Python reads (even -19:29, which
+    PostgreSQL refuses) becomes UTC; a moment beyond the calendar's ends is clamped to it."""
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        edge = datetime.min if moment.year < 2 else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 class Cursor(CursorPagination):

@@ -234,3 +234,13 @@ def test_updated_since_keeps_recent_rows(client, world):
     future = (timezone.now() + timedelta(days=1)).isoformat()
     assert _all(client, "commitments", updated_since=future) == []
     assert _all(client, "commitments", updated_since="2000-01-01T00:00:00")  # naive is local
+
+
+def test_odd_but_readable_moments_are_read_in_utc(client, db):
+    """schemathesis found these: an offset PostgreSQL refuses, and the calendar's ends."""
+    for moment in (
+        "1350-03-24T04:48:53-19:29",
+        "0001-01-01T00:00:00+05:00",
+        "9999-12-31T23:59:59-05:00",
+    ):
+        assert client.get("/api/v1/plans", {"updated_since": moment}).status_code == 200, moment
