@@ -96,4 +96,28 @@ def test_cocreation_forms_are_accessible_and_valid_html_for_who_uses_them(live_s
             {flag: {"reason": "??"}, assess: {"standard": "9", "evidence_url": "nope"}},
         )
     )
+    # The institution's coordinator: API tokens (with a token just shown) and the forum's
+    # point of contact: a new meeting.
+    from cocrea.opendata.services import api_token_create
+    from tests.appchecks.forum import _forum
+
+    coordinator = make_person("Coordinadora", mfa=True)
+    institution = plan.commitments.first().lead_institution
+    make_member(coordinator, institution, role="coordinator")
+    api_token_create(actor=coordinator, institution=institution, name="Sistema")
+    tokens = f"/instituciones/{institution.slug}/tokens/"
+    documents.update(
+        _check(
+            live_server,
+            browser,
+            coordinator,
+            [tokens, "/mi-espacio/"],
+            {tokens: {"action": "create", "name": ""}},
+        )
+    )
+    forum = _forum(plan.member)
+    meeting_new = f"/foro/{forum.slug}/reuniones/nueva/"
+    documents.update(
+        _check(live_server, browser, contact, [meeting_new], {meeting_new: {"title": ""}})
+    )
     assert gates.html_errors(documents) == {}
