@@ -428,12 +428,8 @@ class Response(TimeStampedModel):
 class Flag(TimeStampedModel):
     """Someone signed in asks moderators to look at a proposal or a comment."""
 
-    class Reason(models.TextChoices):
-        ABUSE = "abuse", _("Insults, threats or harassment")
-        PERSONAL_DATA = "personal_data", _("Personal data of someone else")
-        SPAM = "spam", _("Spam or advertising")
-        OFF_TOPIC = "off_topic", _("Not about this consultation")
-        ILLEGAL = "illegal", _("Unlawful content")
+    # The reasons a person flags with are the reasons a moderator hides with: one list.
+    Reason = Moderated.HideReason
 
     proposal = models.ForeignKey(
         Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"

@@ -26,7 +26,7 @@ from cocrea.participation.forms import (
     StandardAssessmentForm,
     WorkshopForm,
 )
-from cocrea.participation.models import Comment, Department, Phase, Proposal, Response, Workshop
+from cocrea.participation.models import Comment, Department, Proposal, Response, Workshop
 from cocrea.participation.standards import standards_panel
 from cocrea.plans import selectors as plan_selectors
 from cocrea.plans.models import Institution, Membership, PolicyArea
@@ -405,7 +405,6 @@ def standards(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "panel": standards_panel(plan=plan),
             "can_assess": allowed("participation.assess_standard", user, plan),
-            "phase_kinds": Phase.Kind,
         },
     )
 
