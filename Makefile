@@ -25,7 +25,10 @@ messages: $(STAMP)
 run: $(STAMP) var messages
 	$(DEV) $(PY) manage.py migrate --no-input
 	$(DEV) $(PY) manage.py seed_demo
-	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(PY) manage.py export_opendata --verbosity 0
+	@# The background worker (exports after changes, OGP imports) runs beside the server.
+	$(DEV) sh -c '$(PY) manage.py db_worker --no-reload & trap "kill $$! 2>/dev/null" EXIT; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)'
 
 # Production-like: gunicorn, DEBUG off, static files collected and served by WhiteNoise.
 serve: $(STAMP) var messages
@@ -34,7 +37,8 @@ serve: $(STAMP) var messages
 	  COCREA_SECRET_KEY=$${COCREA_SECRET_KEY:-local-serve-only-$$(date +%s)} \
 	  COCREA_ALLOWED_HOSTS=$${COCREA_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	  sh -c '$(PY) manage.py collectstatic --no-input --verbosity 0 && \
-	  $(VENV)/bin/gunicorn cocrea.wsgi:application --bind $(HOST):$(PORT) --workers 2 --no-control-socket'
+	  { $(PY) manage.py db_worker --no-reload & trap "kill $$! 2>/dev/null" EXIT; \
+	  $(VENV)/bin/gunicorn cocrea.wsgi:application --bind $(HOST):$(PORT) --workers 2 --no-control-socket; }'
 
 test: $(STAMP) messages
 	bin/system-packages

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "cocrea.opendata",
     "ninja",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -359,6 +361,14 @@ COCREA_PAGE_SIZE = 50
 
 # Where `manage.py export_opendata` writes the bulk files the open-data page offers.
 COCREA_OPENDATA_ROOT = Path(env_str("COCREA_OPENDATA_ROOT", str(VAR_DIR / "opendata")))
+# Seconds between a public change and the background export that includes it: the changes of
+# that span are exported together (cocrea/opendata/tasks.py).
+COCREA_OPENDATA_EXPORT_DELAY = env_int("COCREA_OPENDATA_EXPORT_DELAY", 300)
+# Largest OGP commitments file the administration accepts for import (opendata/imports.py).
+COCREA_IMPORT_MAX_BYTES = env_int("COCREA_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Background work (django-tasks): tasks are rows in the database, run by `manage.py db_worker`
+# (`make run` starts one beside the server; production runs it as a service of its own).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # The public API (cocrea/opendata): requests per client address, and its pages.
 COCREA_API_RATE = env_str("COCREA_API_RATE", "600/m")
 NINJA_PAGINATION_PER_PAGE = 50

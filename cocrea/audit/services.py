@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cocrea.audit import chain
 from cocrea.audit.models import AuditEvent, ChainHead
+from cocrea.core.signals import data_changed
 from cocrea.core.versioning import data_version_bump
 
 
@@ -100,4 +101,11 @@ def event_record(
     event.save(force_insert=True)
     if ChainHead.objects.filter(pk=1).update(event_id=event.id, hash=event.hash) == 0:
         ChainHead.objects.create(pk=1, event_id=event.id, hash=event.hash)
+    # Once the change is committed (never if it rolls back): robust, so that a receiver's
+    # failure is logged and cannot turn a saved change into an error page.
+    transaction.on_commit(_announce, robust=True)
     return event
+
+
+def _announce() -> None:
+    data_changed.send(sender=AuditEvent)

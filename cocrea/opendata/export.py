@@ -8,7 +8,10 @@ come, XLSX in xlsxwriter's constant-memory mode, so memory stays flat however la
 
 import csv
 import json
+import os
 import shutil
+import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cocrea.core.versioning import data_version_bump
 from cocrea.opendata import selectors
 
 CHUNK = 2000
@@ -336,14 +340,40 @@ Tables: {tables}
 """
 
 
+KEEP = 7  # exports kept on disk; the page offers the newest
+
+
 def export(folder: Path, *, progress: Callable[[str, int], None] | None = None) -> Path:
     """Write every table, the package description, a README, the licence and the zip into
-    `folder`; return the zip's path. Files are dated by the day of the export."""
+    `folder`; return the zip's path. Files are dated by the day of the export.
+
+    Everything is built in a hidden folder beside the published one and then moved into place
+    by renames, so a download that runs during an export reads the old files or the new ones,
+    never half of either. The newest KEEP exports are kept."""
     day = timezone.localdate().isoformat()
-    work = folder / f"cocrea-datos-{day}"
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
+    name = f"cocrea-datos-{day}"
+    folder.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=folder))
+    try:
+        work = building / name
+        work.mkdir()
+        _write_package(work, day, progress)
+        archive = building / f"{name}.zip"
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            for path in sorted(work.iterdir()):
+                zipped.write(path, arcname=f"{name}/{path.name}")
+        final = folder / name
+        if final.exists():
+            final.rename(building / "replaced")
+        work.rename(final)
+        os.replace(archive, folder / f"{name}.zip")
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    _prune(folder)
+    return folder / f"{name}.zip"
+
+
+def _write_package(work: Path, day: str, progress: Callable[[str, int], None] | None) -> None:
     for table in TABLES:
         count = _write_table(table, work)
         if progress:
@@ -369,8 +399,21 @@ def export(folder: Path, *, progress: Callable[[str, int], None] | None = None) 
     (work / "LICENSE.txt").write_text(
         f"{LICENCE['title']} ({LICENCE['name']}). Full text: {LICENCE['path']}\n"
     )
-    archive = folder / f"cocrea-datos-{day}.zip"
-    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-        for path in sorted(work.iterdir()):
-            zipped.write(path, arcname=f"cocrea-datos-{day}/{path.name}")
+
+
+def _prune(folder: Path) -> None:
+    for archive in sorted(folder.glob("cocrea-datos-*.zip"))[:-KEEP]:
+        shutil.rmtree(folder / archive.stem, ignore_errors=True)
+        archive.unlink(missing_ok=True)
+    stale = time.time() - 6 * 3600
+    for leftover in folder.glob(".building-*"):  # an export killed half-way, not one running
+        if leftover.stat().st_mtime < stale:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def export_published(*, progress: Callable[[str, int], None] | None = None) -> Path:
+    """Export into COCREA_OPENDATA_ROOT, where the open-data page offers it, and let the page
+    (cached by data version) list the new files at once."""
+    archive = export(Path(settings.COCREA_OPENDATA_ROOT), progress=progress)
+    data_version_bump()
     return archive

@@ -4,11 +4,9 @@ the zipped data package, under COCREA_OPENDATA_ROOT (opendata/export.py)."""
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from cocrea.core.versioning import data_version_bump
-from cocrea.opendata.export import export
+from cocrea.opendata.export import export, export_published
 
 
 class Command(BaseCommand):
@@ -18,12 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        folder = options["output"] or Path(settings.COCREA_OPENDATA_ROOT)
-        folder.mkdir(parents=True, exist_ok=True)
-
         def progress(table: str, count: int) -> None:
-            self.stdout.write(f"{table}: {count} rows")
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"{table}: {count} rows")
 
-        archive = export(folder, progress=progress)
-        data_version_bump()  # the open-data page lists the new files at once
-        self.stdout.write(self.style.SUCCESS(f"Open data written: {archive}"))
+        if options["output"]:
+            archive = export(options["output"], progress=progress)
+        else:  # where the open-data page offers it, which then lists the new files at once
+            archive = export_published(progress=progress)
+        if options["verbosity"] >= 1:
+            self.stdout.write(self.style.SUCCESS(f"Open data written: {archive}"))

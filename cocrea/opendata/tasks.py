@@ -1,0 +1,32 @@
+"""Background work of open data (django-tasks, run by `manage.py db_worker`).
+
+After a change, the bulk files are exported again: `export_soon` receives `core.signals
+.data_changed` (sent after every committed change) and enqueues one export to run
+COCREA_OPENDATA_EXPORT_DELAY seconds later, so the changes of those seconds are exported together
+rather than one export per change. The cache remembers that one is queued (`cache.add` is atomic:
+with a shared cache, one per span across every worker)."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django_tasks import task
+
+from cocrea.opendata.export import export_published
+
+QUEUED = "opendata:export-queued"
+
+
+@task()
+def opendata_export() -> str:
+    """Export every public table into COCREA_OPENDATA_ROOT; the zip's name is the result."""
+    return export_published().name
+
+
+def export_soon(**kwargs: Any) -> None:
+    delay = settings.COCREA_OPENDATA_EXPORT_DELAY
+    if not cache.add(QUEUED, True, timeout=max(delay, 1)):
+        return
+    opendata_export.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()
