@@ -12,11 +12,15 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from django.utils.translation import gettext
+from ninja import Field, File, NinjaAPI, Query, Schema, Status, UploadedFile
+from ninja.errors import ValidationError as InputError
 from ninja.pagination import CursorPagination, paginate
+from ninja.params import functions as params
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
@@ -24,6 +28,7 @@ from cocrea.forum.models import Meeting
 from cocrea.opendata import schemas, selectors, services
 from cocrea.participation.models import Department, Response
 from cocrea.plans.models import ActionPlan, Institution, Milestone
+from cocrea.tracking.models import ProgressReport
 
 
 class PerClient(SimpleRateThrottle):
@@ -55,6 +60,22 @@ api = NinjaAPI(
     docs_url=None,  # the documentation is a server-rendered page (opendata:api_docs), no JS
     throttle=[PerClient()],
 )
+
+
+@api.exception_handler(InputError)
+def input_refused(request: HttpRequest, error: InputError) -> HttpResponse:
+    """Ninja's 422 for input that does not fit the schema; but a file the upload handler
+    stopped reading as too large (cocrea.core.uploads) never arrives, and a 422 saying the file
+    is missing would mislead: it is a 400 that says the file is too large."""
+    oversized = getattr(request, "oversized_upload", None)
+    if oversized:
+        message = gettext("The file %(name)s is larger than %(limit)s.") % {
+            "name": oversized,
+            "limit": filesizeformat(settings.COCREA_EVIDENCE_MAX_BYTES),
+        }
+        return api.create_response(request, {"detail": [message]}, status=400)
+    return api.create_response(request, {"detail": error.errors}, status=422)
+
 
 Since = Query(None, description="Only rows changed on or after this moment (ISO 8601).")
 
@@ -329,9 +350,12 @@ class InstitutionToken(HttpBearer):
         return services.api_token_find(token)
 
 
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL stores no NUL character in text
+
+
 class LinkIn(Schema):
     url: Annotated[str, Field(max_length=500, pattern=r"^https?://\S+$")]
-    title: Annotated[str, Field(max_length=200)] = ""
+    title: Annotated[str, Field(max_length=200, pattern=NO_NUL)] = ""
 
 
 class ReportIn(Schema):
@@ -340,7 +364,7 @@ class ReportIn(Schema):
     milestone: Annotated[int, Field(ge=1, le=999)]
     completion: Completion
     percent: Annotated[int, Field(ge=0, le=100)]
-    done: Annotated[str, Field(min_length=1, max_length=5000)]
+    done: Annotated[str, Field(min_length=1, max_length=5000, pattern=NO_NUL)]
     facts_date: date
     links: Annotated[list[LinkIn], Field(max_length=10)] = []
 
@@ -350,18 +374,39 @@ class ReportCreated(Schema):
     status: str
 
 
-@api.post(
-    "/progress-reports",
-    auth=InstitutionToken(),
-    response={
-        201: ReportCreated,
+class FileAdded(Schema):
+    id: str
+    title: str
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class EvidenceAdded(Schema):
+    id: str
+    status: str
+    evidence: FileAdded
+
+
+def _written(created: Any) -> dict[int, Any]:
+    """A write's answers: created, refused by a rule (400), no token (401), not this token's
+    (403), not found (404), input that does not fit the schema (422), too many requests (429)."""
+    return {
+        201: created,
         400: schemas.ErrorOut,
         401: schemas.ErrorOut,
         403: schemas.ErrorOut,
         404: schemas.ErrorOut,
         422: schemas.ErrorOut,
         429: schemas.ErrorOut,
-    },
+    }
+
+
+@api.post(
+    "/progress-reports",
+    auth=InstitutionToken(),
+    response=_written(ReportCreated),
     tags=["writing"],
 )
 def progress_report_submit(request: HttpRequest, payload: ReportIn) -> Any:
@@ -390,3 +435,52 @@ def progress_report_submit(request: HttpRequest, payload: ReportIn) -> Any:
     except ValidationError as error:
         return Status(400, {"detail": error.messages})
     return Status(201, {"id": report.public_id, "status": report.status})
+
+
+@api.post(
+    "/progress-reports/{id}/evidence",
+    auth=InstitutionToken(),
+    response=_written(EvidenceAdded),
+    tags=["writing"],
+)
+def progress_report_evidence_add(
+    request: HttpRequest,
+    id: PublicId,
+    file: File[UploadedFile],
+    title: Annotated[str, params.Form(max_length=200, pattern=NO_NUL)] = "",
+) -> Any:
+    """A file as evidence of a draft the token's institution made (`id` as the draft's creation
+    answered), sent as multipart/form-data: `file`, and an optional `title` (the file's name
+    otherwise). The file is checked from its content: size up to COCREA_EVIDENCE_MAX_BYTES, and
+    a type accepted as evidence (PDF, PNG, JPEG, WebP, DOCX, XLSX, PPTX, ODT, ODS, ODP, CSV)
+    that its name's extension agrees with. Only a draft or a returned report takes files; a
+    submitted or published one is a 403."""
+    report = ProgressReport.objects.filter(public_id=id).first()
+    if report is None:
+        return Status(404, {"detail": "No such report."})
+    try:
+        evidence = services.report_evidence_add(
+            token=request.auth,  # type: ignore[attr-defined]
+            report=report,
+            upload=file,
+            title=title,
+        )
+    except PermissionDenied:
+        return Status(403, {"detail": "This token may not add evidence to that report."})
+    except ValidationError as error:
+        return Status(400, {"detail": error.messages})
+    return Status(
+        201,
+        {
+            "id": report.public_id,
+            "status": report.status,
+            "evidence": {
+                "id": evidence.public_id,
+                "title": evidence.title,
+                "file_name": evidence.file_name,
+                "content_type": evidence.content_type,
+                "size": evidence.size,
+                "sha256": evidence.sha256,
+            },
+        },
+    )

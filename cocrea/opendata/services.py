@@ -1,11 +1,13 @@
 """Writes of the opendata app: API tokens (created and revoked by the institution's
-coordinator) and progress-report drafts sent with a token. Every write is audited; a token's
-use is an event of its own."""
+coordinator), and progress-report drafts and their evidence files sent with a token. Every write
+is audited; a token's use is an event of its own."""
 
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +16,9 @@ from cocrea.audit.services import event_record
 from cocrea.opendata.models import PREFIX_LENGTH, ApiToken, new_token, token_hash
 from cocrea.plans.models import Institution, Milestone
 from cocrea.plans.rules import allowed
-from cocrea.tracking.models import ProgressReport
-from cocrea.tracking.services import progress_report_create
+from cocrea.tracking.models import Evidence, ProgressReport
+from cocrea.tracking.services import progress_report_create, progress_report_update
+from cocrea.tracking.uploads import evidence_file_check
 
 
 def api_token_create(*, actor: Any, institution: Institution, name: str) -> tuple[ApiToken, str]:
@@ -110,3 +113,62 @@ def report_draft_submit(
             institution=token.institution.name,
         )
     return report
+
+
+def report_evidence_add(
+    *, token: ApiToken, report: ProgressReport, upload: UploadedFile, title: str = ""
+) -> Evidence:
+    """A file as evidence of a report draft from an institution's system: only on a report of
+    its institution, only while the report is a draft or returned and the token's creator may
+    still edit it (tracking's rule, as on the page), and only a file that passes the evidence
+    check. The file is added through tracking's own update, which records it with its SHA-256;
+    `title`, if given, then replaces the file name as the evidence's title. A refusal, or any
+    failure on the way, leaves no row, no stored file and no event."""
+    if report.institution_id != token.institution_id:
+        raise PermissionDenied
+    if not allowed("tracking.edit_report", token.created_by, report):
+        raise PermissionDenied  # before reading the file: a 403 says more than a bad file
+    checked = evidence_file_check(upload)
+    stored = ""
+    try:
+        with transaction.atomic():
+            # Locked first, so the evidence this call adds is the only one new after `before`.
+            report = ProgressReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
+            before = set(report.evidence.values_list("pk", flat=True))
+            report = progress_report_update(
+                actor=token.created_by,
+                report=report,
+                completion=report.completion,
+                percent=report.percent,
+                done=report.done,
+                facts_date=report.facts_date,
+                files=[checked],
+            )
+            evidence = report.evidence.exclude(pk__in=before).get()
+            stored = str(evidence.file.name)
+            title = title.strip()
+            if title and title != evidence.title:
+                evidence.title = title
+                evidence.full_clean()
+                evidence.save(update_fields=["title", "updated_at"])
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+            event_record(
+                actor=token.created_by,
+                action="apitoken.use",
+                target=token,
+                changes={
+                    "report": [None, report.public_id],
+                    "evidence": [None, evidence.public_id],
+                    "sha256": [None, evidence.sha256],
+                    "prefix": [None, token.prefix],
+                },
+                public=False,
+                context=token.institution,
+                institution=token.institution.name,
+            )
+    except BaseException:
+        # tracking removes the file if its own update fails; after it, the file is ours to remove.
+        if stored:
+            default_storage.delete(stored)
+        raise
+    return evidence
