@@ -236,8 +236,14 @@ WHITENOISE_USE_FINDERS = ENVIRONMENT != "production"
 STATICFILES_DIRS = [BASE_DIR / "cocrea" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("COCREA_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Files only staff read (uploaded OGP files waiting to be imported): never under MEDIA_ROOT.
+COCREA_PRIVATE_ROOT = Path(env_str("COCREA_PRIVATE_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": COCREA_PRIVATE_ROOT, "base_url": "/no-public-address/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -338,8 +344,11 @@ COCREA_PAGE_CACHE_SECONDS = env_int("COCREA_PAGE_CACHE_SECONDS", 3600)
 
 # Evidence files (tracking.uploads): the largest accepted, in bytes.
 COCREA_EVIDENCE_MAX_BYTES = env_int("COCREA_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
-# No uploaded file is read past this size (cocrea.core.uploads); evidence is the largest we take.
-COCREA_UPLOAD_MAX_BYTES = COCREA_EVIDENCE_MAX_BYTES
+# Largest OGP commitments file the administration accepts for import (opendata/imports.py).
+COCREA_IMPORT_MAX_BYTES = env_int("COCREA_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# No uploaded file is read past this size (cocrea.core.uploads): the largest of the limits; each
+# form then checks its own.
+COCREA_UPLOAD_MAX_BYTES = max(COCREA_EVIDENCE_MAX_BYTES, COCREA_IMPORT_MAX_BYTES)
 FILE_UPLOAD_HANDLERS = [
     "cocrea.core.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -364,8 +373,6 @@ COCREA_OPENDATA_ROOT = Path(env_str("COCREA_OPENDATA_ROOT", str(VAR_DIR / "opend
 # Seconds between a public change and the background export that includes it: the changes of
 # that span are exported together (cocrea/opendata/tasks.py).
 COCREA_OPENDATA_EXPORT_DELAY = env_int("COCREA_OPENDATA_EXPORT_DELAY", 300)
-# Largest OGP commitments file the administration accepts for import (opendata/imports.py).
-COCREA_IMPORT_MAX_BYTES = env_int("COCREA_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # Background work (django-tasks): tasks are rows in the database, run by `manage.py db_worker`
 # (`make run` starts one beside the server; production runs it as a service of its own).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,3 +54,63 @@ class ApiToken(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+def private_storage() -> Storage:
+    return storages["private"]
+
+
+class OgpImport(TimeStampedModel):
+    """An OGP commitments file uploaded in the administration: checked first (a dry run, in
+    the background), imported only when someone confirms the checked result. The report is
+    what `ogp.import_file` found, in the language of the person who uploaded the file."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
+        CHECKED = "checked", _("Checked: ready to import")
+        REFUSED = "refused", _("Refused: bad rows, nothing imported")
+        IMPORTING = "importing", _("Being imported")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), storage=private_storage, upload_to="ogp-imports/")
+    file_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    language = models.CharField(max_length=10, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CHECKING
+    )
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("OGP commitments import")
+        verbose_name_plural = _("OGP commitments imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+            if self.created_at
+            else (self.file_name)
+        )
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.CHECKING, self.Status.IMPORTING}

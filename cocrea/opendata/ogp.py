@@ -23,6 +23,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, PolicyArea
 from cocrea.plans.services import (
@@ -114,6 +116,13 @@ def parse_flag(value: Any) -> bool | None:
     raise ValueError(text)
 
 
+def _not_flag(column: str, value: Any) -> str:
+    return _("%(column)s: «%(value)s» is not 0 or 1; left out") % {
+        "column": column,
+        "value": value,
+    }
+
+
 def _labels(field_name: str) -> dict[str, str]:
     """Stored value to English label, for an IRM field with choices."""
     choices: Any = getattr(IrmReview._meta.get_field(field_name), "choices", None) or []
@@ -130,6 +139,16 @@ def _choices(field_name: str) -> dict[str, str]:
 ALIASES = {"completed": "complete", "not started": "not_started", "no evidence": ""}
 
 
+# What an import creates or changes, by the key Report counts it under.
+KINDS = {
+    "members": gettext_lazy("OGP members"),
+    "action plans": gettext_lazy("action plans"),
+    "commitments": gettext_lazy("commitments"),
+    "institutions": gettext_lazy("institutions"),
+    "IRM findings": gettext_lazy("IRM findings"),
+}
+
+
 @dataclass
 class Report:
     rows: int = 0
@@ -139,6 +158,7 @@ class Report:
     created: dict[str, int] = field(default_factory=dict)
     changed: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
+    actor: Any = None  # who imports (None: a command on the server); the services record them
 
     @property
     def ok(self) -> bool:
@@ -188,7 +208,8 @@ def _institution(name: str, report: Report, cache: dict[str, Institution]) -> In
         while Institution.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
         found = institution_save(
-            actor=None, institution=Institution(name=key[:200], slug=slug, kind="government")
+            actor=report.actor,
+            institution=Institution(name=key[:200], slug=slug, kind="government"),
         )
         report.count("created", "institutions")
     cache[key] = found
@@ -205,7 +226,7 @@ def _plan(row: dict[str, Any], number: int, report: Report, line: int) -> Action
             else "national"
         )
         member = member_save(
-            actor=None,
+            actor=report.actor,
             member=Member(
                 name=_text(row.get("Country/Locality")) or code,
                 code=code,
@@ -224,14 +245,15 @@ def _plan(row: dict[str, Any], number: int, report: Report, line: int) -> Action
         end_year = int(float(_text(row.get("Action Plan End Year")) or start_year + 2))
     except ValueError:
         raise BadRowError(
-            "the plan's years (Year Of Submission, Action Plan End Year) are not numbers"
+            _("the plan's years (Year Of Submission, Action Plan End Year) are not numbers")
         ) from None
     plan = action_plan_save(
-        actor=None,
+        actor=report.actor,
         plan=ActionPlan(
             member=member,
             number=number,
-            title=f"{member.name}: action plan {number} ({start_year}–{end_year})",
+            title=_("%(member)s: action plan %(number)s (%(start)s–%(end)s)")
+            % {"member": member.name, "number": number, "start": start_year, "end": end_year},
             slug=re.sub(r"[^a-z0-9]+", "-", plan_id.lower()).strip("-")[:80],
             start_date=date(start_year, 1, 1),
             end_date=date(end_year, 12, 31),
@@ -253,7 +275,7 @@ def _irm(row: dict[str, Any], line: int, report: Report) -> dict[str, Any]:
             try:
                 values[name] = parse_flag(raw)
             except ValueError:
-                report.warnings.append((line, f"{column}: «{raw}» is not 0 or 1; left out"))
+                report.warnings.append((line, _not_flag(column, raw)))
         elif name == "report_url":
             values[name] = _text(raw)[:500]
         else:
@@ -263,7 +285,11 @@ def _irm(row: dict[str, Any], line: int, report: Report) -> dict[str, Any]:
                 values[name] = value
             else:
                 report.warnings.append(
-                    (line, f"{column}: «{raw}» is not one of OGP's values; left out")
+                    (
+                        line,
+                        _("%(column)s: «%(value)s» is not one of OGP's values; left out")
+                        % {"column": column, "value": raw},
+                    )
                 )
     return values
 
@@ -273,12 +299,13 @@ def _import_row(
 ) -> None:
     missing = [column for column in REQUIRED if _missing(row.get(column))]
     if missing:
-        raise BadRowError("missing " + ", ".join(missing))
+        raise BadRowError(_("missing %(columns)s") % {"columns": ", ".join(missing)})
     try:
         plan_number = int(float(_text(row.get("Action Plan Number")) or 1))
     except ValueError:
         raise BadRowError(
-            f"Action Plan Number «{row.get('Action Plan Number')}» is not a number"
+            _("Action Plan Number «%(value)s» is not a number")
+            % {"value": row.get("Action Plan Number")}
         ) from None
     plan = _plan(row, plan_number, report, line)
     ogp_id = _text(row["Commitment Unique Identifier"])
@@ -298,8 +325,11 @@ def _import_row(
             report.warnings.append(
                 (
                     line,
-                    f"Commitment Number «{row.get('Commitment Number')}» is taken or not a "
-                    f"whole number; numbered {number}",
+                    _(
+                        "Commitment Number «%(value)s» is taken or not a whole number; "
+                        "numbered %(number)s"
+                    )
+                    % {"value": row.get("Commitment Number"), "number": number},
                 )
             )
         commitment = Commitment(plan=plan, ogp_id=ogp_id, number=number, slug=ogp_id.lower())
@@ -308,11 +338,17 @@ def _import_row(
         try:
             dates[name] = parse_date(row.get(column))
         except ValueError:
-            report.warnings.append((line, f"{column}: «{row.get(column)}» is not a date; left out"))
+            report.warnings.append(
+                (
+                    line,
+                    _("%(column)s: «%(value)s» is not a date; left out")
+                    % {"column": column, "value": row.get(column)},
+                )
+            )
             dates[name] = getattr(commitment, name)
     lead_name = _text(row.get("Lead Institution"))
     if not lead_name:
-        raise BadRowError("missing Lead Institution")
+        raise BadRowError(_("missing %(columns)s") % {"columns": "Lead Institution"})
     commitment.title = _text(row["Commitment Title"])[:300]
     commitment.short_description = _text(row.get("Short Title"))[:140]
     commitment.description = _text(row.get("Full Text"))
@@ -322,7 +358,7 @@ def _import_row(
         and commitment.end_date
         and commitment.end_date < commitment.start_date
     ):
-        report.warnings.append((line, "End Date before Start Date; dates left out"))
+        report.warnings.append((line, _("End Date before Start Date; dates left out")))
         commitment.start_date = commitment.end_date = None
     commitment.lead_institution = _institution(lead_name, report, cache)
     carried = row.get("Carried Forward")
@@ -330,7 +366,7 @@ def _import_row(
         try:
             commitment.carried_forward = bool(parse_flag(carried))
         except ValueError:
-            report.warnings.append((line, f"Carried Forward: «{carried}» is not 0 or 1; left out"))
+            report.warnings.append((line, _not_flag("Carried Forward", carried)))
     supporters = [
         _institution(name, report, cache)
         for name in re.split(r"[;\n]", _text(row.get("Supporting Institution(s)")))
@@ -343,9 +379,12 @@ def _import_row(
                 if parse_flag(row[column]):
                     chosen.append(area)
             except ValueError:
-                report.warnings.append((line, f"{column}: «{row[column]}» is not 0 or 1; left out"))
+                report.warnings.append((line, _not_flag(column, row[column])))
     commitment_save(
-        actor=None, commitment=commitment, supporting_institutions=supporters, policy_areas=chosen
+        actor=report.actor,
+        commitment=commitment,
+        supporting_institutions=supporters,
+        policy_areas=chosen,
     )
     if created:
         report.count("created", "commitments")
@@ -359,7 +398,7 @@ def _import_row(
             report.count("created", "IRM findings")
         elif any(getattr(stored, k) != v for k, v in findings.items()):
             report.count("changed", "IRM findings")
-        irm_review_import(actor=None, commitment=commitment, review=review)
+        irm_review_import(actor=report.actor, commitment=commitment, review=review)
 
 
 def _fingerprint(commitment: Commitment) -> tuple:
@@ -376,16 +415,20 @@ def _fingerprint(commitment: Commitment) -> tuple:
     )
 
 
-def import_file(path: Path, *, dry_run: bool = False, progress: Any = None) -> Report:
+def import_file(
+    path: Path, *, dry_run: bool = False, progress: Any = None, actor: Any = None
+) -> Report:
     """Import `path`; all or nothing (see the module's docstring)."""
-    report = Report(dry_run=dry_run)
+    report = Report(dry_run=dry_run, actor=actor)
     header, rows = read_rows(path)
     areas = _policy_areas()
     known = set(IDENTITY) | set(IrmReview.OGP_COLUMNS.values()) | set(areas) | KNOWN_DERIVED
     report.unknown_columns = [h for h in header if h and h not in known]
     missing_columns = [c for c in REQUIRED if c not in header]
     if missing_columns:
-        report.errors.append((1, "the header lacks " + ", ".join(missing_columns)))
+        report.errors.append(
+            (1, _("the header lacks %(columns)s") % {"columns": ", ".join(missing_columns)})
+        )
         return report
     cache: dict[str, Institution] = {}
     try:

@@ -8,7 +8,7 @@ import rules
 
 from cocrea.opendata.models import ApiToken
 from cocrea.plans.models import Institution, Membership
-from cocrea.plans.rules import has_mfa, has_verified_email
+from cocrea.plans.rules import has_mfa, has_verified_email, is_administrator, is_point_of_contact
 
 
 def _institution_id(obj: Any) -> int | None:
@@ -35,3 +35,7 @@ def coordinates_it(user: Any, obj: Any) -> bool:
 
 
 rules.add_perm("opendata.manage_tokens", has_verified_email & has_mfa & coordinates_it)
+
+# Importing OGP's commitments database creates and changes plans, commitments and institutions
+# for everyone: the point of contact or an administrator, with two-factor authentication.
+rules.add_perm("opendata.import_ogp", has_mfa & (is_point_of_contact | is_administrator))

@@ -1,4 +1,5 @@
-"""Background work of open data (django-tasks, run by `manage.py db_worker`).
+"""Background work of open data (django-tasks, run by `manage.py db_worker`): the bulk export
+and the administration's OGP imports (imports.py).
 
 After a change, the bulk files are exported again: `export_soon` receives `core.signals
 .data_changed` (sent after every committed change) and enqueues one export to run
@@ -14,7 +15,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
+from cocrea.opendata import imports
 from cocrea.opendata.export import export_published
+from cocrea.opendata.models import OgpImport
 
 QUEUED = "opendata:export-queued"
 
@@ -30,3 +33,10 @@ def export_soon(**kwargs: Any) -> None:
     if not cache.add(QUEUED, True, timeout=max(delay, 1)):
         return
     opendata_export.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()
+
+
+@task()
+def ogp_import_task(import_id: int, dry_run: bool) -> str:
+    """Check (dry run) or import an uploaded OGP file; its new status is the result."""
+    item = OgpImport.objects.select_related("uploaded_by", "confirmed_by").get(pk=import_id)
+    return str(imports.ogp_import_run(item=item, dry_run=dry_run).status)

@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from cocrea.opendata.ogp import import_file
+from cocrea.opendata.ogp import KINDS, import_file
 
 
 class Command(BaseCommand):
@@ -20,29 +22,46 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file() or path.suffix.lower() not in {".csv", ".xlsx"}:
-            raise CommandError(f"{path}: give a .csv or .xlsx file.")
+            raise CommandError(_("%(file)s: give a .csv or .xlsx file.") % {"file": path})
 
         def progress(rows: int) -> None:
             if rows % 100 == 0:
-                self.stdout.write(f"\r{rows} rows read", ending="")
+                self.stdout.write("\r" + _("%(rows)s rows read") % {"rows": rows}, ending="")
 
         report = import_file(path, dry_run=options["dry_run"], progress=progress)
-        self.stdout.write(f"\r{report.rows} rows read.")
+        self.stdout.write("\r" + _("%(rows)s rows read.") % {"rows": report.rows})
         if report.unknown_columns:
             self.stdout.write(
-                f"{len(report.unknown_columns)} columns not used: "
-                + ", ".join(report.unknown_columns)
+                _("Columns not used (%(count)s): %(columns)s")
+                % {
+                    "count": len(report.unknown_columns),
+                    "columns": ", ".join(report.unknown_columns),
+                }
             )
         for line, warning in report.warnings:
-            self.stdout.write(f"row {line}: {warning}")
+            self.stdout.write(_("row %(line)s: %(message)s") % {"line": line, "message": warning})
         if not report.ok:
             for line, error in report.errors:
-                self.stderr.write(f"row {line}: {error}")
-            raise CommandError(f"{len(report.errors)} bad rows: nothing was imported.")
-        verb = "would be" if report.dry_run else "were"
-        for label, counts in (("created", report.created), ("changed", report.changed)):
-            summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing"
-            self.stdout.write(f"{label.capitalize()} ({verb}): {summary}.")
+                self.stderr.write(_("row %(line)s: %(message)s") % {"line": line, "message": error})
+            count = len(report.errors)
+            raise CommandError(
+                ngettext(
+                    "%(count)s bad row: nothing was imported.",
+                    "%(count)s bad rows: nothing was imported.",
+                    count,
+                )
+                % {"count": count}
+            )
+        lines = (
+            (_("Would be created:"), _("Would be changed:"))
+            if report.dry_run
+            else (_("Created:"), _("Changed:"))
+        )
+        for label, counts in zip(lines, (report.created, report.changed), strict=True):
+            summary = ", ".join(
+                f"{n} {KINDS.get(what, what)}" for what, n in sorted(counts.items())
+            )
+            self.stdout.write(f"{label} {summary or _('nothing')}.")
         self.stdout.write(
-            self.style.SUCCESS("Dry run: nothing changed." if report.dry_run else "Imported.")
+            self.style.SUCCESS(_("Dry run: nothing changed.") if report.dry_run else _("Imported."))
         )
