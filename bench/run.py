@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+FLOOR = "floor (plain text)"
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 FULL = {
@@ -99,7 +100,7 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         -5:
     ]
     return {
-        "floor (plain text)": "/health/",
+        FLOOR: "/health/",
         "home": "/",
         "action plans": "/planes/",
         "one plan": f"/planes/{plan}/",
@@ -193,10 +194,16 @@ def measure(env: dict[str, str], targets: dict[str, str], seconds: int, connecti
     try:
         for path in targets.values():  # warm up every page (and the cache, when it is on)
             wrk(f"http://127.0.0.1:{port}{path}", 1, connections)
-        return {
+        results = {
             name: wrk(f"http://127.0.0.1:{port}{path}", seconds, connections)
             for name, path in targets.items()
         }
+        # The floor again, last: a machine busy for a moment while the floor ran first would
+        # lower it and flatter every ratio, so the faster of the two floors is the one kept.
+        again = wrk(f"http://127.0.0.1:{port}{targets[FLOOR]}", seconds, connections)
+        if again["rps"] > results[FLOOR]["rps"]:
+            results[FLOOR] = again
+        return results
     finally:
         stop_server(server)
 
@@ -207,7 +214,7 @@ def table(results: dict, targets: dict[str, str]) -> str:
         "-" * 75,
     ]
     for mode in ("uncached", "cached"):
-        floor = results[mode]["floor (plain text)"]["rps"]
+        floor = results[mode][FLOOR]["rps"]
         goal = 0.1 if mode == "uncached" else 0.5
         for name in targets:
             r = results[mode][name]

@@ -366,7 +366,10 @@ LOGGING = {
 COCREA_SITE_NAME = env_str("COCREA_SITE_NAME", "Cocrea")
 # The site's public address, for links in emails sent outside a request.
 COCREA_SITE_URL = env_str("COCREA_SITE_URL", "http://127.0.0.1:8000")
+# Rows per page of the public lists. Proposals are longer items, each with its author, area,
+# counts and answer: 20 a page, as participation platforms show them (and half the rendering).
 COCREA_PAGE_SIZE = 50
+COCREA_PROPOSALS_PAGE_SIZE = 20
 
 # Where `manage.py export_opendata` writes the bulk files the open-data page offers.
 COCREA_OPENDATA_ROOT = Path(env_str("COCREA_OPENDATA_ROOT", str(VAR_DIR / "opendata")))

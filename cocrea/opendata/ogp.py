@@ -185,6 +185,19 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
     return header, iter(reader)
 
 
+def count_rows(path: Path) -> int | None:
+    """How many rows follow the header (for a progress bar); None if the file does not say."""
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        rows = workbook.active.max_row
+        workbook.close()
+        return rows - 1 if rows else None
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return max(sum(1 for _row in csv.reader(handle)) - 1, 0)
+
+
 class BadRowError(Exception):
     pass
 
@@ -446,7 +459,7 @@ def import_file(
                     messages = getattr(error, "messages", None)
                     report.errors.append((index, "; ".join(messages) if messages else str(error)))
                 if progress:
-                    progress(report.rows)
+                    progress(index - 1)
             if report.errors or dry_run:
                 raise _RollbackError
     except _RollbackError:

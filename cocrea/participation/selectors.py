@@ -199,7 +199,7 @@ def proposal_page(*, consultation: Consultation, filters: ProposalFilters, numbe
         )
         .order_by(*SORTS[filters.sort])
     )
-    return Paginator(queryset, settings.COCREA_PAGE_SIZE).get_page(number)
+    return Paginator(queryset, settings.COCREA_PROPOSALS_PAGE_SIZE).get_page(number)
 
 
 def proposal_get(*, public_id: str) -> Proposal:

@@ -3,6 +3,7 @@ missing-value markers and messy dates, a dry run, a second import that changes n
 import followed by an export that gives back every field Cocrea models."""
 
 import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -188,6 +189,16 @@ def test_the_command_reports_bad_rows_and_fails(tmp_path, capsys):
     assert "row 2: missing Code" in capsys.readouterr().err
     with pytest.raises(CommandError):
         call_command("import_ogp_commitments", str(tmp_path / "plan.pdf"))
+
+
+def test_the_command_shows_a_progress_bar_and_what_it_did(tmp_path):
+    out = io.StringIO()
+    call_command("import_ogp_commitments", str(_csv(tmp_path, GOOD)), "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "] 100% (2/2)" in text and "[" + "#" * 30 + "]" in text
+    assert "Would be created: " in text and " 2 commitments, " in text
+    assert "Dry run: nothing changed." in text
+    assert not Commitment.objects.exists()
 
 
 def test_a_dry_run_reports_what_would_change_and_changes_nothing(tmp_path):

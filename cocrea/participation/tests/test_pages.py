@@ -113,6 +113,18 @@ def _counts(client, consultation, proposal):
     return counts
 
 
+def test_the_list_shows_twenty_proposals_a_page_and_links_the_next(client, personas, settings):
+    consultation = open_consultation(build_plan(commitments=1))
+    _bulk(consultation, personas["citizen"], 45)
+    url = f"/en/consultas/{consultation.slug}/propuestas/"
+    first = client.get(url).content.decode()
+    assert settings.COCREA_PROPOSALS_PAGE_SIZE == 20
+    assert first.count('<a href="/en/propuestas/') == 20
+    assert "Page 1 of 3" in first and 'rel="next"' in first
+    last = client.get(url, {"page": 3}).content.decode()
+    assert last.count('<a href="/en/propuestas/') == 5 and 'rel="next"' not in last
+
+
 def test_pages_cost_the_same_queries_at_10_and_1000_proposals_with_comments(client, personas):
     small = open_consultation(build_plan(commitments=2, slug="small", number=1))
     large = open_consultation(build_plan(commitments=2, slug="large", number=2))

@@ -9,7 +9,33 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cocrea.opendata.ogp import KINDS, import_file
+from cocrea.opendata.ogp import KINDS, count_rows, import_file
+
+
+class ProgressBar:
+    """`[#########...........]  45% (2,250/5,000)`, redrawn in place as rows are read; a count
+    alone when the file does not say how many rows it has."""
+
+    WIDTH = 30
+
+    def __init__(self, out: Any, total: int | None) -> None:
+        self.out, self.total, self.shown = out, total, -1
+
+    def update(self, done: int) -> None:
+        if self.total:
+            percent = min(100, done * 100 // self.total)
+            if percent == self.shown:
+                return
+            self.shown = percent
+            filled = self.WIDTH * percent // 100
+            bar = "#" * filled + "." * (self.WIDTH - filled)
+            self.out.write(f"\r[{bar}] {percent:3d}% ({done:,}/{self.total:,})", ending="")
+        elif done % 100 == 0:
+            self.out.write("\r" + _("%(rows)s rows read") % {"rows": done}, ending="")
+        self.out.flush()
+
+    def close(self) -> None:
+        self.out.write("")
 
 
 class Command(BaseCommand):
@@ -24,11 +50,10 @@ class Command(BaseCommand):
         if not path.is_file() or path.suffix.lower() not in {".csv", ".xlsx"}:
             raise CommandError(_("%(file)s: give a .csv or .xlsx file.") % {"file": path})
 
-        def progress(rows: int) -> None:
-            if rows % 100 == 0:
-                self.stdout.write("\r" + _("%(rows)s rows read") % {"rows": rows}, ending="")
-
-        report = import_file(path, dry_run=options["dry_run"], progress=progress)
+        total = count_rows(path)
+        bar = ProgressBar(self.stdout, total)
+        report = import_file(path, dry_run=options["dry_run"], progress=bar.update)
+        bar.close()
         self.stdout.write("\r" + _("%(rows)s rows read.") % {"rows": report.rows})
         if report.unknown_columns:
             self.stdout.write(
