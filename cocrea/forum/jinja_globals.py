@@ -3,9 +3,6 @@
 from datetime import datetime
 
 from django.utils import formats, timezone
-from markupsafe import Markup
-
-from cocrea.core.markdown import render_markdown
 
 
 def local_datetime(value: datetime | None, format_name: str = "DATETIME_FORMAT") -> str:
@@ -23,12 +20,7 @@ def local_time(value: datetime | None) -> str:
     return "" if value is None else formats.time_format(timezone.localtime(value), "TIME_FORMAT")
 
 
-def markdown(text: str) -> Markup:
-    return render_markdown(text)
-
-
 JINJA_GLOBALS = {
-    "render_markdown": markdown,
     "local_datetime": local_datetime,
     "local_time": local_time,
 }
