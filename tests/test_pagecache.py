@@ -115,6 +115,15 @@ def test_the_version_moves_on_with_every_bump_and_after_migrations(db):
     assert before >= 1  # the migrations of the test database bumped it already
 
 
+def test_the_version_is_zero_before_the_first_bump_and_then_one(db):
+    from cocrea.core.models import DataVersion
+
+    DataVersion.objects.all().delete()
+    assert data_version_get() == 0
+    data_version_bump()
+    assert data_version_get() == 1
+
+
 def test_account_pages_with_forms_are_never_cached(client, db, page_cache):
     client.get("/cuentas/login/")
     assert HEADER not in client.get("/cuentas/login/")
