@@ -20,6 +20,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment
+from jinja2 import Template as JinjaTemplate
+
+from cocrea.core import i18n
 
 
 # Lists call these once per row with values that repeat (the same few addresses and dates), so
@@ -30,7 +33,7 @@ def _reverse(name: str, kwargs: tuple[tuple[str, Any], ...], language: str) -> s
 
 
 def url(name: str, **kwargs: Any) -> str:
-    return _reverse(name, tuple(sorted(kwargs.items())), get_language())
+    return _reverse(name, tuple(sorted(kwargs.items())), i18n.language())
 
 
 @lru_cache(maxsize=8192)
@@ -47,7 +50,7 @@ def date_filter(value: date | None, format_name: str = "DATE_FORMAT") -> str:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)  # the day in Guatemala, not in UTC
-    return _date(value, format_name, get_language())
+    return _date(value, format_name, i18n.language())
 
 
 def truncatewords(value: str, length: int) -> str:
@@ -81,10 +84,22 @@ def render_markdown(text: str) -> Any:
     return render(text)
 
 
+class Template(JinjaTemplate):
+    """Notes the active language for the length of a rendering (cocrea.core.i18n)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        previous = i18n.note(get_language())
+        try:
+            return super().render(*args, **kwargs)
+        finally:
+            i18n.note(previous)
+
+
 def environment(**options: Any) -> Environment:
     from django.template.defaultfilters import capfirst, linebreaks_filter, linebreaksbr
 
     env = Environment(**options)  # noqa: S701 - autoescape is on (Django's Jinja2 backend default)
+    env.template_class = Template
     env.globals.update(
         _=gettext,
         ngettext=ngettext,

@@ -5,8 +5,9 @@ from functools import lru_cache
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
+from cocrea.core.i18n import language
 from cocrea.plans.models import Milestone
 
 
@@ -25,7 +26,7 @@ def progress_bar(value: int | None, name: str = "") -> SafeString:
 
 
 def completion_badge(value: str | None) -> SafeString:
-    return _completion_badge(value, get_language())
+    return _completion_badge(value, language())
 
 
 @lru_cache(maxsize=64)

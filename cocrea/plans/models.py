@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.core.i18n import language
 from cocrea.core.models import TimeStampedModel
 from cocrea.plans import progress
 
@@ -107,7 +107,7 @@ class PolicyArea(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "es").startswith("en") else self.name_es
+        return self.name_en if language().startswith("en") else self.name_es
 
 
 class Member(TimeStampedModel):

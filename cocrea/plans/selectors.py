@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 
+from cocrea.core.i18n import language
 from cocrea.plans import progress
 from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone
 
@@ -138,11 +138,7 @@ def plan_commitments(
         .order_by("number")
     )
     ids = [c.pk for c in commitments]
-    name = (
-        "policyarea__name_en"
-        if (get_language() or "es").startswith("en")
-        else "policyarea__name_es"
-    )
+    name = "policyarea__name_en" if language().startswith("en") else "policyarea__name_es"
     areas: dict[int, list[SimpleNamespace]] = {pk: [] for pk in ids}
     for commitment_id, slug, label, position in (
         AreaLink.objects.filter(commitment_id__in=ids)
