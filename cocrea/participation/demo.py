@@ -28,6 +28,7 @@ from cocrea.participation.models import (
     Support,
     Workshop,
 )
+from cocrea.participation.services import consultation_figures_refresh
 from cocrea.plans import selectors as plan_selectors
 from cocrea.plans.models import Commitment, Institution, PolicyArea
 
@@ -185,4 +186,5 @@ def seed(stdout: Any) -> None:
             )
             if answer in Response.INTO_COMMITMENTS and commitments:
                 response.commitments.set([commitments[index % len(commitments)]])
+        consultation_figures_refresh(consultation=consultation)
     stdout.write(f"Demo consultation: {len(created)} proposals for {plan.title}.")

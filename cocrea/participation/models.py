@@ -119,6 +119,35 @@ class Consultation(TimeStampedModel):
         return next((phase for phase in self.ordered_phases() if phase.starts_on > day), None)
 
 
+class ConsultationFigures(models.Model):
+    """A consultation's counts (proposals, answers by kind, median days to an answer, workshops,
+    departments, comments, supports), kept by the services that change them in the same
+    transaction, and by the seeders after their bulk writes (selectors.consultation_figures).
+    The consultation page and the standards panel read this one row: counting 2,000 proposals
+    and their answers took 3 ms of every request. Without a row they are counted afresh."""
+
+    consultation = models.OneToOneField(
+        Consultation, primary_key=True, on_delete=models.CASCADE, related_name="figures"
+    )
+    proposals = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    by_kind = models.JSONField(default=dict)
+    median_days = models.FloatField(null=True)
+    workshops = models.PositiveIntegerField(default=0)
+    workshop_participants = models.PositiveIntegerField(default=0)
+    from_workshops = models.PositiveIntegerField(default=0)
+    departments = models.PositiveIntegerField(default=0)
+    comments = models.PositiveIntegerField(default=0)
+    supports = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("consultation figures")
+        verbose_name_plural = _("consultation figures")
+
+    def __str__(self) -> str:
+        return str(self.consultation_id)
+
+
 class Phase(models.Model):
     """One step of the co-creation timeline, with its dates."""
 

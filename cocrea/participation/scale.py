@@ -23,6 +23,7 @@ from cocrea.participation.models import (
     Support,
     Workshop,
 )
+from cocrea.participation.services import consultation_figures_refresh
 from cocrea.plans.models import ActionPlan, PolicyArea
 
 SLUG = "scale-consulta"
@@ -177,6 +178,7 @@ def seed(
             )
     Response.objects.bulk_create(responses, batch_size=1000)
     _recount(consultation)
+    consultation_figures_refresh(consultation=consultation)
     stdout.write(
         f"Scale consultation: {len(proposals)} proposals, {comments_n} comments, "
         f"{supports_n} supports."

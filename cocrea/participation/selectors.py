@@ -2,7 +2,7 @@
 proposals, comments and supports. Filters and orderings are whitelists (SECURITY.md): request
 parameters never reach `filter()` or `order_by()` directly."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from cocrea.participation.models import (
     Comment,
     Consultation,
+    ConsultationFigures,
     Department,
     Flag,
     Proposal,
@@ -47,7 +48,9 @@ def consultation_list() -> list[Consultation]:
 def consultation_get(*, slug: str, user: Any) -> Consultation:
     """A published consultation, or an unpublished one for the point of contact preparing it."""
     consultation = get_object_or_404(
-        Consultation.objects.select_related("plan", "plan__member").prefetch_related("phases"),
+        Consultation.objects.select_related("plan", "plan__member", "figures").prefetch_related(
+            "phases"
+        ),
         slug=slug,
     )
     if not consultation.is_published and not allowed(
@@ -60,6 +63,7 @@ def consultation_get(*, slug: str, user: Any) -> Consultation:
 def consultation_of_plan(*, plan_id: int) -> Consultation | None:
     return (
         Consultation.objects.filter(plan_id=plan_id, published_at__isnull=False)
+        .select_related("figures")
         .prefetch_related("phases")
         .first()
     )
@@ -86,8 +90,23 @@ class Figures:
         return self.answered * 100 // self.proposals
 
 
+FIGURE_FIELDS = tuple(asdict(Figures()))
+
+
 def consultation_figures(*, consultation: Consultation) -> Figures:
-    """Counts for the consultation page and the standards panel: four queries."""
+    """Counts for the consultation page and the standards panel: the stored row (selected with
+    the consultation by `consultation_get` and `consultation_of_plan`), or counted afresh when
+    there is none."""
+    try:
+        stored = consultation.figures
+    except ConsultationFigures.DoesNotExist:
+        return figures_count(consultation=consultation)
+    return Figures(**{name: getattr(stored, name) for name in FIGURE_FIELDS})
+
+
+def figures_count(*, consultation: Consultation) -> Figures:
+    """The counts from the rows: four queries (services.consultation_figures_refresh keeps
+    their result)."""
     # The counters kept on each proposal, summed: no join of comments or supports.
     totals = Proposal.objects.filter(consultation=consultation).aggregate(
         proposals=Count("id"),

@@ -8,6 +8,7 @@ full."""
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from cocrea.participation.events import proposal_answered
 from cocrea.participation.models import (
     Comment,
     Consultation,
+    ConsultationFigures,
     Flag,
     Phase,
     Proposal,
@@ -29,6 +31,7 @@ from cocrea.participation.models import (
     Support,
     Workshop,
 )
+from cocrea.participation.selectors import figures_count
 from cocrea.plans.models import ActionPlan, Commitment, Institution, Membership, PolicyArea
 from cocrea.plans.rules import allowed, civil_society_organisations
 
@@ -40,6 +43,19 @@ def _require(permission: str, actor: Any, obj: object) -> None:
 
 def _digest(*texts: str) -> str:
     return hashlib.sha256("\n\n".join(texts).encode()).hexdigest()
+
+
+def consultation_figures_refresh(*, consultation: Consultation) -> None:
+    """Count the consultation's figures again and keep them (models.ConsultationFigures).
+
+    Called inside the writer's transaction after its audit event: the event's data-version
+    update row-locks the version, so on PostgreSQL a second writer counts only once the first
+    has committed, and sees its rows; on SQLite writers take turns anyway. The seeders call it
+    after their bulk writes."""
+    figures = figures_count(consultation=consultation)
+    ConsultationFigures.objects.update_or_create(
+        consultation=consultation, defaults=asdict(figures)
+    )
 
 
 def consultation_save(*, actor: Any, consultation: Consultation) -> Consultation:
@@ -175,6 +191,7 @@ def proposal_create(
             context=consultation.plan,
             institution=organisation.name if organisation else "",
         )
+        consultation_figures_refresh(consultation=consultation)
     return item
 
 
@@ -193,6 +210,7 @@ def support_add(*, actor: Any, proposal: Proposal) -> Support:
                 public=False,
                 context=proposal.consultation.plan,
             )
+            consultation_figures_refresh(consultation=proposal.consultation)
     except IntegrityError:
         raise ValidationError(_("You already support this proposal.")) from None
     return support
@@ -226,6 +244,7 @@ def comment_add(
             public=True,
             context=proposal.consultation.plan,
         )
+        consultation_figures_refresh(consultation=proposal.consultation)
     return comment
 
 
@@ -294,6 +313,7 @@ def response_save(
             public=True,
             context=proposal.consultation.plan,
         )
+        consultation_figures_refresh(consultation=proposal.consultation)
         transaction.on_commit(lambda: proposal_answered.send(sender=Response, response=response))
     return response
 
@@ -321,6 +341,7 @@ def workshop_record(*, actor: Any, workshop: Workshop) -> Workshop:
             public=True,
             context=workshop.consultation.plan,
         )
+        consultation_figures_refresh(consultation=workshop.consultation)
     return workshop
 
 

@@ -20,6 +20,25 @@ def test_seed_scale_adds_a_consultation_of_the_requested_size_with_true_counts()
     assert totals == {"s": 90, "c": 200}
 
 
+@pytest.mark.parametrize("command", ["seed_demo", "seed_scale"])
+def test_the_seeders_leave_stored_figures_that_match_the_rows(command):
+    from dataclasses import asdict
+
+    from cocrea.participation.models import ConsultationFigures
+    from cocrea.participation.selectors import consultation_figures, figures_count
+
+    options = {"proposals": 40, "comments": 200, "supports": 90, **SMALL}
+    call_command("seed_demo", stdout=None)
+    if command == "seed_scale":
+        call_command("seed_scale", stdout=None, **options)
+    consultations = Consultation.objects.select_related("figures")
+    assert ConsultationFigures.objects.count() == consultations.count() >= 1
+    for consultation in consultations:
+        counted = figures_count(consultation=consultation)
+        assert consultation_figures(consultation=consultation) == counted
+        assert asdict(counted)["proposals"] > 0
+
+
 def test_seed_scale_again_replaces_the_consultation():
     call_command("seed_scale", stdout=None, proposals=10, comments=20, supports=5, **SMALL)
     call_command("seed_scale", stdout=None, proposals=12, comments=30, supports=6, **SMALL)

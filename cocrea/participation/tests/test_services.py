@@ -3,6 +3,8 @@ nothing changed), and what they record in the audit log."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from cocrea.audit.models import AuditEvent
@@ -220,3 +222,86 @@ def test_the_median_days_to_an_answer_is_the_middle_of_the_delays(
     assert figures.median_days == expected
     assert (figures.proposals, figures.answered) == (len(delays) + 1, len(delays))
     assert figures.answered_share == len(delays) * 100 // (len(delays) + 1)
+
+
+def _stored_and_counted(consultation):
+    from dataclasses import asdict
+
+    from cocrea.participation.models import ConsultationFigures
+    from cocrea.participation.selectors import figures_count
+
+    stored = ConsultationFigures.objects.get(consultation=consultation)
+    return (
+        {name: getattr(stored, name) for name in asdict(figures_count(consultation=consultation))},
+        asdict(figures_count(consultation=consultation)),
+    )
+
+
+def test_the_stored_figures_follow_every_write_that_changes_them(consultation, personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cocrea.participation.models import Workshop
+    from cocrea.participation.selectors import consultation_figures, consultation_get
+
+    contact, citizen = personas["point_of_contact"], personas["citizen"]
+    first = services.proposal_create(actor=citizen, consultation=consultation, **_text())
+    stored, counted = _stored_and_counted(consultation)
+    assert stored == counted
+    assert stored["proposals"] == 1
+    services.support_add(actor=personas["cso_member"], proposal=first)
+    services.comment_add(actor=citizen, proposal=first, body="Un comentario con detalle.")
+    workshop = services.workshop_record(
+        actor=contact,
+        workshop=Workshop(
+            consultation=consultation,
+            title="Taller en Cobán",
+            held_on=timezone.localdate() - timedelta(days=1),
+            place="Salón municipal",
+            department="alta-verapaz",
+            participants=25,
+        ),
+    )
+    services.proposal_create(
+        actor=contact,
+        consultation=consultation,
+        workshop=workshop,
+        department="alta-verapaz",
+        **_text(title="Propuesta del taller"),
+    )
+    services.response_save(
+        actor=contact, proposal=first, kind="not_adopted", reasons="No cabe en este plan."
+    )
+    stored, counted = _stored_and_counted(consultation)
+    assert stored == counted
+    assert (stored["proposals"], stored["supports"], stored["comments"]) == (2, 1, 1)
+    assert (stored["workshops"], stored["workshop_participants"]) == (1, 25)
+    assert (stored["from_workshops"], stored["answered"]) == (1, 1)
+    assert stored["by_kind"] == {"not_adopted": 1}
+    # The page reads them with the consultation: no counting query at all.
+    with CaptureQueriesContext(connection) as queries:
+        page_consultation = consultation_get(slug=consultation.slug, user=citizen)
+        figures = consultation_figures(consultation=page_consultation)
+    assert figures.proposals == 2
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_a_refused_write_leaves_the_stored_figures_as_they_were(consultation, personas):
+    from cocrea.participation.models import ConsultationFigures
+
+    services.proposal_create(actor=personas["citizen"], consultation=consultation, **_text())
+    with pytest.raises(ValidationError):
+        services.proposal_create(
+            actor=personas["citizen"], consultation=consultation, **_text(title="")
+        )
+    assert ConsultationFigures.objects.get(consultation=consultation).proposals == 1
+
+
+def test_without_stored_figures_they_are_counted_from_the_rows(consultation, personas):
+    from cocrea.participation.models import ConsultationFigures
+    from cocrea.participation.selectors import consultation_figures
+
+    _proposal(consultation, personas["citizen"])  # written directly, as the test factories do
+    assert not ConsultationFigures.objects.exists()
+    assert consultation_figures(consultation=consultation).proposals == 1
