@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cocrea.accounts.models import User
+from cocrea.core.markdown import render_markdown
 from cocrea.participation.models import (
     Comment,
     Consultation,
@@ -141,14 +142,14 @@ def seed(
     top = []
     for _ in range(top_n):
         top.append(
-            Comment(proposal=rng.choice(proposals), author=rng.choice(people), body=_text(rng, 30))
+            _comment(proposal=rng.choice(proposals), author=rng.choice(people), body=_text(rng, 30))
         )
     top = Comment.objects.bulk_create(top, batch_size=2000)
     replies = []
     for _ in range(comments_n - top_n):
         parent = rng.choice(top)
         replies.append(
-            Comment(
+            _comment(
                 proposal=parent.proposal,
                 parent=parent,
                 author=rng.choice(people),
@@ -183,6 +184,11 @@ def seed(
         f"Scale consultation: {len(proposals)} proposals, {comments_n} comments, "
         f"{supports_n} supports."
     )
+
+
+def _comment(**fields: Any) -> Comment:
+    """A comment for bulk_create, which skips save(): its HTML rendered here, as save() would."""
+    return Comment(**fields, body_html=str(render_markdown(fields["body"])))
 
 
 def _recount(consultation: Consultation) -> None:

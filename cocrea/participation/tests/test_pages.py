@@ -37,6 +37,35 @@ def test_script_in_markdown_is_neutralised(client, personas):
     assert "<strong>fuerte</strong>" in page
 
 
+def test_a_comment_keeps_its_html_sanitised_from_when_it_was_saved(client, personas):
+    consultation = open_consultation(build_plan(commitments=1))
+    proposal = _proposal(consultation, personas["citizen"])
+    comment = services.comment_add(
+        actor=personas["cso_member"],
+        proposal=proposal,
+        body="<script>alert('x')</script> un [enlace](javascript:alert(1)) y **fuerte**",
+    )
+    comment.refresh_from_db()
+    assert "<strong>fuerte</strong>" in comment.body_html
+    assert "<script" not in comment.body_html
+    assert 'href="javascript' not in comment.body_html
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "<strong>fuerte</strong>" in page
+    assert "<script>alert" not in page
+    assert 'href="javascript' not in page
+
+
+def test_a_comment_written_in_bulk_without_html_is_rendered_when_shown(client, personas):
+    consultation = open_consultation(build_plan(commitments=1))
+    proposal = _proposal(consultation, personas["citizen"])
+    Comment.objects.bulk_create(
+        [Comment(proposal=proposal, author=personas["citizen"], body="Muy **claro** <b>x</b>")]
+    )
+    assert Comment.objects.get().body_html == ""
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Muy <strong>claro</strong> &lt;b&gt;x&lt;/b&gt;" in page
+
+
 def test_a_hidden_comment_shows_its_reason_to_all_and_its_text_to_its_author(client, personas):
     consultation = open_consultation(build_plan(commitments=1))
     proposal = _proposal(consultation, personas["citizen"])
