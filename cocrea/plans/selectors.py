@@ -317,9 +317,11 @@ def institution_milestones_page(
         ),
         number,
     )
-    rows = list(page.object_list)
+    # Namespaces, not the dicts of values(): a template reads `m.end_date` as an attribute first,
+    # and on a dict each of those ~450 lookups a page raised and caught an AttributeError.
+    rows = [SimpleNamespace(**values) for values in page.object_list]
     for row in rows:
-        row["overdue"] = progress.milestone_is_overdue(SimpleNamespace(**row), today)
+        row.overdue = progress.milestone_is_overdue(row, today)
     page.object_list = rows
     return page
 

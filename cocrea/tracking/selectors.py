@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from cocrea.core import sql
 from cocrea.plans.models import Commitment, Membership, Milestone
 from cocrea.tracking.models import Assessment, Evidence, IrmReview, ProgressReport
 
@@ -57,24 +58,21 @@ class Present:
 
 
 def tracking_present(*, commitment: Commitment) -> Present:
-    """Whether the commitment has published reports, assessments and IRM findings, in one
-    query: most commitments have none yet, and asking first saves the three queries that would
-    come back empty (a query costs about 0.3 ms of ORM work however little it finds)."""
-    reports, assessments, irm = (
-        Commitment.objects.filter(pk=commitment.pk)
-        .order_by()
-        .values_list(
-            Exists(
-                ProgressReport.objects.filter(
-                    milestone__commitment_id=OuterRef("pk"),
-                    status=ProgressReport.Status.PUBLISHED,
-                )
-            ),
-            Exists(Assessment.objects.filter(commitment_id=OuterRef("pk"))),
-            Exists(IrmReview.objects.filter(commitment_id=OuterRef("pk"))),
-        )
-        .get()
+    """Whether the commitment has published reports, assessments and IRM findings: most
+    commitments have none yet, and asking first saves the three queries that would come back
+    empty. In plain SQL (cocrea.core.sql): the ORM took over a millisecond to build these three
+    EXISTS, forty times what they take to run."""
+    n = sql.name
+    row = sql.fetch_one(
+        f"SELECT EXISTS (SELECT 1 FROM {n(ProgressReport)} r "  # noqa: S608 - names from the models
+        f"INNER JOIN {n(Milestone)} m "
+        f"ON r.{n(ProgressReport, 'milestone')} = m.{n(Milestone, 'id')} "
+        f"WHERE m.{n(Milestone, 'commitment')} = %s AND r.{n(ProgressReport, 'status')} = %s), "
+        f"EXISTS (SELECT 1 FROM {n(Assessment)} WHERE {n(Assessment, 'commitment')} = %s), "
+        f"EXISTS (SELECT 1 FROM {n(IrmReview)} WHERE {n(IrmReview, 'commitment')} = %s)",
+        [commitment.pk, ProgressReport.Status.PUBLISHED, commitment.pk, commitment.pk],
     )
+    reports, assessments, irm = row or (False, False, False)
     return Present(bool(reports), bool(assessments), bool(irm))
 
 

@@ -247,3 +247,38 @@ def test_a_publication_shows_at_once_on_cached_pages_and_a_draft_does_not_leak(
     assert response[HEADER] == "miss"
     assert "Texto del borrador" in response.content.decode()
     assert client.get(dashboard)[HEADER] == "miss"
+
+
+def test_what_is_present_is_told_for_each_kind_and_only_once_published(
+    personas, institutions, milestone
+):
+    from cocrea.tracking.models import IrmReview
+    from cocrea.tracking.selectors import Present, tracking_present
+
+    commitment = milestone.commitment
+    # another commitment's published report never counts
+    other = MilestoneFactory(number=9, responsible_institution=institutions["mineduc"])
+    _published(personas, other)
+    assert tracking_present(commitment=commitment) == Present(False, False, False)
+    draft = services.progress_report_create(
+        actor=personas["official"],
+        milestone=milestone,
+        completion="limited",
+        percent=10,
+        done="Borrador.",
+        facts_date=commitment.start_date,
+        files=[],
+    )
+    assert draft.status != "published"
+    assert tracking_present(commitment=commitment) == Present(False, False, False)
+    _assess(personas, institutions, milestone, "limited")
+    assert tracking_present(commitment=commitment) == Present(False, True, False)
+    services.irm_review_save(
+        actor=personas["point_of_contact"],
+        commitment=commitment,
+        review=IrmReview(verifiable="verifiable", potential_for_results="modest", promising=True),
+    )
+    assert tracking_present(commitment=commitment) == Present(False, True, True)
+    services.progress_report_submit(actor=personas["official"], report=draft)
+    services.progress_report_publish(actor=personas["point_of_contact"], report=draft)
+    assert tracking_present(commitment=commitment) == Present(True, True, True)
