@@ -379,3 +379,33 @@ def test_a_proposal_of_an_unpublished_consultation_is_not_found(client, personas
     consultation.save()
     assert client.get(proposal.get_absolute_url()).status_code == 404
     assert client.get(consultation.get_absolute_url()).status_code == 404
+
+
+def test_the_proposals_that_shaped_a_commitment_are_its_adopted_visible_ones(personas):
+    from cocrea.participation.selectors import proposals_that_shaped
+
+    plan = build_plan(commitments=2)
+    consultation = open_consultation(plan)
+    first, second = plan.commitments.order_by("number")
+    contact = personas["point_of_contact"]
+
+    def answered(title, kind, commitments=()):
+        proposal = _proposal(consultation, personas["citizen"], title=title)
+        services.response_save(
+            actor=contact,
+            proposal=proposal,
+            kind=kind,
+            reasons="Razones de la respuesta.",
+            commitments=commitments,
+        )
+        return proposal
+
+    assert proposals_that_shaped(commitment=first) == []
+    answered("Rechazada", "not_adopted")
+    adopted = answered("Adoptada", "adopted", [first])
+    partly = answered("En parte", "partly_adopted", [first, second])
+    answered("De otro compromiso", "adopted", [second])
+    hidden = answered("Oculta", "adopted", [first])
+    services.content_hide(actor=personas["moderator"], target=hidden, reason="spam")
+    assert proposals_that_shaped(commitment=first) == [adopted, partly]
+    assert len(proposals_that_shaped(commitment=second)) == 2
