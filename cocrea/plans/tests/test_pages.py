@@ -230,3 +230,17 @@ def test_out_of_range_page_number_shows_the_last_page(client, plan):
     response = client.get(url("plans:plan_list", "es"), {"page": "9999"})
     assert response.status_code == 200
     assert plan.title in response.content.decode()
+
+
+def test_an_institution_s_commitments_are_those_it_leads_or_supports_each_once(db):
+    from cocrea.plans.selectors import institution_commitments
+    from cocrea.plans.tests.factories import CommitmentFactory, InstitutionFactory
+
+    own, other = InstitutionFactory(), InstitutionFactory()
+    led = CommitmentFactory(lead_institution=own)
+    supported = CommitmentFactory(lead_institution=other, supporting_institutions=[own])
+    both = CommitmentFactory(lead_institution=own, supporting_institutions=[own, other])
+    CommitmentFactory(lead_institution=other, supporting_institutions=[other])
+    found = institution_commitments(institution=own)
+    assert sorted(c.pk for c in found) == sorted([led.pk, supported.pk, both.pk])
+    assert institution_commitments(institution=InstitutionFactory()) == []
