@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -9,6 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 def _new_public_id() -> str:
     return secrets.token_hex(6)
+
+
+def display_name(public_name: str, deleted_at: datetime | None) -> str:
+    """What the public sees of a person: their public name, or a neutral word. A function of the
+    two fields, so lists read as plain rows (not model instances) show the same."""
+    if deleted_at:
+        return str(_("Deleted participant"))
+    return public_name or str(_("Participant"))
 
 
 class User(AbstractUser):
@@ -36,9 +45,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        if self.deleted_at:
-            return str(_("Deleted participant"))
-        return self.public_name or str(_("Participant"))
+        return display_name(self.public_name, self.deleted_at)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"public_id": self.public_id})

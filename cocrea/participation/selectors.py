@@ -4,6 +4,7 @@ parameters never reach `filter()` or `order_by()` directly."""
 
 from dataclasses import asdict, dataclass, field
 from statistics import median
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from cocrea.accounts.models import display_name
 from cocrea.core import sql
 from cocrea.participation.models import (
     Comment,
@@ -25,7 +27,7 @@ from cocrea.participation.models import (
     Support,
     Workshop,
 )
-from cocrea.plans.models import Commitment, PolicyArea
+from cocrea.plans.models import Commitment, PolicyArea, area_name
 from cocrea.plans.rules import allowed
 
 SORTS = {
@@ -192,34 +194,66 @@ def _proposals(consultation: Consultation, filters: ProposalFilters) -> QuerySet
     return queryset
 
 
+_ROW_VALUES = (
+    "public_id",
+    "title",
+    "created_at",
+    "department",
+    "support_count",
+    "comment_count",
+    "hidden_at",
+    "hidden_reason",
+    "author_id",
+    "author__public_name",
+    "author__deleted_at",
+    "organisation_id",
+    "organisation__name",
+    "workshop_id",
+    "workshop__title",
+    "policy_area_id",
+    "policy_area__name_es",
+    "policy_area__name_en",
+    "response__kind",
+)
+
+
 def proposal_page(*, consultation: Consultation, filters: ProposalFilters, number: Any) -> Page:
     """One page of proposals, with author, organisation, area, workshop and answer: two
-    queries (the count and the page)."""
-    queryset = (
-        _proposals(consultation, filters)
-        .select_related("author", "organisation", "policy_area", "workshop", "response")
-        .only(
-            "public_id",
-            "title",
-            "created_at",
-            "department",
-            "municipality",
-            "support_count",
-            "comment_count",
-            "hidden_at",
-            "hidden_reason",
-            "author__public_name",
-            "author__deleted_at",
-            "organisation__name",
-            "organisation__acronym",
-            "policy_area__name_es",
-            "policy_area__name_en",
-            "workshop__title",
-            "response__kind",
-        )
-        .order_by(*SORTS[filters.sort])
+    queries (the count and the page). The rows are plain namespaces shaped like the proposal
+    and its related rows as the templates read them: building a model instance for each
+    proposal, author, area and answer was a tenth of the page (benchmark)."""
+    queryset = _proposals(consultation, filters).order_by(*SORTS[filters.sort]).values(*_ROW_VALUES)
+    page = Paginator(queryset, settings.COCREA_PROPOSALS_PAGE_SIZE).get_page(number)
+    hidden_labels = dict(Proposal.HideReason.choices)
+    page.object_list = [_list_row(values, hidden_labels) for values in page.object_list]
+    return page
+
+
+def _list_row(values: dict[str, Any], hidden_labels: dict[str, Any]) -> SimpleNamespace:
+    def related(key: str, **fields: Any) -> SimpleNamespace | None:
+        return SimpleNamespace(**fields) if values[key] is not None else None
+
+    return SimpleNamespace(
+        public_id=values["public_id"],
+        title=values["title"],
+        created_at=values["created_at"],
+        department=values["department"],
+        support_count=values["support_count"],
+        comment_count=values["comment_count"],
+        hidden_at=values["hidden_at"],
+        hidden_reason_label=hidden_labels.get(values["hidden_reason"], ""),
+        author=related(
+            "author_id",
+            display_name=display_name(values["author__public_name"], values["author__deleted_at"]),
+        ),
+        organisation=related("organisation_id", name=values["organisation__name"]),
+        workshop=related("workshop_id", title=values["workshop__title"]),
+        policy_area=related(
+            "policy_area_id",
+            name=area_name(values["policy_area__name_es"], values["policy_area__name_en"]),
+        ),
+        response=related("response__kind", kind=values["response__kind"]),
     )
-    return Paginator(queryset, settings.COCREA_PROPOSALS_PAGE_SIZE).get_page(number)
 
 
 def proposal_get(*, public_id: str) -> Proposal:

@@ -29,7 +29,7 @@ from cocrea.participation.forms import (
 from cocrea.participation.models import Comment, Department, Proposal, Response, Workshop
 from cocrea.participation.standards import standards_panel
 from cocrea.plans import selectors as plan_selectors
-from cocrea.plans.models import Institution, Membership, PolicyArea
+from cocrea.plans.models import Institution, Membership
 from cocrea.plans.rules import allowed, civil_society_organisations
 
 
@@ -93,7 +93,7 @@ def proposals(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": item,
             "page": page,
             "filters": filters,
-            "areas": PolicyArea.objects.filter(parent__isnull=False).order_by("position"),
+            "areas": plan_selectors.policy_area_choices(),
             "departments": Department.choices,
             "answers": Response.Kind.choices,
             # Labels looked up once, not per row (get_FOO_display rebuilds its map each call),

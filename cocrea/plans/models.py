@@ -79,6 +79,11 @@ class Institution(TimeStampedModel):
         return self.acronym or self.name
 
 
+def area_name(name_es: str, name_en: str) -> str:
+    """A policy area's name in the active language (OGP's taxonomy is kept in both)."""
+    return name_en if language().startswith("en") else name_es
+
+
 class PolicyArea(models.Model):
     """OGP's policy-area taxonomy: a theme (parent) and its areas. `ogp_column` is the column
     header used in OGP's commitments database, so imports and exports match it exactly."""
@@ -107,7 +112,7 @@ class PolicyArea(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if language().startswith("en") else self.name_es
+        return area_name(self.name_es, self.name_en)
 
 
 class Member(TimeStampedModel):

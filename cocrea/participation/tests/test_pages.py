@@ -15,7 +15,7 @@ from django.utils import timezone
 from cocrea.participation import services
 from cocrea.participation.models import Comment, Proposal, Response
 from cocrea.participation.standards import AMBER, GREEN, RED, standards_panel, windows
-from conftest import build_plan
+from conftest import build_plan, make_person
 from tests.appchecks.participation import _proposal, open_consultation
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,46 @@ def test_the_list_filters_and_sorts_by_whitelists_only(client, personas):
     response = client.get(url, {"orden": "author__email", "departamento": "x' OR 1=1"})
     assert response.status_code == 200
     assert "Muy apoyada" in response.content.decode()
+
+
+def test_each_row_of_the_list_says_who_proposed_where_and_its_answer(
+    client, personas, institutions
+):
+    from datetime import timedelta
+
+    from cocrea.participation.models import Workshop
+    from cocrea.plans.models import PolicyArea
+
+    consultation = open_consultation(build_plan(commitments=1))
+    area = PolicyArea.objects.filter(parent__isnull=False).order_by("position").first()
+    workshop = Workshop.objects.create(
+        consultation=consultation,
+        title="Taller de Cobán",
+        held_on=timezone.localdate() - timedelta(days=3),
+        place="Cobán",
+        participants=20,
+    )
+    _proposal(consultation, personas["citizen"], title="De taller", workshop=workshop)
+    _proposal(
+        consultation, personas["cso_member"], title="De la red", organisation=institutions["cso"]
+    )
+    answered = _proposal(consultation, personas["citizen"], title="Con area", policy_area=area)
+    Response.objects.create(
+        proposal=answered, kind="not_adopted", reasons="Razones.", answered_at=timezone.now()
+    )
+    gone = make_person("Se fue")
+    _proposal(consultation, gone, title="De alguien que se fue")
+    type(gone).objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    hidden = _proposal(consultation, personas["citizen"], title="Oculta")
+    Proposal.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now(), hidden_reason="spam")
+    html = client.get(f"/en/consultas/{consultation.slug}/propuestas/").content.decode()
+    assert "From the workshop Taller de Cobán" in html
+    assert f"{institutions['cso'].name} · Sociedad Civil" in html
+    assert area.name_en in html and area.name_es not in html
+    assert "badge--answer-not_adopted" in html
+    assert html.count("Awaiting an answer") == 3  # workshop, network, deleted; not the hidden one
+    assert "Deleted participant" in html and "Se fue" not in html
+    assert "Hidden by a moderator: Spam" in html and ">Oculta<" not in html
 
 
 def _bulk(consultation, author, count):
