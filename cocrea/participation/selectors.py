@@ -222,10 +222,13 @@ def proposal_page(*, consultation: Consultation, filters: ProposalFilters, numbe
     queries (the count and the page). The rows are plain namespaces shaped like the proposal
     and its related rows as the templates read them: building a model instance for each
     proposal, author, area and answer was a tenth of the page (benchmark)."""
-    queryset = _proposals(consultation, filters).order_by(*SORTS[filters.sort]).values(*_ROW_VALUES)
+    # Counted without the joins, which values() would keep in the count (3 ms at 2,000 rows);
+    # the page's slice then reads its values.
+    queryset = _proposals(consultation, filters).order_by(*SORTS[filters.sort])
     page = Paginator(queryset, settings.COCREA_PROPOSALS_PAGE_SIZE).get_page(number)
     hidden_labels = dict(Proposal.HideReason.choices)
-    page.object_list = [_list_row(values, hidden_labels) for values in page.object_list]
+    rows = page.object_list.values(*_ROW_VALUES)  # type: ignore[attr-defined]
+    page.object_list = [_list_row(values, hidden_labels) for values in rows]
     return page
 
 
