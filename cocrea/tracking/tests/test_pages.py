@@ -12,18 +12,26 @@ from cocrea.tracking.tests.conftest import PDF, upload
 from cocrea.tracking.uploads import evidence_file_check
 
 
-def _published(personas, milestone, completion="complete", files=()):
-    report = services.progress_report_create(
+def _draft(personas, milestone, completion="complete", files=(), **fields):
+    return services.progress_report_create(
         actor=personas["official"],
         milestone=milestone,
         completion=completion,
-        percent=100,
-        done="Portal en línea.",
-        facts_date=milestone.commitment.start_date,
+        percent=fields.pop("percent", 100),
+        done=fields.pop("done", "Portal en línea."),
+        facts_date=fields.pop("facts_date", milestone.commitment.start_date),
         files=list(files),
+        **fields,
     )
+
+
+def _publish(personas, report):
     services.progress_report_submit(actor=personas["official"], report=report)
     return services.progress_report_publish(actor=personas["point_of_contact"], report=report)
+
+
+def _published(personas, milestone, completion="complete", files=()):
+    return _publish(personas, _draft(personas, milestone, completion, files))
 
 
 def _assess(personas, institutions, milestone, completion):
@@ -196,17 +204,16 @@ def test_a_published_correction_says_so_and_the_corrected_report_stays_public(
     client, personas, milestone
 ):
     first = _published(personas, milestone, completion="complete")
-    correction = services.progress_report_create(
-        actor=personas["official"],
-        milestone=milestone,
-        completion="limited",
+    correction = _draft(
+        personas,
+        milestone,
+        "limited",
         percent=30,
         done="Corrección: solo la mitad del portal.",
         facts_date=first.facts_date,
         corrects=first,
     )
-    services.progress_report_submit(actor=personas["official"], report=correction)
-    services.progress_report_publish(actor=personas["point_of_contact"], report=correction)
+    _publish(personas, correction)
     html = _page(client, milestone)
     assert "Corrige un informe anterior." in html
     assert "Corrección: solo la mitad del portal." in html
@@ -260,15 +267,7 @@ def test_what_is_present_is_told_for_each_kind_and_only_once_published(
     other = MilestoneFactory(number=9, responsible_institution=institutions["mineduc"])
     _published(personas, other)
     assert tracking_present(commitment=commitment) == Present(False, False, False)
-    draft = services.progress_report_create(
-        actor=personas["official"],
-        milestone=milestone,
-        completion="limited",
-        percent=10,
-        done="Borrador.",
-        facts_date=commitment.start_date,
-        files=[],
-    )
+    draft = _draft(personas, milestone, "limited", percent=10, done="Borrador.")
     assert draft.status != "published"
     assert tracking_present(commitment=commitment) == Present(False, False, False)
     _assess(personas, institutions, milestone, "limited")
@@ -279,6 +278,5 @@ def test_what_is_present_is_told_for_each_kind_and_only_once_published(
         review=IrmReview(verifiable="verifiable", potential_for_results="modest", promising=True),
     )
     assert tracking_present(commitment=commitment) == Present(False, True, True)
-    services.progress_report_submit(actor=personas["official"], report=draft)
-    services.progress_report_publish(actor=personas["point_of_contact"], report=draft)
+    _publish(personas, draft)
     assert tracking_present(commitment=commitment) == Present(True, True, True)
