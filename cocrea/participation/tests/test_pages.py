@@ -449,3 +449,24 @@ def test_the_proposals_that_shaped_a_commitment_are_its_adopted_visible_ones(per
     services.content_hide(actor=personas["moderator"], target=hidden, reason="spam")
     assert proposals_that_shaped(commitment=first) == [adopted, partly]
     assert len(proposals_that_shaped(commitment=second)) == 2
+
+
+def test_a_merged_proposal_links_to_the_one_it_was_merged_into(client, personas):
+    consultation = open_consultation(build_plan(commitments=1))
+    target = _proposal(consultation, personas["cso_member"], title="Propuesta que reúne")
+    merged = _proposal(consultation, personas["citizen"], title="Propuesta parecida")
+    services.response_save(
+        actor=personas["point_of_contact"],
+        proposal=merged,
+        kind="merged",
+        reasons="Dice lo mismo que otra propuesta.",
+        merged_into=target,
+    )
+    with CaptureQueriesContext(connection) as merged_queries:
+        html = client.get(f"/en/propuestas/{merged.public_id}/").content.decode()
+    link = f'<a href="/en/propuestas/{target.public_id}/">Propuesta que reúne</a>'
+    assert f"Merged into: {link}" in html
+    with CaptureQueriesContext(connection) as plain_queries:
+        html = client.get(f"/en/propuestas/{target.public_id}/").content.decode()
+    assert "Merged into:" not in html
+    assert len(merged_queries) == len(plain_queries) + 1  # the merge target, read when shown
