@@ -14,9 +14,10 @@ from django.db import connection, models
 
 def name(model: type[models.Model], field: str | None = None) -> str:
     """A model's table, or one of its columns, quoted for the database in use."""
-    meta = model._meta
-    raw = meta.db_table if field is None else meta.get_field(field).column  # type: ignore[union-attr]
-    return connection.ops.quote_name(raw)
+    if field is None:
+        return connection.ops.quote_name(model._meta.db_table)
+    column: str = model._meta.get_field(field).column  # type: ignore[union-attr, assignment]
+    return connection.ops.quote_name(column)
 
 
 def fetch_one(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> tuple[Any, ...] | None:

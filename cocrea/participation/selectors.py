@@ -228,7 +228,8 @@ def proposal_page(*, consultation: Consultation, filters: ProposalFilters, numbe
     page = Paginator(queryset, settings.COCREA_PROPOSALS_PAGE_SIZE).get_page(number)
     hidden_labels = dict(Proposal.HideReason.choices)
     rows = page.object_list.values(*_ROW_VALUES)  # type: ignore[attr-defined]
-    page.object_list = [_list_row(values, hidden_labels) for values in rows]
+    listed: list[Any] = [_list_row(values, hidden_labels) for values in rows]
+    page.object_list = listed
     return page
 
 
