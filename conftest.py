@@ -54,6 +54,18 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, as a new request would: a request to an
+    /en/ page leaves English active in the test's thread (LocaleMiddleware does not switch back
+    after the response), and a later test's get_absolute_url() would then give English pages."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The cache is process-wide; each test starts without what earlier tests left in it."""
     from django.core.cache import cache
