@@ -155,7 +155,7 @@ if DATABASE_URL:
         # Parameters bound by the server, and a statement run five times on a connection
         # prepared, so PostgreSQL stops planning it again (Django turns preparing off unless
         # asked): planning the proposal list's joins took 2.8 ms, running them 0.2. In-process,
-        # the proposal pages went from 10-11 ms to 6-7 (docs/quality.md). A pooler in front must
+        # the proposal pages went from 10-11 ms to 6-7 (ADR 3). A pooler in front must
         # keep sessions (pgbouncer in transaction mode cannot keep prepared statements).
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=5

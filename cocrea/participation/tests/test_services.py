@@ -231,10 +231,8 @@ def _stored_and_counted(consultation):
     from cocrea.participation.selectors import figures_count
 
     stored = ConsultationFigures.objects.get(consultation=consultation)
-    return (
-        {name: getattr(stored, name) for name in asdict(figures_count(consultation=consultation))},
-        asdict(figures_count(consultation=consultation)),
-    )
+    counted = asdict(figures_count(consultation=consultation))
+    return {name: getattr(stored, name) for name in counted}, counted
 
 
 def test_the_stored_figures_follow_every_write_that_changes_them(consultation, personas):
