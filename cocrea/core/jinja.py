@@ -36,6 +36,18 @@ def url(name: str, **kwargs: Any) -> str:
     return _reverse(name, tuple(sorted(kwargs.items())), i18n.language())
 
 
+@lru_cache(maxsize=4096)
+def _translated(message: str, language: str) -> str:
+    return gettext(message)
+
+
+def translate(message: str) -> str:
+    """`_` in templates: a page asks for 60 to 120 strings, and Django's gettext reaches the
+    active catalogue through asgiref's `Local` on every call. A message's translation depends
+    only on the language, so it is memoised per language like the addresses above."""
+    return _translated(message, i18n.language())
+
+
 @lru_cache(maxsize=8192)
 def _date(value: date, format_name: str, language: str) -> str:
     if format_name.endswith("_FORMAT"):
@@ -101,7 +113,7 @@ def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 - autoescape is on (Django's Jinja2 backend default)
     env.template_class = Template
     env.globals.update(
-        _=gettext,
+        _=translate,
         ngettext=ngettext,
         url=url,
         static=static,

@@ -222,6 +222,18 @@ def test_language_switch_links_to_the_same_page_in_the_other_language(client, pl
     assert f'href="{es}" hreflang="es" lang="es"' in html
 
 
+def test_language_switch_keeps_the_query_and_answers_on_error_pages(client, plan):
+    es = url("plans:plan_list", "es")
+    html = client.get(es, {"page": "1"}).content.decode()
+    assert f'href="/en{es}?page=1" hreflang="en" lang="en"' in html
+    # A pattern that matched but found no object: the same address in English.
+    html = client.get(f"{es}no-existe/").content.decode()
+    assert f'href="/en{es}no-existe/" hreflang="en" lang="en"' in html
+    # No pattern at all: the address is offered as it is.
+    html = client.get("/no-existe/").content.decode()
+    assert 'href="/no-existe/" hreflang="en" lang="en"' in html
+
+
 def test_pages_refuse_writes(client, plan):
     assert client.post(url("plans:plan_list", "es")).status_code == 405
 
