@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cocrea.core import sql
 from cocrea.plans import progress
 from cocrea.plans import selectors as plan_selectors
 from cocrea.plans.models import STATUS_LABELS, ActionPlan, Commitment, Institution, Milestone
@@ -57,7 +58,8 @@ class Dashboard:
         return [Span(m.code, m.start_date, m.end_date, m.css) for m in self.timeline]
 
 
-_MILESTONE_VALUES = [
+# The milestone rows of both dashboards, named as the templates read them.
+_ROW_FIELDS = [
     "id",
     "number",
     "description",
@@ -77,15 +79,77 @@ _MILESTONE_VALUES = [
 ]
 
 
-def _rows(queryset: Any, today: date) -> list[SimpleNamespace]:
+def _milestone_sql(where: str, order: str) -> str:
+    """The dashboards' milestone rows in plain SQL (cocrea.core.sql, ADR 3): one fixed shape,
+    filtered and ordered by one of the two clauses below. Building it through the ORM (four
+    tables, sixteen columns) cost more than running it."""
+    n = sql.name
+    return (
+        f"SELECT m.{n(Milestone, 'id')}, m.{n(Milestone, 'number')}, "  # noqa: S608
+        f"m.{n(Milestone, 'description')}, m.{n(Milestone, 'start_date')}, "
+        f"m.{n(Milestone, 'end_date')}, m.{n(Milestone, 'completion')}, "
+        f"m.{n(Milestone, 'weight')}, m.{n(Milestone, 'commitment')}, "
+        f"c.{n(Commitment, 'number')}, c.{n(Commitment, 'slug')}, c.{n(Commitment, 'title')}, "
+        f"p.{n(ActionPlan, 'slug')}, p.{n(ActionPlan, 'number')}, "
+        f"m.{n(Milestone, 'responsible_institution')}, i.{n(Institution, 'name')}, "
+        f"i.{n(Institution, 'acronym')} "
+        f"FROM {n(Milestone)} m "
+        f"INNER JOIN {n(Commitment)} c "
+        f"ON c.{n(Commitment, 'id')} = m.{n(Milestone, 'commitment')} "
+        f"INNER JOIN {n(ActionPlan)} p ON p.{n(ActionPlan, 'id')} = c.{n(Commitment, 'plan')} "
+        f"INNER JOIN {n(Institution)} i "
+        f"ON i.{n(Institution, 'id')} = m.{n(Milestone, 'responsible_institution')} "
+        f"WHERE {where} ORDER BY {order}"
+    )
+
+
+def _plan_milestones_sql() -> str:
+    n = sql.name
+    return _milestone_sql(
+        f"c.{n(Commitment, 'plan')} = %s",
+        f"c.{n(Commitment, 'number')}, m.{n(Milestone, 'number')}, m.{n(Milestone, 'id')}",
+    )
+
+
+def _institution_milestones_sql() -> str:
+    n = sql.name
+    return _milestone_sql(
+        f"m.{n(Milestone, 'responsible_institution')} = %s",
+        f"p.{n(ActionPlan, 'start_date')} DESC, c.{n(Commitment, 'number')}, "
+        f"m.{n(Milestone, 'number')}, m.{n(Milestone, 'id')}",
+    )
+
+
+def _rows(query: str, key: int, today: date) -> list[SimpleNamespace]:
     rows = []
-    for values in queryset.values(*_MILESTONE_VALUES):
-        row = SimpleNamespace(**values)
+    for values in sql.fetch_all(query, [key]):
+        row = SimpleNamespace(**dict(zip(_ROW_FIELDS, values, strict=True)))
         row.overdue = progress.milestone_is_overdue(row, today)
         row.code = f"{row.commitment__number}.{row.number}"
         row.css = "bar--overdue" if row.overdue else f"bar--{row.completion}"
         rows.append(row)
     return rows
+
+
+def _led_rows(institution_id: int) -> dict[int, list[Any]]:
+    """{commitment id: its milestones' (completion, weight, end_date)} for every commitment the
+    institution leads, those without milestones included (an empty list): one plain query."""
+    n = sql.name
+    led: dict[int, list[Any]] = {}
+    for commitment_id, completion, weight, end_date in sql.fetch_all(
+        f"SELECT c.{n(Commitment, 'id')}, m.{n(Milestone, 'completion')}, "  # noqa: S608
+        f"m.{n(Milestone, 'weight')}, m.{n(Milestone, 'end_date')} "
+        f"FROM {n(Commitment)} c LEFT OUTER JOIN {n(Milestone)} m "
+        f"ON m.{n(Milestone, 'commitment')} = c.{n(Commitment, 'id')} "
+        f"WHERE c.{n(Commitment, 'lead_institution')} = %s",
+        [institution_id],
+    ):
+        milestones = led.setdefault(commitment_id, [])
+        if completion is not None:
+            milestones.append(
+                SimpleNamespace(completion=completion, weight=weight, end_date=end_date)
+            )
+    return led
 
 
 def _completion_figures(completions: list[str | None]) -> list[Figure]:
@@ -145,13 +209,10 @@ def _late(rows: list[SimpleNamespace]) -> list[SimpleNamespace]:
 
 
 def plan_dashboard(*, plan: ActionPlan, today: date) -> Dashboard:
-    """Four queries: the commitments, their policy areas, their milestones (with the plan
+    """Three queries: the commitments, their policy areas, their milestones (with the plan
     already fetched by the view)."""
     commitments = plan_selectors.plan_commitments(plan=plan, with_progress=False)
-    rows = _rows(
-        Milestone.objects.filter(commitment__plan=plan).order_by("commitment__number", "number"),
-        today,
-    )
+    rows = _rows(_plan_milestones_sql(), plan.pk, today)
     by_commitment: dict[int, list[SimpleNamespace]] = defaultdict(list)
     for row in rows:
         by_commitment[row.commitment_id].append(row)
@@ -189,27 +250,11 @@ def plan_dashboard(*, plan: ActionPlan, today: date) -> Dashboard:
 
 
 def institution_dashboard(*, institution: Institution, today: date) -> Dashboard:
-    """Three queries: the milestones it is responsible for, the commitments it leads and their
-    milestones (for their status). The timeline shows its milestones that end within a year of
+    """Two queries: the milestones it is responsible for, and the commitments it leads with
+    their milestones (for their status). The timeline shows its milestones that end within a year of
     today, soonest first."""
-    rows = _rows(
-        Milestone.objects.filter(responsible_institution=institution).order_by(
-            "-commitment__plan__start_date", "commitment__number", "number"
-        ),
-        today,
-    )
-    led = list(
-        Commitment.objects.filter(lead_institution=institution)
-        .order_by()
-        .values_list("id", flat=True)
-    )
-    led_milestones: dict[int, list[Any]] = {pk: [] for pk in led}
-    for led_row in (
-        Milestone.objects.filter(commitment_id__in=led)
-        .order_by()
-        .values_list("commitment_id", "completion", "weight", "end_date", named=True)
-    ):
-        led_milestones[led_row.commitment_id].append(led_row)
+    rows = _rows(_institution_milestones_sql(), institution.pk, today)
+    led_milestones = _led_rows(institution.pk)
     by_plan: dict[str, list[SimpleNamespace]] = defaultdict(list)
     for row in rows:
         by_plan[_("Plan %(number)s") % {"number": row.commitment__plan__number}].append(row)
@@ -217,7 +262,7 @@ def institution_dashboard(*, institution: Institution, today: date) -> Dashboard
     window.sort(key=lambda r: (r.end_date, r.code))
     return Dashboard(
         progress=progress.commitment_progress(rows),
-        commitments=len(led),
+        commitments=len(led_milestones),
         milestones=len(rows),
         completion=_completion_figures([r.completion for r in rows]),
         status=_status_figures(

@@ -69,6 +69,51 @@ def test_the_plan_dashboard_counts_by_the_rules(db):
     assert len(board.overdue) == 3 and board.upcoming == []
 
 
+def test_the_institution_dashboard_counts_what_it_leads_and_what_it_answers_for(db):
+    own, other = InstitutionFactory(acronym="SEGEPLAN"), InstitutionFactory()
+    older = _plan_with(1, other)  # it answers for none of these
+    newer = ActionPlanFactory(start_date=date(2025, 9, 1), end_date=date(2027, 8, 31))
+    led = Commitment.objects.create(
+        plan=newer, number=1, slug="c-1", title="Con hitos", lead_institution=own
+    )
+    Commitment.objects.create(
+        plan=newer, number=2, slug="c-2", title="Sin hitos", lead_institution=own
+    )
+    Milestone.objects.create(
+        commitment=led,
+        number=1,
+        description="Hecho",
+        end_date=date(2024, 1, 1),
+        responsible_institution=other,
+        completion="complete",
+    )
+    # Responsible for one milestone in each plan, without leading those commitments.
+    older_commitment = older.commitments.get()
+    for commitment, number in ((older_commitment, 3), (led, 2)):
+        Milestone.objects.create(
+            commitment=commitment,
+            number=number,
+            description=f"Suyo {number}",
+            start_date=date(2024, 2, 1),
+            end_date=date(2024, 3, 1),
+            responsible_institution=own,
+            completion="limited",
+        )
+    board = dashboards.institution_dashboard(institution=own, today=date(2025, 1, 1))
+    assert board.commitments == 2 and board.milestones == 2
+    # The newer plan first; its rows carry the commitment, plan and institution they belong to.
+    assert [(m.commitment__plan__slug, m.code, m.description) for m in board.overdue] == [
+        (newer.slug, "1.2", "Suyo 2"),
+        (older.slug, "1.3", "Suyo 3"),
+    ]
+    assert board.overdue[0].responsible_institution__acronym == "SEGEPLAN"
+    assert board.overdue[0].end_date == date(2024, 3, 1)
+    status = {f.css: f.value for f in board.status}
+    # Of the two it leads: one has an overdue milestone, the other none at all.
+    assert status["bar--overdue"] == 1
+    assert [f.value for f in board.status if f.css == "bar--none"] == [1]
+
+
 @pytest.mark.parametrize("size", [5, 500])
 def test_the_dashboards_cost_the_same_queries_at_5_and_500_commitments(client, db, size):
     institution = InstitutionFactory()
@@ -82,8 +127,8 @@ def test_the_dashboards_cost_the_same_queries_at_5_and_500_commitments(client, d
             response = client.get(reverse(name, kwargs=kwargs))
         assert response.status_code == 200
         counts[name] = len(queries)
-    # plan, commitments, their areas, milestones | institution, its milestones, led, their rows
-    assert counts == {"tracking:plan_dashboard": 4, "tracking:institution_dashboard": 4}
+    # plan, commitments, their areas, milestones | institution, its milestones, led with theirs
+    assert counts == {"tracking:plan_dashboard": 4, "tracking:institution_dashboard": 3}
 
 
 def test_the_charts_come_with_their_numbers_and_today_is_marked(client, db):
