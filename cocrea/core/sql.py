@@ -7,6 +7,7 @@ table and column names taken from the models (so a renamed column cannot drift) 
 passed as a parameter, never formatted into the text (SECURITY.md, SQL injection).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, models
@@ -32,3 +33,42 @@ def fetch_all(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[
         cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     return rows
+
+
+def placeholders(count: int) -> str:
+    """`%s, %s, …` for an IN list of `count` values, passed as parameters. Callers skip the
+    query when there are no values: `IN ()` is not SQL."""
+    return ", ".join(["%s"] * count)
+
+
+class Rows:
+    """A list of plain rows that Django's Paginator can count and slice, read with two plain
+    queries: `count_sql` (one number) and `rows_sql`, to which the page's LIMIT and OFFSET are
+    added as parameters. `make` turns each row (a tuple) into what the template reads."""
+
+    def __init__(
+        self,
+        count_sql: str,
+        rows_sql: str,
+        params: list[Any],
+        make: Callable[[tuple[Any, ...]], Any],
+    ) -> None:
+        self.count_sql, self.rows_sql, self.params, self.make = count_sql, rows_sql, params, make
+
+    def count(self) -> int:
+        row = fetch_one(self.count_sql, self.params)
+        return int(row[0]) if row else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            raise TypeError("Rows are read a page at a time: rows[start:stop]")
+        start = index.start or 0
+        if index.stop <= start:
+            return []
+        rows = fetch_all(
+            f"{self.rows_sql} LIMIT %s OFFSET %s", [*self.params, index.stop - start, start]
+        )
+        return [self.make(row) for row in rows]

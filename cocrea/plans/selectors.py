@@ -5,11 +5,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Model, Prefetch, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
 from cocrea.core import sql
@@ -51,9 +51,19 @@ SupportingLink = Commitment.supporting_institutions.through
 AreaLink = Commitment.policy_areas.through
 
 
-def _counts(queryset: QuerySet, key: str) -> dict[int, int]:
-    """{key: number of rows} in one grouped query."""
-    return dict(queryset.values_list(key).annotate(n=Count("pk")).order_by())
+def _counts(model: type[Model], key: str, ids: list[int]) -> dict[int, int]:
+    """{id: number of `model` rows whose `key` is that id}, for the ids of one page: one grouped
+    query in plain SQL (ADR 3)."""
+    if not ids:
+        return {}
+    n = sql.name
+    return dict(
+        sql.fetch_all(
+            f"SELECT {n(model, key)}, COUNT(*) FROM {n(model)} "  # noqa: S608
+            f"WHERE {n(model, key)} IN ({sql.placeholders(len(ids))}) GROUP BY {n(model, key)}",
+            ids,
+        )
+    )
 
 
 def _page(items: QuerySet, number: str | None) -> Page:
@@ -81,9 +91,7 @@ def plan_list_page(*, number: str | None) -> Page:
         number,
     )
     plans = list(page.object_list)
-    commitments = _counts(
-        Commitment.objects.filter(plan_id__in=[plan.pk for plan in plans]), "plan_id"
-    )
+    commitments = _counts(Commitment, "plan", [plan.pk for plan in plans])
     for plan in plans:
         plan.commitment_count = commitments.get(plan.pk, 0)
     page.object_list = plans
@@ -92,6 +100,9 @@ def plan_list_page(*, number: str | None) -> Page:
 
 def plan_get(*, slug: str) -> ActionPlan:
     return get_object_or_404(ActionPlan.objects.select_related("member"), slug=slug)
+
+
+_Listed = TypeVar("_Listed", Commitment, SimpleNamespace)
 
 
 class ProgressRow(NamedTuple):
@@ -104,8 +115,8 @@ class ProgressRow(NamedTuple):
 
 
 def _attach_progress(
-    commitments: list[Commitment], rows: list[ProgressRow] | None = None
-) -> list[Commitment]:
+    commitments: list[_Listed], rows: list[ProgressRow] | None = None
+) -> list[_Listed]:
     """Set each commitment's progress and completion (progress.py's rule) from plain rows: lists
     need the figures, not a model instance for every milestone. `rows` when the caller has
     them; otherwise one query for these commitments."""
@@ -126,7 +137,7 @@ def _attach_progress(
     return commitments
 
 
-def _set_progress(commitment: Commitment, milestones: list[Any]) -> None:
+def _set_progress(commitment: Commitment | SimpleNamespace, milestones: list[Any]) -> None:
     commitment.progress = progress.commitment_progress(milestones)
     commitment.completion = progress.commitment_completion(milestones)
 
@@ -201,7 +212,7 @@ def plan_area_rows(plan_id: int) -> list[tuple[int, str, str, str, int]]:
     """(commitment id, area slug, name_es, name_en, position) for the plan's commitments, in the
     areas' order."""
     n = sql.name
-    return sql.fetch_all(  # type: ignore[return-value]
+    return sql.fetch_all(
         f"SELECT l.{n(AreaLink, 'commitment')}, a.{n(PolicyArea, 'slug')}, "  # noqa: S608
         f"a.{n(PolicyArea, 'name_es')}, a.{n(PolicyArea, 'name_en')}, "
         f"a.{n(PolicyArea, 'position')} "
@@ -218,7 +229,7 @@ def plan_supporter_rows(plan_id: int) -> list[tuple[int, str, str, str]]:
     """(commitment id, institution slug, name, acronym) of every supporting institution of the
     plan's commitments, by name."""
     n = sql.name
-    return sql.fetch_all(  # type: ignore[return-value]
+    return sql.fetch_all(
         f"SELECT s.{n(SupportingLink, 'commitment')}, i.{n(Institution, 'slug')}, "  # noqa: S608
         f"i.{n(Institution, 'name')}, i.{n(Institution, 'acronym')} "
         f"FROM {n(SupportingLink)} s "
@@ -297,20 +308,17 @@ def commitments_filtered(
     return [c for c in commitments if matches(c)]
 
 
-def _led_or_supported_by(institution: Institution) -> Q:
-    """Commitments an institution leads or supports, by their ids: an OR across two joins
-    multiplied rows, and an OR with a subquery made PostgreSQL scan every commitment. The ids
-    come from one UNION in plain SQL (cocrea.core.sql), where two ORM queries cost 0.6 ms to
-    build and a tenth of that to run."""
+def _led_or_supported_by() -> str:
+    """SQL for the ids of the commitments an institution leads or supports (the institution's
+    id twice as parameters): one UNION. An OR across two joins multiplied rows, and an OR with a
+    subquery made PostgreSQL scan every commitment."""
     n = sql.name
-    ids = sql.fetch_all(
+    return (
         f"SELECT {n(Commitment, 'id')} FROM {n(Commitment)} "  # noqa: S608 - names from the models
         f"WHERE {n(Commitment, 'lead_institution')} = %s "
         f"UNION SELECT {n(SupportingLink, 'commitment')} FROM {n(SupportingLink)} "
-        f"WHERE {n(SupportingLink, 'institution')} = %s",
-        [institution.pk, institution.pk],
+        f"WHERE {n(SupportingLink, 'institution')} = %s"
     )
-    return Q(pk__in=[row[0] for row in ids])
 
 
 def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
@@ -347,8 +355,8 @@ def institution_list_page(*, number: str | None) -> Page:
     page = _page(Institution.objects.order_by("name", "pk"), number)
     institutions = list(page.object_list)
     ids = [i.pk for i in institutions]
-    led = _counts(Commitment.objects.filter(lead_institution_id__in=ids), "lead_institution_id")
-    supported = _counts(SupportingLink.objects.filter(institution_id__in=ids), "institution_id")
+    led = _counts(Commitment, "lead_institution", ids)
+    supported = _counts(SupportingLink, "institution", ids)
     for institution in institutions:
         institution.led_count = led.get(institution.pk, 0)
         institution.supported_count = supported.get(institution.pk, 0)
@@ -360,56 +368,95 @@ def institution_get(*, slug: str) -> Institution:
     return get_object_or_404(Institution, slug=slug)
 
 
-def institution_commitments(*, institution: Institution) -> list[Commitment]:
-    return _attach_progress(
-        list(
-            Commitment.objects.filter(_led_or_supported_by(institution))
-            .select_related("plan")
-            .only(
-                "id",
-                "number",
-                "slug",
-                "title",
-                "plan_id",
-                "lead_institution_id",
-                "plan__id",
-                "plan__slug",
-                "plan__title",
-                "plan__start_date",
-            )
-            .order_by("-plan__start_date", "number")
+def institution_commitments(*, institution: Institution) -> list[SimpleNamespace]:
+    """The commitments an institution leads or supports, newest plan first, as plain rows with
+    their plan and progress: two plain queries (ADR 3), where the ORM's three cost 1.5 ms to
+    build on every view of the page."""
+    n = sql.name
+    ids = _led_or_supported_by()
+    commitments = [
+        SimpleNamespace(
+            pk=pk,
+            id=pk,
+            number=number,
+            slug=slug,
+            title=title,
+            lead_institution_id=lead_id,
+            plan=SimpleNamespace(slug=plan_slug, title=plan_title),
         )
-    )
+        for pk, number, slug, title, lead_id, plan_slug, plan_title in sql.fetch_all(
+            f"SELECT c.{n(Commitment, 'id')}, c.{n(Commitment, 'number')}, "  # noqa: S608
+            f"c.{n(Commitment, 'slug')}, c.{n(Commitment, 'title')}, "
+            f"c.{n(Commitment, 'lead_institution')}, p.{n(ActionPlan, 'slug')}, "
+            f"p.{n(ActionPlan, 'title')} "
+            f"FROM {n(Commitment)} c "
+            f"INNER JOIN {n(ActionPlan)} p ON p.{n(ActionPlan, 'id')} = c.{n(Commitment, 'plan')} "
+            f"WHERE c.{n(Commitment, 'id')} IN ({ids}) "
+            f"ORDER BY p.{n(ActionPlan, 'start_date')} DESC, c.{n(Commitment, 'number')}",
+            [institution.pk, institution.pk],
+        )
+    ]
+    if not commitments:
+        return []
+    rows = [
+        ProgressRow(*row)
+        for row in sql.fetch_all(
+            f"SELECT m.{n(Milestone, 'commitment')}, m.{n(Milestone, 'completion')}, "  # noqa: S608
+            f"m.{n(Milestone, 'weight')}, m.{n(Milestone, 'end_date')} "
+            f"FROM {n(Milestone)} m WHERE m.{n(Milestone, 'commitment')} IN ({ids})",
+            [institution.pk, institution.pk],
+        )
+    ]
+    return _attach_progress(commitments, rows)
 
 
 def institution_milestones_page(
     *, institution: Institution, number: str | None, today: date
 ) -> Page:
     """A page of the milestones an institution is responsible for, as plain rows with their
-    `overdue` flag: a 50-row list of model instances cost most of the page (benchmark)."""
-    page = _page(
-        Milestone.objects.filter(responsible_institution=institution)
-        .order_by("-commitment__plan__start_date", "commitment__number", "number", "pk")
-        .values(
-            "description",
-            "end_date",
-            "completion",
-            "weight",
-            "commitment__slug",
-            "commitment__number",
-            "commitment__title",
-            "commitment__plan__slug",
-            "commitment__plan__number",
+    `overdue` flag, read in plain SQL (a count and one page, cocrea.core.sql.Rows): a 50-row
+    list of model instances cost most of the page, and the ORM's count kept the rows' joins."""
+    n = sql.name
+
+    def row(values: tuple[Any, ...]) -> SimpleNamespace:
+        milestone = SimpleNamespace(**dict(zip(_INSTITUTION_MILESTONE_FIELDS, values, strict=True)))
+        milestone.overdue = progress.milestone_is_overdue(milestone, today)
+        return milestone
+
+    responsible = f"{n(Milestone, 'responsible_institution')} = %s"
+    return _page(
+        sql.Rows(  # type: ignore[arg-type]
+            f"SELECT COUNT(*) FROM {n(Milestone)} WHERE {responsible}",  # noqa: S608
+            f"SELECT m.{n(Milestone, 'description')}, m.{n(Milestone, 'end_date')}, "  # noqa: S608
+            f"m.{n(Milestone, 'completion')}, m.{n(Milestone, 'weight')}, "
+            f"c.{n(Commitment, 'slug')}, c.{n(Commitment, 'number')}, "
+            f"c.{n(Commitment, 'title')}, p.{n(ActionPlan, 'slug')}, p.{n(ActionPlan, 'number')} "
+            f"FROM {n(Milestone)} m "
+            f"INNER JOIN {n(Commitment)} c "
+            f"ON c.{n(Commitment, 'id')} = m.{n(Milestone, 'commitment')} "
+            f"INNER JOIN {n(ActionPlan)} p ON p.{n(ActionPlan, 'id')} = c.{n(Commitment, 'plan')} "
+            f"WHERE m.{responsible} "
+            f"ORDER BY p.{n(ActionPlan, 'start_date')} DESC, c.{n(Commitment, 'number')}, "
+            f"m.{n(Milestone, 'number')}, m.{n(Milestone, 'id')}",
+            [institution.pk],
+            row,
         ),
         number,
     )
-    # Namespaces, not the dicts of values(): a template reads `m.end_date` as an attribute first,
-    # and on a dict each of those ~450 lookups a page raised and caught an AttributeError.
-    rows = [SimpleNamespace(**values) for values in page.object_list]
-    for row in rows:
-        row.overdue = progress.milestone_is_overdue(row, today)
-    page.object_list = rows
-    return page
+
+
+# The names the institution page reads of each milestone row, in the order selected.
+_INSTITUTION_MILESTONE_FIELDS = [
+    "description",
+    "end_date",
+    "completion",
+    "weight",
+    "commitment__slug",
+    "commitment__number",
+    "commitment__title",
+    "commitment__plan__slug",
+    "commitment__plan__number",
+]
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """Every public page, in Spanish and in English, with its content."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -244,15 +246,56 @@ def test_out_of_range_page_number_shows_the_last_page(client, plan):
     assert plan.title in response.content.decode()
 
 
+def test_an_institution_s_milestones_come_a_page_at_a_time_newest_plan_first(client, db, settings):
+    from cocrea.plans.tests.factories import (
+        ActionPlanFactory,
+        CommitmentFactory,
+        InstitutionFactory,
+        MilestoneFactory,
+    )
+
+    settings.COCREA_PAGE_SIZE = 2
+    own = InstitutionFactory()
+    older = ActionPlanFactory()
+    newer = ActionPlanFactory(start_date=date(2025, 9, 1), end_date=date(2027, 8, 31))
+    for plan, label in ((older, "Viejo"), (newer, "Nuevo")):
+        commitment = CommitmentFactory(plan=plan, number=1)
+        for number in (2, 1):
+            MilestoneFactory(
+                commitment=commitment,
+                number=number,
+                description=f"{label} {number}",
+                responsible_institution=own,
+            )
+    MilestoneFactory(description="De otra institución")
+    address = url("plans:institution", "es", slug=own.slug)
+    first = client.get(address).content.decode()
+    second = client.get(address, {"page": "2"}).content.decode()
+    assert "(4)" in first  # the count beside the heading
+    assert first.index("Nuevo 1") < first.index("Nuevo 2") and "Viejo" not in first
+    assert second.index("Viejo 1") < second.index("Viejo 2") and "Nuevo" not in second
+    assert "De otra institución" not in first + second
+
+
 def test_an_institution_s_commitments_are_those_it_leads_or_supports_each_once(db):
     from cocrea.plans.selectors import institution_commitments
-    from cocrea.plans.tests.factories import CommitmentFactory, InstitutionFactory
+    from cocrea.plans.tests.factories import (
+        CommitmentFactory,
+        InstitutionFactory,
+        MilestoneFactory,
+    )
 
     own, other = InstitutionFactory(), InstitutionFactory()
     led = CommitmentFactory(lead_institution=own)
     supported = CommitmentFactory(lead_institution=other, supporting_institutions=[own])
     both = CommitmentFactory(lead_institution=own, supporting_institutions=[own, other])
     CommitmentFactory(lead_institution=other, supporting_institutions=[other])
+    MilestoneFactory(commitment=supported, completion="complete")
+    MilestoneFactory(commitment=supported, completion="not_started")
     found = institution_commitments(institution=own)
     assert sorted(c.pk for c in found) == sorted([led.pk, supported.pk, both.pk])
+    # Each with its plan and its progress by the rule of docs/progress.md.
+    by_pk = {c.pk: c for c in found}
+    assert by_pk[supported.pk].progress == 50 and by_pk[led.pk].progress is None
+    assert by_pk[supported.pk].plan.slug == supported.plan.slug
     assert institution_commitments(institution=InstitutionFactory()) == []
