@@ -8,6 +8,7 @@ passed as a parameter, never formatted into the text (SECURITY.md, SQL injection
 """
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, models
@@ -33,6 +34,14 @@ def fetch_all(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[
         cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     return rows
+
+
+def moment(value: datetime | None) -> datetime | None:
+    """A timestamp read in plain SQL, aware as the ORM gives it: PostgreSQL returns it with its
+    zone; SQLite returns the stored UTC time without one, which the ORM would have marked UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 def placeholders(count: int) -> str:

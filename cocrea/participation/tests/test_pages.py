@@ -136,6 +136,23 @@ def test_each_row_of_the_list_says_who_proposed_where_and_its_answer(
     assert html.count("Awaiting an answer") == 3  # workshop, network, deleted; not the hidden one
     assert "Deleted participant" in html and "Se fue" not in html
     assert "Hidden by a moderator: Spam" in html and ">Oculta<" not in html
+    # The area filter offers every area by its English name, and keeps the one chosen.
+    html = client.get(
+        f"/en/consultas/{consultation.slug}/propuestas/", {"area": area.slug}
+    ).content.decode()
+    assert f'<option value="{area.slug}" selected>{area.name_en}</option>' in html
+    assert ">De taller<" not in html and ">Con area<" in html
+
+
+def test_the_list_dates_each_proposal_on_its_day_in_guatemala(client, personas):
+    from datetime import UTC, datetime
+
+    consultation = open_consultation(build_plan(commitments=1))
+    late = _proposal(consultation, personas["citizen"], title="De noche")
+    # 03:00 UTC on 2 March is 21:00 on 1 March in Guatemala (UTC-6).
+    Proposal.objects.filter(pk=late.pk).update(created_at=datetime(2026, 3, 2, 3, 0, tzinfo=UTC))
+    html = client.get(f"/en/consultas/{consultation.slug}/propuestas/").content.decode()
+    assert '<time datetime="2026-03-01">' in html
 
 
 def _bulk(consultation, author, count):
