@@ -53,7 +53,7 @@ def placeholders(count: int) -> str:
 class Rows:
     """A list of plain rows that Django's Paginator can count and slice, read with two plain
     queries: `count_sql` (one number) and `rows_sql`, to which the page's LIMIT and OFFSET are
-    added as parameters. `make` turns each row (a tuple) into what the template reads."""
+    added. `make` turns each row (a tuple) into what the template reads."""
 
     def __init__(
         self,
@@ -77,7 +77,9 @@ class Rows:
         start = index.start or 0
         if index.stop <= start:
             return []
-        rows = fetch_all(
-            f"{self.rows_sql} LIMIT %s OFFSET %s", [*self.params, index.stop - start, start]
-        )
+        # The page's bounds are written into the SQL as whole numbers, as the ORM does: as
+        # parameters, PostgreSQL's prepared (generic) plan does not know the limit and joined
+        # every row before sorting (3.7 ms against 0.3 for the proposal list).
+        limit, offset = int(index.stop) - int(start), int(start)
+        rows = fetch_all(f"{self.rows_sql} LIMIT {limit} OFFSET {offset}", self.params)
         return [self.make(row) for row in rows]

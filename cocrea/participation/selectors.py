@@ -213,7 +213,8 @@ def proposal_page(*, consultation: Consultation, filters: ProposalFilters, numbe
     the templates read them: building the ORM's six-table query cost more than running it, and
     a model instance for each proposal, author, area and answer was a tenth of the page."""
     n, account = sql.name, get_user_model()
-    where, params = [f"p.{n(Proposal, 'consultation')} = %s"], [consultation.pk]
+    where = [f"p.{n(Proposal, 'consultation')} = %s"]
+    params: list[Any] = [consultation.pk]
     if filters.area:
         where.append(f"p.{n(Proposal, 'policy_area')} = %s")
         params.append(filters.area.pk)
