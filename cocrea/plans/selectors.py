@@ -327,10 +327,12 @@ def _led_or_supported_by() -> str:
 
 
 def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
-    return get_object_or_404(
+    """A commitment with its plan, member, lead institution and milestones (model instances: the
+    page and tracking's sections use their methods), and as `areas` and `supporters` its policy
+    areas and supporting institutions as plain rows of plain SQL (ADR 3), where prefetching them
+    cost 0.5 ms each on every view."""
+    commitment = get_object_or_404(
         Commitment.objects.select_related("plan__member", "lead_institution").prefetch_related(
-            "policy_areas",
-            "supporting_institutions",
             Prefetch(
                 "milestones",
                 queryset=Milestone.objects.select_related("responsible_institution").order_by(
@@ -341,6 +343,33 @@ def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
         plan__slug=plan_slug,
         slug=slug,
     )
+    n = sql.name
+    commitment.areas = [  # type: ignore[attr-defined]
+        SimpleNamespace(slug=area_slug, name=area_name(name_es, name_en))
+        for area_slug, name_es, name_en in sql.fetch_all(
+            f"SELECT a.{n(PolicyArea, 'slug')}, a.{n(PolicyArea, 'name_es')}, "  # noqa: S608
+            f"a.{n(PolicyArea, 'name_en')} FROM {n(AreaLink)} l "
+            f"INNER JOIN {n(PolicyArea)} a "
+            f"ON a.{n(PolicyArea, 'id')} = l.{n(AreaLink, 'policyarea')} "
+            f"WHERE l.{n(AreaLink, 'commitment')} = %s "
+            f"ORDER BY a.{n(PolicyArea, 'position')}, a.{n(PolicyArea, 'id')}",
+            [commitment.pk],
+        )
+    ]
+    kinds = dict(Institution.Kind.choices)
+    commitment.supporters = [  # type: ignore[attr-defined]
+        SimpleNamespace(slug=institution_slug, name=name, kind_label=kinds.get(kind, kind))
+        for institution_slug, name, kind in sql.fetch_all(
+            f"SELECT i.{n(Institution, 'slug')}, i.{n(Institution, 'name')}, "  # noqa: S608
+            f"i.{n(Institution, 'kind')} FROM {n(SupportingLink)} s "
+            f"INNER JOIN {n(Institution)} i "
+            f"ON i.{n(Institution, 'id')} = s.{n(SupportingLink, 'institution')} "
+            f"WHERE s.{n(SupportingLink, 'commitment')} = %s "
+            f"ORDER BY i.{n(Institution, 'name')}, i.{n(Institution, 'id')}",
+            [commitment.pk],
+        )
+    ]
+    return commitment
 
 
 def commitment_heading(*, plan_slug: str, slug: str) -> Commitment:

@@ -166,7 +166,11 @@ def test_commitment_page_shows_every_template_section_and_milestones(client, pla
         assert label in html
     assert "GT0110" in html
     assert commitment.title in html
-    assert commitment.supporting_institutions.get().name in html
+    supporter = commitment.supporting_institutions.get()
+    kind = "Sociedad civil" if lang == "es" else "Civil society"
+    assert f'>{supporter.name}</a> <span class="muted">({kind})</span>' in html
+    area = commitment.policy_areas.get()
+    assert f'<span class="tag">{area.name_es if lang == "es" else area.name_en}</span>' in html
     for milestone in commitment.milestones.all():
         assert milestone.description in html
     assert html.count('class="row-overdue"') == 1
