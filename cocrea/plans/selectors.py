@@ -498,28 +498,49 @@ class PlanGlance:
     plan: ActionPlan
     commitments: list[Commitment]
     progress: int | None
-    overdue: list[Milestone]
-    upcoming: list[Milestone]
+    overdue: list[SimpleNamespace]
+    upcoming: list[SimpleNamespace]
 
 
 def plan_glance(*, plan: ActionPlan, today: date, upcoming: int = 5) -> PlanGlance:
     """The home page's summary of a plan, from one fetch of its commitments and one of their
-    milestones (which also gives each commitment its progress)."""
+    milestones (which also gives each commitment its progress). The milestones are plain rows
+    of plain SQL with their commitment attached and their `is_overdue` flag (ADR 3): a model
+    instance for each of a plan's hundred milestones cost more than the query."""
     commitments = plan_commitments(plan=plan, with_progress=False)
     commitment_by_id = {c.id: c for c in commitments}
-    milestones = list(
-        Milestone.objects.filter(commitment__plan=plan)
-        .only("id", "commitment_id", "number", "weight", "completion", "end_date", "description")
-        .order_by("commitment_id", "number")
-    )
-    by_commitment: dict[int, list[Milestone]] = {c.id: [] for c in commitments}
-    for milestone in milestones:  # attach the parent already in memory: no query per row
-        milestone.commitment = commitment_by_id[milestone.commitment_id]
+    n = sql.name
+    milestones = [
+        SimpleNamespace(
+            id=pk,
+            commitment_id=commitment_id,
+            commitment=commitment_by_id[commitment_id],  # already in memory: no query per row
+            number=number,
+            weight=weight,
+            completion=completion,
+            end_date=end_date,
+            description=description,
+        )
+        for pk, commitment_id, number, weight, completion, end_date, description in sql.fetch_all(
+            f"SELECT m.{n(Milestone, 'id')}, m.{n(Milestone, 'commitment')}, "  # noqa: S608
+            f"m.{n(Milestone, 'number')}, m.{n(Milestone, 'weight')}, "
+            f"m.{n(Milestone, 'completion')}, m.{n(Milestone, 'end_date')}, "
+            f"m.{n(Milestone, 'description')} FROM {n(Milestone)} m "
+            f"INNER JOIN {n(Commitment)} c "
+            f"ON c.{n(Commitment, 'id')} = m.{n(Milestone, 'commitment')} "
+            f"WHERE c.{n(Commitment, 'plan')} = %s "
+            f"ORDER BY m.{n(Milestone, 'commitment')}, m.{n(Milestone, 'number')}",
+            [plan.pk],
+        )
+    ]
+    by_commitment: dict[int, list[SimpleNamespace]] = {c.id: [] for c in commitments}
+    for milestone in milestones:
+        milestone.is_overdue = progress.milestone_is_overdue(milestone, today)
         by_commitment[milestone.commitment_id].append(milestone)
     for commitment in commitments:
         _set_progress(commitment, by_commitment[commitment.id])
     overdue = sorted(
-        (m for m in milestones if progress.milestone_is_overdue(m, today)),
+        (m for m in milestones if m.is_overdue),
         key=lambda m: (m.end_date or today, m.commitment.number, m.number),
     )
     pending = sorted(

@@ -37,6 +37,10 @@ def test_home_shows_the_current_plan_at_a_glance(client, plan, lang, heading, ov
     # three commitments, each with one overdue milestone (limited, ended 2024-01-01)
     assert html.count("Hito de prueba") >= 3
     assert "<dd>3</dd>" in html
+    # Each overdue milestone, marked so, links to its commitment by its number.
+    assert html.count('<span class="overdue">') == 3
+    first = plan.commitments.get(number=1)
+    assert f'/{first.slug}/">1.1</a>' in html
 
 
 def test_home_prefers_the_plan_in_implementation(client, plan):
