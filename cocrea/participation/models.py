@@ -262,6 +262,11 @@ class Moderated(TimeStampedModel):
         return self.hidden_at is not None
 
     @property
+    def hidden_reason_label(self) -> str:
+        """The public reason it was hidden, in the active language (plain rows carry the same)."""
+        return str(self.get_hidden_reason_display())
+
+    @property
     def audit_repr(self) -> str:
         """How the audit log names it: by its public id, never by words a moderator may hide
         (the log is public and append-only)."""
@@ -363,6 +368,14 @@ class Support(models.Model):
         return f"{self.user} → {self.proposal}"
 
 
+def comment_markup(body_html: str, body: str) -> Markup:
+    """A comment's body as safe HTML: as rendered when saved, or now for a row written in bulk
+    without it (seeders). Shared by the model and the plain rows of its proposal's page."""
+    if body_html:
+        return Markup(body_html)  # noqa: S704 - sanitised by render_markdown on save
+    return render_markdown(body)
+
+
 class Comment(Moderated):
     """A comment on a proposal, or a reply to one (`parent` is always a top-level comment, so
     a thread is one level deep and renders from one ordered query)."""
@@ -413,11 +426,7 @@ class Comment(Moderated):
 
     @property
     def body_markup(self) -> Markup:
-        """The body as safe HTML: as rendered when saved, or now for a row written in bulk
-        without it (seeders)."""
-        if self.body_html:
-            return Markup(self.body_html)  # noqa: S704 - sanitised by render_markdown on save
-        return render_markdown(self.body)
+        return comment_markup(self.body_html, self.body)
 
 
 class Response(TimeStampedModel):

@@ -27,8 +27,9 @@ from cocrea.participation.models import (
     StandardAssessment,
     Support,
     Workshop,
+    comment_markup,
 )
-from cocrea.plans.models import Commitment, Institution, PolicyArea, area_name
+from cocrea.plans.models import ActionPlan, Commitment, Institution, PolicyArea, area_name
 from cocrea.plans.rules import allowed
 
 SORTS = {
@@ -313,48 +314,84 @@ def proposal_get(*, public_id: str) -> Proposal:
     )
 
 
-def response_commitments(*, proposal: Proposal) -> list[Commitment]:
+def response_commitments(*, proposal: Proposal) -> list[SimpleNamespace]:
+    """The commitments an answer adopted the proposal into, as plain rows of plain SQL (number,
+    slug, title and the plan's slug): the ORM read every column of both to show four."""
     response = getattr(proposal, "response", None)
     if response is None or response.kind not in Response.INTO_COMMITMENTS:
         return []
-    return list(response.commitments.select_related("plan").order_by("number"))
+    n, link = sql.name, Response.commitments.through
+    return [
+        SimpleNamespace(number=number, slug=slug, title=title, plan=SimpleNamespace(slug=plan))
+        for number, slug, title, plan in sql.fetch_all(
+            f"SELECT c.{n(Commitment, 'number')}, c.{n(Commitment, 'slug')}, "  # noqa: S608
+            f"c.{n(Commitment, 'title')}, p.{n(ActionPlan, 'slug')} FROM {n(link)} l "
+            f"INNER JOIN {n(Commitment)} c ON c.{n(Commitment, 'id')} = l.{n(link, 'commitment')} "
+            f"INNER JOIN {n(ActionPlan)} p ON p.{n(ActionPlan, 'id')} = c.{n(Commitment, 'plan')} "
+            f"WHERE l.{n(link, 'response')} = %s "
+            f"ORDER BY c.{n(Commitment, 'number')}, c.{n(Commitment, 'id')}",
+            [response.pk],
+        )
+    ]
 
 
 @dataclass
 class Thread:
-    comment: Comment
-    replies: list[Comment] = field(default_factory=list)
-
-
-_COMMENT_FIELDS = (
-    "id",
-    "public_id",
-    "proposal_id",
-    "parent_id",
-    "author_id",
-    "body",
-    "body_html",
-    "created_at",
-    "hidden_at",
-    "hidden_reason",
-    "hidden_note",
-)
+    comment: SimpleNamespace
+    replies: list[SimpleNamespace] = field(default_factory=list)
 
 
 def proposal_threads(*, proposal: Proposal) -> list[Thread]:
-    """The comments as threads, from one ordered query."""
+    """The comments as threads, from one ordered query of plain rows (ADR 3), shaped as the
+    page reads a comment. Of its author, only the public name is read, never the rest of the
+    account."""
+    n, account = sql.name, get_user_model()
+    hidden_labels = dict(Comment.HideReason.choices)
     threads: dict[int, Thread] = {}
-    for comment in (
-        Comment.objects.filter(proposal=proposal)
-        .select_related("author")
-        # What a comment shows: its author's public name, never the rest of the account.
-        .only(*_COMMENT_FIELDS, "author__public_name", "author__deleted_at")
-        .order_by("created_at", "id")
+    for (
+        pk,
+        public_id,
+        parent_id,
+        author_id,
+        body,
+        body_html,
+        created_at,
+        hidden_at,
+        hidden_reason,
+        hidden_note,
+        public_name,
+        deleted_at,
+    ) in sql.fetch_all(
+        f"SELECT c.{n(Comment, 'id')}, c.{n(Comment, 'public_id')}, "  # noqa: S608
+        f"c.{n(Comment, 'parent')}, c.{n(Comment, 'author')}, c.{n(Comment, 'body')}, "
+        f"c.{n(Comment, 'body_html')}, c.{n(Comment, 'created_at')}, "
+        f"c.{n(Comment, 'hidden_at')}, c.{n(Comment, 'hidden_reason')}, "
+        f"c.{n(Comment, 'hidden_note')}, u.{n(account, 'public_name')}, "
+        f"u.{n(account, 'deleted_at')} FROM {n(Comment)} c "
+        f"LEFT OUTER JOIN {n(account)} u ON u.{n(account, 'id')} = c.{n(Comment, 'author')} "
+        f"WHERE c.{n(Comment, 'proposal')} = %s "
+        f"ORDER BY c.{n(Comment, 'created_at')}, c.{n(Comment, 'id')}",
+        [proposal.pk],
     ):
-        if comment.parent_id is None:
-            threads[comment.pk] = Thread(comment)
-        elif comment.parent_id in threads:
-            threads[comment.parent_id].replies.append(comment)
+        comment = SimpleNamespace(
+            pk=pk,
+            id=pk,
+            public_id=public_id,
+            parent_id=parent_id,
+            author_id=author_id,
+            author=SimpleNamespace(display_name=display_name(public_name, deleted_at))
+            if author_id is not None
+            else None,
+            body_markup=comment_markup(body_html, body),
+            created_at=sql.moment(created_at),
+            hidden_at=sql.moment(hidden_at),
+            hidden_reason_label=str(hidden_labels.get(hidden_reason, "")),
+            hidden_note=hidden_note,
+        )
+        if parent_id is None:
+            threads[pk] = Thread(comment)
+        elif parent_id in threads:
+            threads[parent_id].replies.append(comment)
     return list(threads.values())
 
 

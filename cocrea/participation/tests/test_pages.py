@@ -468,6 +468,27 @@ def test_the_proposals_that_shaped_a_commitment_are_its_adopted_visible_ones(per
     assert len(proposals_that_shaped(commitment=second)) == 2
 
 
+def test_an_adopted_proposal_links_the_commitments_it_went_into(client, personas):
+    plan = build_plan(commitments=2)
+    first, second = plan.commitments.order_by("number")
+    proposal = _proposal(open_consultation(plan), personas["citizen"])
+    services.response_save(
+        actor=personas["point_of_contact"],
+        proposal=proposal,
+        kind="partly_adopted",
+        reasons="Se incorpora en parte a dos compromisos.",
+        commitments=[second, first],
+    )
+    html = client.get(f"/en{proposal.get_absolute_url()}").content.decode()
+    links = [
+        f'<a href="/en/planes/{plan.slug}/compromisos/{c.slug}/">{c.number}. {c.title}</a>'
+        for c in (first, second)
+    ]
+    assert "Adopted into:" in html
+    assert links[0] in html and links[1] in html
+    assert html.index(links[0]) < html.index(links[1])  # in the plan's order
+
+
 def test_a_merged_proposal_links_to_the_one_it_was_merged_into(client, personas):
     consultation = open_consultation(build_plan(commitments=1))
     target = _proposal(consultation, personas["cso_member"], title="Propuesta que reúne")
