@@ -230,6 +230,32 @@ def plan_area_rows(plan_id: int) -> list[tuple[int, str, str, str, int]]:
     )
 
 
+def plan_commitment_areas(plan_id: int) -> dict[int, list[SimpleNamespace]]:
+    """{commitment id: its policy areas (slug, name, position)} for every commitment of the
+    plan, those without an area included: one plain query, for pages that need no more of the
+    commitments than that (the dashboard)."""
+    n = sql.name
+    areas: dict[int, list[SimpleNamespace]] = {}
+    for commitment_id, slug, name_es, name_en, position in sql.fetch_all(
+        f"SELECT c.{n(Commitment, 'id')}, a.{n(PolicyArea, 'slug')}, "  # noqa: S608
+        f"a.{n(PolicyArea, 'name_es')}, a.{n(PolicyArea, 'name_en')}, "
+        f"a.{n(PolicyArea, 'position')} FROM {n(Commitment)} c "
+        f"LEFT OUTER JOIN {n(AreaLink)} l "
+        f"ON l.{n(AreaLink, 'commitment')} = c.{n(Commitment, 'id')} "
+        f"LEFT OUTER JOIN {n(PolicyArea)} a "
+        f"ON a.{n(PolicyArea, 'id')} = l.{n(AreaLink, 'policyarea')} "
+        f"WHERE c.{n(Commitment, 'plan')} = %s "
+        f"ORDER BY c.{n(Commitment, 'number')}, a.{n(PolicyArea, 'position')}",
+        [plan_id],
+    ):
+        own = areas.setdefault(commitment_id, [])
+        if slug is not None:
+            own.append(
+                SimpleNamespace(slug=slug, name=area_name(name_es, name_en), position=position)
+            )
+    return areas
+
+
 def plan_supporter_rows(plan_id: int) -> list[tuple[int, str, str, str]]:
     """(commitment id, institution slug, name, acronym) of every supporting institution of the
     plan's commitments, by name."""

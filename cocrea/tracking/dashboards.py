@@ -209,21 +209,21 @@ def _late(rows: list[SimpleNamespace]) -> list[SimpleNamespace]:
 
 
 def plan_dashboard(*, plan: ActionPlan, today: date) -> Dashboard:
-    """Three queries: the commitments, their policy areas, their milestones (with the plan
-    already fetched by the view)."""
-    commitments = plan_selectors.plan_commitments(plan=plan, with_progress=False)
+    """Two queries (with the plan already fetched by the view): its commitments with their
+    policy areas, and its milestones."""
+    areas = plan_selectors.plan_commitment_areas(plan.pk)
     rows = _rows(_plan_milestones_sql(), plan.pk, today)
     by_commitment: dict[int, list[SimpleNamespace]] = defaultdict(list)
     for row in rows:
         by_commitment[row.commitment_id].append(row)
     by_area: dict[str, list[SimpleNamespace]] = defaultdict(list)
     exact = []
-    for commitment in commitments:
-        own = by_commitment.get(commitment.pk, [])
+    for commitment_id, commitment_areas in areas.items():
+        own = by_commitment.get(commitment_id, [])
         figure = progress.exact_progress(own)
         if figure is not None:
             exact.append(figure)
-        for area in commitment.areas:  # type: ignore[attr-defined]
+        for area in commitment_areas:
             by_area[area.name].extend(own)
     by_institution: dict[str, list[SimpleNamespace]] = defaultdict(list)
     for row in rows:
@@ -231,13 +231,13 @@ def plan_dashboard(*, plan: ActionPlan, today: date) -> Dashboard:
         by_institution[name].append(row)
     return Dashboard(
         progress=_mean(exact),
-        commitments=len(commitments),
+        commitments=len(areas),
         milestones=len(rows),
         completion=_completion_figures(
-            [progress.commitment_completion(by_commitment.get(c.pk, [])) for c in commitments]
+            [progress.commitment_completion(by_commitment.get(pk, [])) for pk in areas]
         ),
         status=_status_figures(
-            [progress.commitment_status(by_commitment.get(c.pk, []), today) for c in commitments]
+            [progress.commitment_status(by_commitment.get(pk, []), today) for pk in areas]
         ),
         by_area=_progress_figures(by_area),
         by_institution=_progress_figures(by_institution),

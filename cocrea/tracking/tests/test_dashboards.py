@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cocrea.plans.models import Commitment, Milestone
+from cocrea.plans.models import Commitment, Milestone, PolicyArea
 from cocrea.plans.tests.factories import ActionPlanFactory, InstitutionFactory
 from cocrea.tracking import dashboards
 
@@ -57,8 +57,12 @@ def _plan_with(commitments: int, institution):
 def test_the_plan_dashboard_counts_by_the_rules(db):
     institution = InstitutionFactory(acronym="MINEDUC")
     plan = _plan_with(3, institution)
+    area = PolicyArea.objects.filter(parent__isnull=False).order_by("position").first()
+    plan.commitments.get(number=2).policy_areas.add(area)
     board = dashboards.plan_dashboard(plan=plan, today=date(2025, 1, 1))
+    # Commitments without a policy area count too; the area counts its commitment's milestones.
     assert board.commitments == 3 and board.milestones == 6
+    assert [(f.label, f.value, f.count) for f in board.by_area] == [(area.name_es, 66, 2)]
     # (1/3 + 1) / 2 = 2/3 done: substantial, 66 % (rounded down)
     assert board.progress == 66
     completion = {f.css: f.value for f in board.completion}
@@ -127,8 +131,8 @@ def test_the_dashboards_cost_the_same_queries_at_5_and_500_commitments(client, d
             response = client.get(reverse(name, kwargs=kwargs))
         assert response.status_code == 200
         counts[name] = len(queries)
-    # plan, commitments, their areas, milestones | institution, its milestones, led with theirs
-    assert counts == {"tracking:plan_dashboard": 4, "tracking:institution_dashboard": 3}
+    # plan, commitments with their areas, milestones | institution, its milestones, led with theirs
+    assert counts == {"tracking:plan_dashboard": 3, "tracking:institution_dashboard": 3}
 
 
 def test_the_charts_come_with_their_numbers_and_today_is_marked(client, db):
