@@ -5,6 +5,7 @@ from django.utils.safestring import SafeString
 
 from cocrea.tracking.charts import bar_chart, timeline
 from cocrea.tracking.models import Assessment
+from cocrea.tracking.tables import milestone_rows, timeline_rows
 
 
 def assessment_badge(value: str) -> SafeString:
@@ -18,4 +19,6 @@ JINJA_GLOBALS = {
     "assessment_badge": assessment_badge,
     "bar_chart": bar_chart,
     "timeline": timeline,
+    "milestone_rows": milestone_rows,
+    "timeline_rows": timeline_rows,
 }

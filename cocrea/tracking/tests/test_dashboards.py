@@ -167,3 +167,26 @@ def test_names_in_the_charts_are_escaped(client, db):
     html = client.get(reverse("tracking:plan_dashboard", kwargs={"slug": plan.slug})).content
     assert b"<script>alert" not in html
     assert b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_the_milestone_tables_escape_shorten_and_link_each_row(client, db):
+    institution = InstitutionFactory(acronym="MINFIN")
+    plan = _plan_with(1, institution)
+    commitment = plan.commitments.get()
+    long = "Publicar <b>datos</b> " + "abiertos " * 20  # 185 characters
+    commitment.milestones.filter(number=1).update(description=long)
+    html = client.get(
+        reverse("tracking:plan_dashboard", kwargs={"slug": plan.slug}), HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    link = reverse("plans:commitment", kwargs={"plan_slug": plan.slug, "slug": commitment.slug})
+    # The overdue table: the number links to the commitment, the text is escaped and cut at a
+    # word, the end date and the overdue mark follow.
+    assert (
+        f'<tr><td><a href="{link}">1.1</a></td><td>Publicar &lt;b&gt;datos&lt;/b&gt; abiertos'
+        in html
+    )
+    shortened = long[:119].rsplit(" ", 1)[0].replace("<", "&lt;").replace(">", "&gt;") + "…"
+    assert f"<td>{shortened}</td><td>MINFIN</td>" in html
+    assert '<time datetime="2024-01-01">' in html and '<strong class="overdue">' in html
+    # The timeline's table: one row per milestone, with both dates.
+    assert html.count("<tr><td>1.1</td>") == 1 and html.count("<tr><td>1.2</td>") == 1
