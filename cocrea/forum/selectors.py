@@ -15,7 +15,11 @@ _ROLE_ORDER = {value: index for index, value in enumerate(ForumSeat.Role.values)
 
 
 def forum_of_member(member: Member) -> Forum | None:
-    return Forum.objects.filter(member=member).select_related("member").first()
+    """The member's forum, with the member given rather than joined again."""
+    forum = Forum.objects.filter(member=member).order_by("name", "pk").first()
+    if forum is not None:
+        forum.member = member
+    return forum
 
 
 def forum_default() -> Forum | None:

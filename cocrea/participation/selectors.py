@@ -66,10 +66,13 @@ def consultation_get(*, slug: str, user: Any) -> Consultation:
 
 
 def consultation_of_plan(*, plan_id: int) -> Consultation | None:
+    # A plan has one consultation at most: ordered by its key, not by the model's default
+    # ordering, which would join the plan table only to sort one row.
     return (
         Consultation.objects.filter(plan_id=plan_id, published_at__isnull=False)
         .select_related("figures")
         .prefetch_related("phases")
+        .order_by("pk")
         .first()
     )
 

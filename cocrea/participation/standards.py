@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cocrea.audit.selectors import public_updates
+from cocrea.audit.selectors import IdsQuery, public_updates
+from cocrea.core import sql
 from cocrea.forum.models import Meeting
 from cocrea.forum.selectors import active_seats, forum_of_member, meetings_held
 from cocrea.participation.models import Consultation, Phase, StandardAssessment
@@ -214,8 +215,7 @@ def _information_standard(
     if updates.latest is not None:
         evidence.append(
             Evidence(
-                _("Latest update: %(day)s.")
-                % {"day": timezone.localtime(updates.latest.created_at).date()},
+                _("Latest update: %(day)s.") % {"day": timezone.localtime(updates.latest).date()},
                 reverse("audit:log"),
             )
         )
@@ -377,9 +377,14 @@ def standards_panel(*, plan: ActionPlan, today: date | None = None) -> Panel:
     start = _cocreation_start(plan, consultation)
     forum = forum_of_member(plan.member)
     meetings = meetings_held(forum, start, min(today, plan.end_date)) if forum else []
-    contexts = {
+    n = sql.name
+    contexts: dict[str, list[str] | IdsQuery] = {
         "plans.actionplan": [str(plan.pk)],
-        "plans.commitment": Commitment.objects.filter(plan=plan),
+        "plans.commitment": IdsQuery(
+            f"SELECT CAST({n(Commitment, 'id')} AS TEXT) FROM {n(Commitment)} "  # noqa: S608
+            f"WHERE {n(Commitment, 'plan')} = %s",
+            [plan.pk],
+        ),
     }
     assessments = standard_assessments(plan_id=plan.pk)
     standards = [

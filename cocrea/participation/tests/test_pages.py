@@ -395,8 +395,8 @@ def test_the_proposer_is_told_by_email_once_the_answer_is_committed(
 
 
 def test_repository_updates_count_public_events_of_the_plan_and_its_commitments_only(personas):
-    from cocrea.audit.selectors import public_updates
-    from cocrea.plans.models import Commitment
+    from cocrea.audit.models import AuditEvent
+    from cocrea.audit.selectors import IdsQuery, public_updates
     from cocrea.plans.services import commitment_save
 
     plan = build_plan(commitments=1, slug="mine", number=1)
@@ -409,16 +409,19 @@ def test_repository_updates_count_public_events_of_the_plan_and_its_commitments_
         (now - timedelta(days=1), now + timedelta(days=1)),
         (now - timedelta(days=9), now - timedelta(days=2)),
     ]
-    updates = public_updates(
-        contexts={
-            "plans.actionplan": [str(plan.pk)],
-            "plans.commitment": Commitment.objects.filter(plan=plan),
-        },
-        windows=windows,
-    )
-    assert updates.per_window == [1, 0]
-    assert updates.latest is not None
-    assert updates.latest.context_id == str(plan.commitments.first().pk)
+    mine = plan.commitments.first()
+    for commitments in (
+        [str(mine.pk)],
+        IdsQuery("SELECT CAST(id AS TEXT) FROM plans_commitment WHERE plan_id = %s", [plan.pk]),
+    ):
+        updates = public_updates(
+            contexts={"plans.actionplan": [str(plan.pk)], "plans.commitment": commitments},
+            windows=windows,
+        )
+        assert updates.per_window == [1, 0]
+        newest = AuditEvent.objects.filter(context_id=str(mine.pk), public=True).latest("id")
+        assert updates.latest == newest.created_at
+    assert public_updates(contexts={"plans.commitment": []}, windows=windows).per_window == [0, 0]
 
 
 def test_moderation_addresses_of_an_unknown_kind_are_not_found(client, personas):
