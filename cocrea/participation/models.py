@@ -103,9 +103,18 @@ class Consultation(TimeStampedModel):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    def phase_list(self) -> list["Phase"]:
+        """Its phases: those its selector read with it (`keep_phases`), else from the database
+        (prefetched when they were)."""
+        kept: list[Phase] | None = getattr(self, "_kept_phases", None)
+        return kept if kept is not None else list(self.phases.all())
+
+    def keep_phases(self, phases: list["Phase"]) -> None:
+        self._kept_phases = phases
+
     def ordered_phases(self) -> list["Phase"]:
-        """The phases in time order (uses prefetched phases when there are)."""
-        return sorted(self.phases.all(), key=lambda phase: (phase.starts_on, phase.position))
+        """The phases in time order."""
+        return sorted(self.phase_list(), key=lambda phase: (phase.starts_on, phase.position))
 
     def phase_on(self, day: date) -> "Phase | None":
         for phase in self.ordered_phases():
@@ -114,7 +123,7 @@ class Consultation(TimeStampedModel):
         return None
 
     def phase_of_kind(self, kind: str) -> "Phase | None":
-        return next((phase for phase in self.phases.all() if phase.kind == kind), None)
+        return next((phase for phase in self.phase_list() if phase.kind == kind), None)
 
     def next_phase(self, day: date) -> "Phase | None":
         return next((phase for phase in self.ordered_phases() if phase.starts_on > day), None)

@@ -511,3 +511,24 @@ def test_a_merged_proposal_links_to_the_one_it_was_merged_into(client, personas)
         html = client.get(f"/en/propuestas/{target.public_id}/").content.decode()
     assert "Merged into:" not in html
     assert len(merged_queries) == len(plain_queries) + 1  # the merge target, read when shown
+
+
+def test_a_consultation_comes_with_its_phases_read_once(personas, django_assert_num_queries):
+    from cocrea.participation.models import Phase
+    from cocrea.participation.selectors import consultation_get, consultation_of_plan
+
+    plan = build_plan(commitments=1)
+    consultation = open_consultation(plan)
+    expected = sorted(consultation.phases.all(), key=lambda p: (p.starts_on, p.position))
+    assert expected  # the helper opens a timeline
+    for read in (
+        consultation_get(slug=consultation.slug, user=personas["citizen"]),
+        consultation_of_plan(plan_id=plan.pk),
+    ):
+        with django_assert_num_queries(0):
+            phases = read.ordered_phases()
+            assert read.phase_on(timezone.localdate()) is not None
+        assert [(p.pk, p.kind, p.starts_on, p.ends_on) for p in phases] == [
+            (p.pk, p.kind, p.starts_on, p.ends_on) for p in expected
+        ]
+        assert all(isinstance(p, Phase) and isinstance(p.starts_on, date) for p in phases)
