@@ -1,18 +1,13 @@
 """The rows of the dashboards' milestone tables, built in Python like the charts beside them
-(charts.py): a dashboard shows up to two hundred milestone rows, and in the template each cell's
-helper call (address, dates, badge) went through Jinja's call machinery, a fifth of the page
-(benchmark, ADR 3). Every piece of text goes through `escape`; numbers, dates and badges are
-ours. The table heads and captions stay in the templates."""
+(charts.py) and like the institution page's (plans/jinja_globals.py, which says why)."""
 
 from collections.abc import Iterable
 from types import SimpleNamespace
 
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
 from cocrea.core.jinja import date_filter, url
-from cocrea.plans.jinja_globals import completion_badge
-from cocrea.tracking.charts import escape
+from cocrea.plans.jinja_globals import completion_badge, end_cell, escape, overdue_mark
 
 
 def _shorten(text: str, length: int = 120) -> str:
@@ -23,18 +18,9 @@ def _shorten(text: str, length: int = 120) -> str:
     return text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _end(day: object) -> str:
-    if day is None:
-        return ""
-    return (
-        f'<time datetime="{date_filter(day, "Y-m-d")}">'  # type: ignore[arg-type]
-        f"{escape(date_filter(day, 'SHORT_DATE_FORMAT'))}</time>"  # type: ignore[arg-type]
-    )
-
-
 def milestone_rows(rows: Iterable[SimpleNamespace]) -> SafeString:
     """Number (linking to its commitment), description, responsible, end and completion."""
-    overdue = f' <strong class="overdue">{escape(_("Overdue"))}</strong>'
+    overdue = overdue_mark()
     parts = []
     for m in rows:
         link = url("plans:commitment", plan_slug=m.commitment__plan__slug, slug=m.commitment__slug)
@@ -43,7 +29,7 @@ def milestone_rows(rows: Iterable[SimpleNamespace]) -> SafeString:
             f'<tr><td><a href="{escape(link)}">{escape(m.code)}</a></td>'
             f"<td>{escape(_shorten(m.description))}</td>"
             f"<td>{escape(responsible)}</td>"
-            f"<td>{_end(m.end_date)}{overdue if m.overdue else ''}</td>"
+            f"<td>{end_cell(m.end_date)}{overdue if m.overdue else ''}</td>"
             f"<td>{completion_badge(m.completion)}</td></tr>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every text escaped above
@@ -51,7 +37,7 @@ def milestone_rows(rows: Iterable[SimpleNamespace]) -> SafeString:
 
 def timeline_rows(rows: Iterable[SimpleNamespace]) -> SafeString:
     """Number, start, end and completion: the timeline chart as a table."""
-    overdue = f' <strong class="overdue">{escape(_("Overdue"))}</strong>'
+    overdue = overdue_mark()
     parts = []
     for m in rows:
         start = escape(date_filter(m.start_date, "SHORT_DATE_FORMAT")) if m.start_date else "—"
