@@ -257,7 +257,8 @@ class DraftVersion(models.Model):
             lead = self.lead_institution.name if self.lead_institution else "—"
             start = self.start_date.isoformat() if self.start_date else "—"
             end = self.end_date.isoformat() if self.end_date else "—"
-            return f"{_('Lead institution')}: {lead}\n{_('Dates')}: {start} – {end}"
+            lead_label, dates_label = _("Lead institution"), _("Dates")
+            return f"{lead_label}: {lead}\n{dates_label}: {start} – {end}"
         text = str(getattr(self, name))
         if name in VALUE_SECTIONS:
             marked = _("relevant") if getattr(self, VALUE_SECTIONS[name]) else _("not marked")

@@ -55,7 +55,9 @@ class ConsultationAdmin(admin.ModelAdmin):
                 text = " ".join(getattr(error, "messages", [])) or _("Not allowed.")
                 messages.error(request, f"{consultation}: {text}")
             else:
-                messages.success(request, f"{consultation}: {_('timeline published.')}")
+                # Outside the f-string, where makemessages cannot see it.
+                done = _("timeline published.")
+                messages.success(request, f"{consultation}: {done}")
 
 
 class ReadOnly(admin.ModelAdmin):
