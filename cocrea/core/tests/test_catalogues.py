@@ -54,3 +54,21 @@ def test_every_string_of_the_jinja_templates_is_in_the_catalogue():
         if text.replace('\\"', '"') not in catalogue
     ]
     assert missing == []
+
+
+def test_no_translation_call_hides_inside_an_f_string():
+    """makemessages cannot see a gettext call inside an f-string's braces, so its text never
+    reaches the catalogues and shows in English whatever the language (it happened once)."""
+    import io
+    import re
+    import tokenize
+
+    call = re.compile(r"\{[^{}]*\b(_|gettext|ngettext|pgettext|gettext_lazy|gettext_noop)\(")
+    hidden = []
+    for path in Path(settings.BASE_DIR, "cocrea").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            prefix = re.match(r"[a-zA-Z]*", token.string).group().lower()
+            if token.type == tokenize.STRING and "f" in prefix and call.search(token.string):
+                hidden.append(f"{path.name}:{token.start[0]}")
+    assert hidden == []

@@ -82,11 +82,12 @@ class Command(BaseCommand):
             if report.dry_run
             else (_("Created:"), _("Changed:"))
         )
+        nothing = _("nothing")
         for label, counts in zip(lines, (report.created, report.changed), strict=True):
             summary = ", ".join(
                 f"{n} {KINDS.get(what, what)}" for what, n in sorted(counts.items())
             )
-            self.stdout.write(f"{label} {summary or _('nothing')}.")
+            self.stdout.write(f"{label} {summary or nothing}.")
         self.stdout.write(
             self.style.SUCCESS(_("Dry run: nothing changed.") if report.dry_run else _("Imported."))
         )
