@@ -70,7 +70,7 @@ def _keep_phases(consultation: Consultation) -> Consultation:
 def consultation_get(*, slug: str, user: Any) -> Consultation:
     """A published consultation, or an unpublished one for the point of contact preparing it."""
     consultation = get_object_or_404(
-        Consultation.objects.select_related("plan", "plan__member", "figures"), slug=slug
+        Consultation.objects.select_related("plan", "figures"), slug=slug
     )
     if not consultation.is_published and not allowed(
         "participation.manage_consultation", user, consultation
