@@ -363,12 +363,12 @@ def _led_or_supported_by() -> str:
 
 
 def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
-    """A commitment with its plan, member, lead institution and milestones (model instances: the
+    """A commitment with its plan, lead institution and milestones (model instances: the
     page and tracking's sections use their methods), and as `areas` and `supporters` its policy
     areas and supporting institutions as plain rows of plain SQL (ADR 3), where prefetching them
     cost 0.5 ms each on every view."""
     commitment = get_object_or_404(
-        Commitment.objects.select_related("plan__member", "lead_institution").prefetch_related(
+        Commitment.objects.select_related("plan", "lead_institution").prefetch_related(
             Prefetch(
                 "milestones",
                 queryset=Milestone.objects.select_related("responsible_institution").order_by(
