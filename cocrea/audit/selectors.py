@@ -146,7 +146,7 @@ def public_updates(
 ) -> Updates:
     """Public events whose context is one of `contexts` (model label to a list of ids, or an
     IdsQuery), counted in each window [start, end): two queries of plain SQL (cocrea.core.sql,
-    ADR 3), whatever the size of the log. The ORM spent longer building the OR of contexts with
+    ADR 4), whatever the size of the log. The ORM spent longer building the OR of contexts with
     its cast subquery than the database spent answering it."""
     if not contexts:
         return Updates([0] * len(windows), None)

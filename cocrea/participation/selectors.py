@@ -55,7 +55,7 @@ def consultation_list() -> list[Consultation]:
 def _keep_phases(consultation: Consultation) -> Consultation:
     """Read the consultation's phases in plain SQL into model instances (`Model.from_db`, as the
     ORM does) and keep them on it: the phases are on every consultation page, and the ORM's
-    prefetch of five rows cost twice the query (ADR 3)."""
+    prefetch of five rows cost twice the query (ADR 4)."""
     fields = Phase._meta.concrete_fields
     rows = sql.fetch_all(
         f"SELECT {', '.join(sql.name(Phase, f.name) for f in fields)} FROM {sql.name(Phase)} "  # noqa: S608
@@ -361,7 +361,7 @@ class Thread:
 
 
 def proposal_threads(*, proposal: Proposal) -> list[Thread]:
-    """The comments as threads, from one ordered query of plain rows (ADR 3), shaped as the
+    """The comments as threads, from one ordered query of plain rows (ADR 4), shaped as the
     page reads a comment. Of its author, only the public name is read, never the rest of the
     account."""
     n, account = sql.name, get_user_model()

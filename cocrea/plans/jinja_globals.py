@@ -48,7 +48,7 @@ def _completion_badge(value: str | None, language: str) -> SafeString:
 
 # Rows of the long milestone tables, built here rather than in the template: a table of fifty
 # to a hundred milestones called a helper per cell (address, dates, badge), and in a template
-# each call went through Jinja's call machinery, a fifth of the page (benchmark, ADR 3). Every
+# each call went through Jinja's call machinery, a fifth of the page (benchmark, ADR 4). Every
 # piece of text goes through `escape`; numbers, dates, addresses and badges are ours. The table
 # heads stay in the templates; tracking's dashboards build their rows the same way.
 

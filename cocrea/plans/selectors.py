@@ -53,7 +53,7 @@ AreaLink = Commitment.policy_areas.through
 
 def _counts(model: type[Model], key: str, ids: list[int]) -> dict[int, int]:
     """{id: number of `model` rows whose `key` is that id}, for the ids of one page: one grouped
-    query in plain SQL (ADR 3)."""
+    query in plain SQL (ADR 4)."""
     if not ids:
         return {}
     n = sql.name
@@ -181,7 +181,7 @@ def plan_commitments(
     progress and completion, and with `supporters` the supporting institutions (for the plan's
     filters). Areas, supporters and milestone figures come as plain rows of plain SQL, selected
     by the plan: prefetching model instances for them cost more than the rest of the page, and
-    building their three ORM queries cost 0.3 ms each on every view of four pages (ADR 3)."""
+    building their three ORM queries cost 0.3 ms each on every view of four pages (ADR 4)."""
     commitments = list(
         Commitment.objects.filter(plan=plan)
         .select_related("lead_institution")
@@ -365,7 +365,7 @@ def _led_or_supported_by() -> str:
 def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
     """A commitment with its plan, lead institution and milestones (model instances: the
     page and tracking's sections use their methods), and as `areas` and `supporters` its policy
-    areas and supporting institutions as plain rows of plain SQL (ADR 3), where prefetching them
+    areas and supporting institutions as plain rows of plain SQL (ADR 4), where prefetching them
     cost 0.5 ms each on every view."""
     commitment = get_object_or_404(
         Commitment.objects.select_related("plan", "lead_institution").prefetch_related(
@@ -429,7 +429,7 @@ def institution_get(*, slug: str) -> Institution:
 
 def institution_commitments(*, institution: Institution) -> list[SimpleNamespace]:
     """The commitments an institution leads or supports, newest plan first, as plain rows with
-    their plan and progress: two plain queries (ADR 3), where the ORM's three cost 1.5 ms to
+    their plan and progress: two plain queries (ADR 4), where the ORM's three cost 1.5 ms to
     build on every view of the page."""
     n = sql.name
     ids = _led_or_supported_by()
@@ -530,7 +530,7 @@ class PlanGlance:
 def plan_glance(*, plan: ActionPlan, today: date, upcoming: int = 5) -> PlanGlance:
     """The home page's summary of a plan, from one fetch of its commitments and one of their
     milestones (which also gives each commitment its progress). The milestones are plain rows
-    of plain SQL with their commitment attached and their `is_overdue` flag (ADR 3): a model
+    of plain SQL with their commitment attached and their `is_overdue` flag (ADR 4): a model
     instance for each of a plan's hundred milestones cost more than the query."""
     commitments = plan_commitments(plan=plan, with_progress=False)
     commitment_by_id = {c.id: c for c in commitments}

@@ -80,7 +80,7 @@ _ROW_FIELDS = [
 
 
 def _milestone_sql(where: str, order: str) -> str:
-    """The dashboards' milestone rows in plain SQL (cocrea.core.sql, ADR 3): one fixed shape,
+    """The dashboards' milestone rows in plain SQL (cocrea.core.sql, ADR 4): one fixed shape,
     filtered and ordered by one of the two clauses below. Building it through the ORM (four
     tables, sixteen columns) cost more than running it."""
     n = sql.name

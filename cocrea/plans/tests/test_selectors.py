@@ -1,4 +1,4 @@
-"""The plain-SQL reads behind a plan's commitment list (ADR 3) give what the ORM would."""
+"""The plain-SQL reads behind a plan's commitment list (ADR 4) give what the ORM would."""
 
 from datetime import date
 
