@@ -6,7 +6,6 @@ import html
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -41,27 +40,27 @@ def bar_chart(
     top = maximum if maximum is not None else max([b.value for b in bars] + [1])
     span = WIDTH - LABEL_WIDTH - 60
     height = ROW * len(bars) + 8
+    unit_text = escape(unit)
     rows = []
     for i, bar in enumerate(bars):
         width = round(span * bar.value / top) if top else 0
         short = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
+        value = int(bar.value)
         rows.append(
-            f'<g transform="translate(0,{i * ROW + 4})"><title>{escape(bar.label)}: {bar.value}'
-            f'{escape(unit)}</title><text x="{LABEL_WIDTH - 8}" y="17" text-anchor="end" '
+            f'<g transform="translate(0,{i * ROW + 4})"><title>{escape(bar.label)}: {value}'
+            f'{unit_text}</title><text x="{LABEL_WIDTH - 8}" y="17" text-anchor="end" '
             f'class="chart-label">{escape(short)}</text><rect x="{LABEL_WIDTH}" y="4" '
             f'width="{width}" height="18" class="bar {escape(bar.css)}"></rect>'
-            f'<text x="{LABEL_WIDTH + width + 6}" y="17" class="chart-value">{bar.value}'
-            f"{escape(unit)}</text></g>"
+            f'<text x="{LABEL_WIDTH + width + 6}" y="17" class="chart-value">{value}'
+            f"{unit_text}</text></g>"
         )
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">'
-        "{}</svg>",
-        WIDTH,
-        height,
-        WIDTH,
-        height,
-        label,
-        _joined(rows),
+    return _joined(
+        [
+            f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+            f'height="{height}" role="img" aria-label="{escape(label)}">',
+            *rows,
+            "</svg>",
+        ]
     )
 
 
@@ -95,19 +94,16 @@ def timeline(*, spans: list[Span], label: str, today: date) -> SafeString:
 
     # A mark per year, or per few years on a long axis, so the labels never overlap.
     step = max(1, -(-(last.year - first.year) // 8))
-    years = format_html_join(
-        "",
-        '<line x1="{0}" x2="{0}" y1="14" y2="{1}" class="tick"></line>'
-        '<text x="{2}" y="11" class="chart-label">{3}</text>',
-        (
-            (x(date(y, 1, 1)), axis + row * len(drawn), x(date(y, 1, 1)) + 3, y)
-            for y in range(first.year + 1, last.year + 1, step)
-        ),
-    )
-    bars = []
+    parts = []
+    for year in range(first.year + 1, last.year + 1, step):
+        tick = x(date(year, 1, 1))
+        parts.append(
+            f'<line x1="{tick}" x2="{tick}" y1="14" y2="{axis + row * len(drawn)}" class="tick">'
+            f'</line><text x="{tick + 3}" y="11" class="chart-label">{year}</text>'
+        )
     for i, (name, start, end, css) in enumerate(drawn):
         y = axis + i * row
-        bars.append(
+        parts.append(
             f"<g><title>{escape(name)}: {start} – {end}</title>"
             f'<text x="{left - 6}" y="{y + 9}" text-anchor="end" '
             f'class="chart-label chart-label--small">{escape(name[:10])}</text>'
@@ -115,21 +111,14 @@ def timeline(*, spans: list[Span], label: str, today: date) -> SafeString:
             f'class="bar {escape(css)}"></rect></g>'
         )
     height = axis + row * len(drawn) + 6
-    return format_html(
-        '<svg class="chart chart--timeline" viewBox="0 0 {} {}" width="{}" height="{}" '
-        'role="img" aria-label="{}">{}{}<line x1="{}" x2="{}" y1="14" y2="{}" class="today">'
-        '</line><text x="{}" y="{}" class="chart-label today-label">{}</text></svg>',
-        WIDTH,
-        height,
-        WIDTH,
-        height,
-        label,
-        years,
-        _joined(bars),
-        x(today),
-        x(today),
-        height,
-        x(today) + 3,
-        height - 2,
-        _("today"),
+    now, today_label = x(today), escape(_("today"))
+    return _joined(
+        [
+            f'<svg class="chart chart--timeline" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+            f'height="{height}" role="img" aria-label="{escape(label)}">',
+            *parts,
+            f'<line x1="{now}" x2="{now}" y1="14" y2="{height}" class="today"></line>'
+            f'<text x="{now + 3}" y="{height - 2}" class="chart-label today-label">'
+            f"{today_label}</text></svg>",
+        ]
     )

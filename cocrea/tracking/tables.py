@@ -6,8 +6,14 @@ from types import SimpleNamespace
 
 from django.utils.safestring import SafeString, mark_safe
 
-from cocrea.core.jinja import date_filter, url
-from cocrea.plans.jinja_globals import completion_badge, end_cell, escape, overdue_mark
+from cocrea.core.jinja import url
+from cocrea.plans.jinja_globals import (
+    completion_badge,
+    end_cell,
+    escape,
+    overdue_mark,
+    short_date,
+)
 
 
 def _shorten(text: str, length: int = 120) -> str:
@@ -40,8 +46,8 @@ def timeline_rows(rows: Iterable[SimpleNamespace]) -> SafeString:
     overdue = overdue_mark()
     parts = []
     for m in rows:
-        start = escape(date_filter(m.start_date, "SHORT_DATE_FORMAT")) if m.start_date else "—"
-        end = escape(date_filter(m.end_date, "SHORT_DATE_FORMAT")) if m.end_date else "—"
+        start = short_date(m.start_date) if m.start_date else "—"
+        end = short_date(m.end_date) if m.end_date else "—"
         parts.append(
             f"<tr><td>{escape(m.code)}</td><td>{start}</td><td>{end}</td>"
             f"<td>{completion_badge(m.completion)}{overdue if m.overdue else ''}</td></tr>"
