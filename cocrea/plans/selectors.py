@@ -9,7 +9,9 @@ from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Case, Model, Prefetch, QuerySet, Subquery, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cocrea.core import sql
@@ -103,8 +105,38 @@ def plan_list_page(*, number: str | None) -> Page:
     return page
 
 
+# What pages read of a plan's member; its other fields load when first read (deferred).
+_MEMBER_FIELDS = ("id", "name", "code", "slug", "level", "region")
+
+
 def plan_get(*, slug: str) -> ActionPlan:
-    return get_object_or_404(ActionPlan.objects.select_related("member"), slug=slug)
+    """A plan with its member, from one plain query through `raw()`, which converts the
+    columns as the ORM does: building the ORM query took two thirds of the read (0.4 of 0.6 ms on
+    the benchmark's PostgreSQL), on four pages. Of the member, the text fields are read with
+    the plan (`Model.from_db`)."""
+    n = sql.name
+    plan_columns = ", ".join(f"p.{n(ActionPlan, f.name)}" for f in ActionPlan._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    member_columns = ", ".join(
+        f"m.{n(Member, name)} AS {quote(f'member_{name}')}" for name in _MEMBER_FIELDS
+    )
+    plans = list(
+        ActionPlan.objects.raw(
+            f"SELECT {plan_columns}, {member_columns} FROM {n(ActionPlan)} p "  # noqa: S608
+            f"INNER JOIN {n(Member)} m ON m.{n(Member, 'id')} = p.{n(ActionPlan, 'member')} "
+            f"WHERE p.{n(ActionPlan, 'slug')} = %s",
+            [slug],
+        )
+    )
+    if not plans:
+        raise Http404
+    plan = plans[0]
+    plan.member = Member.from_db(
+        connection.alias,
+        list(_MEMBER_FIELDS),
+        [getattr(plan, f"member_{name}") for name in _MEMBER_FIELDS],
+    )
+    return plan
 
 
 _Listed = TypeVar("_Listed", Commitment, SimpleNamespace)

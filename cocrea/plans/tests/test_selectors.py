@@ -49,3 +49,28 @@ def test_plain_milestone_rows_hold_dates_and_numbers_on_every_database(db):
         (date(2099, 1, 1), 1, "complete"),
     ]
     assert all(type(r.end_date) is date for r in rows)
+
+
+def test_a_plan_is_read_with_its_member_as_the_orm_would(db, django_assert_num_queries):
+    import pytest
+    from django.forms.models import model_to_dict
+    from django.http import Http404
+
+    from cocrea.plans.models import ActionPlan
+    from cocrea.plans.selectors import plan_get
+
+    plan = build_plan(commitments=1)
+    expected = ActionPlan.objects.select_related("member").get(pk=plan.pk)
+    with django_assert_num_queries(1):
+        read = plan_get(slug=plan.slug)
+        assert read.member.name == expected.member.name
+        assert read.member.slug == expected.member.slug
+    assert model_to_dict(read) == model_to_dict(expected)
+    assert read.created_at == expected.created_at and read.created_at.tzinfo is not None
+    assert (
+        type(read.start_date) is date and read.get_status_display() == expected.get_status_display()
+    )
+    with django_assert_num_queries(1):  # a member field not read with the plan loads when asked
+        assert read.member.is_default == expected.member.is_default
+    with pytest.raises(Http404):
+        plan_get(slug="no-existe")
