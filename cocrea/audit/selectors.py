@@ -171,7 +171,7 @@ def public_updates(
         counts = ", ".join(
             f"COUNT(CASE WHEN {created} >= %s AND {created} < %s THEN 1 END)" for _ in windows
         )
-        bounds = [moment for window in windows for moment in window]
+        bounds = [sql.instant(moment) for window in windows for moment in window]
         row = sql.fetch_one(f"SELECT {counts} {events}", [*bounds, *params])
         per_window = [int(count) for count in row or per_window]
     latest = sql.fetch_one(

@@ -51,6 +51,13 @@ def moment(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+def instant(value: datetime) -> Any:
+    """A timestamp as a parameter, in the form the ORM stores it. PostgreSQL takes it as it is;
+    SQLite compares stored UTC text without a zone, and the driver would send an aware value as
+    `… 06:00:00+00:00`, which sorts after a row stored at exactly `… 06:00:00`."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 def placeholders(count: int) -> str:
     """`%s, %s, …` for an IN list of `count` values, passed as parameters. Callers skip the
     query when there are no values: `IN ()` is not SQL."""

@@ -424,6 +424,29 @@ def test_repository_updates_count_public_events_of_the_plan_and_its_commitments_
     assert public_updates(contexts={"plans.commitment": []}, windows=windows).per_window == [0, 0]
 
 
+def test_repository_updates_count_an_event_at_a_window_start_in_that_window(personas):
+    """Windows are half-open: an event stamped at exactly a boundary, to the whole second,
+    belongs to the window that starts there, on SQLite (stored as text without a zone) as on
+    PostgreSQL."""
+    from cocrea.audit.models import AuditEvent
+    from cocrea.audit.selectors import public_updates
+    from cocrea.plans.services import commitment_save
+
+    plan = build_plan(commitments=1, slug="boundary", number=1)
+    commitment = plan.commitments.first()
+    commitment.title = "Título corregido"
+    commitment_save(actor=personas["point_of_contact"], commitment=commitment)
+    boundary = timezone.now().replace(microsecond=0) - timedelta(days=3)
+    events = AuditEvent.objects.filter(context_id=str(commitment.pk), public=True)
+    assert events.update(created_at=boundary) == 1
+    windows = [
+        (boundary - timedelta(days=1), boundary),
+        (boundary, boundary + timedelta(days=1)),
+    ]
+    updates = public_updates(contexts={"plans.commitment": [str(commitment.pk)]}, windows=windows)
+    assert updates.per_window == [0, 1]
+
+
 def test_moderation_addresses_of_an_unknown_kind_are_not_found(client, personas):
     proposal = _proposal(open_consultation(build_plan(commitments=1)), personas["citizen"])
     client.force_login(personas["moderator"])
