@@ -285,6 +285,25 @@ def test_an_institution_s_milestones_come_a_page_at_a_time_newest_plan_first(cli
     assert "De otra institución" not in first + second
 
 
+def test_an_institution_s_milestone_rows_escape_text_and_link_the_commitment(client, db):
+    """The rows are built in Python (ADR 4): text from the data is shown, never run."""
+    from cocrea.plans.tests.factories import CommitmentFactory, MilestoneFactory
+
+    commitment = CommitmentFactory(number=3, title='Datos <i>"abiertos"</i>')
+    milestone = MilestoneFactory(
+        commitment=commitment, number=1, description="Publicar <script>alert(1)</script>"
+    )
+    address = url("plans:institution", "es", slug=milestone.responsible_institution.slug)
+    html = client.get(address).content.decode()
+    link = url("plans:commitment", "es", plan_slug=commitment.plan.slug, slug=commitment.slug)
+    assert "<script>alert" not in html and "<i>" not in html
+    assert "<td>Publicar &lt;script&gt;alert(1)&lt;/script&gt;</td>" in html
+    assert (
+        f'<td><a href="{link}">{commitment.plan.number}.3 '
+        "Datos &lt;i&gt;&quot;abiertos&quot;&lt;/i&gt;</a></td>"
+    ) in html
+
+
 def test_an_institution_s_commitments_are_those_it_leads_or_supports_each_once(db):
     from cocrea.plans.selectors import institution_commitments
     from cocrea.plans.tests.factories import (
