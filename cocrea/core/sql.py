@@ -29,6 +29,44 @@ def _name(model: type[models.Model], field: str | None, vendor: str) -> str:
     return connection.ops.quote_name(column)
 
 
+def all_columns(model: type[models.Model], alias: str) -> str:
+    """Every concrete column of `model` as `alias."column"`, for a `raw()` query that reads the
+    model whole (raw() converts them as the ORM does)."""
+    return ", ".join(f"{alias}.{name(model, f.name)}" for f in model._meta.concrete_fields)
+
+
+def beside(model: type[models.Model], alias: str, fields: tuple[str, ...]) -> str:
+    """Columns of a related model read beside a `raw()` query's own, each named after its
+    model and field (`alias."column" AS "institution_name"`), for `attached_from` to pick up.
+    raw() converts only its model's columns, so these are fields the database returns as
+    Python gives them on every backend: text, integers, keys (no dates, decimals or JSON)."""
+    quote, prefix = connection.ops.quote_name, model._meta.model_name
+    return ", ".join(f"{alias}.{name(model, f)} AS {quote(f'{prefix}_{f}')}" for f in fields)
+
+
+def attached_from(
+    row: models.Model, model: type[models.Model], fields: tuple[str, ...]
+) -> models.Model:
+    """The related instance whose columns `beside` added to a `raw()` row (`fields` by their
+    attribute names, `member_id` for a key); the fields not read are deferred, loading if ever
+    touched, as with `only()`."""
+    prefix = model._meta.model_name
+    # from_db takes the values in the model's field order.
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in fields]
+    return model.from_db(connection.alias, names, [getattr(row, f"{prefix}_{f}") for f in names])
+
+
+def attach(instance: models.Model, relation: str, objects: list[Any]) -> None:
+    """Make `instance.<relation>.all()` return `objects` without a query, as prefetch_related
+    leaves a relation (and as it does, through the instance's prefetch cache): model methods that
+    read the relation then work on what one plain query read."""
+    queryset = getattr(instance, relation).get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[relation] = queryset
+
+
 def fetch_one(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
