@@ -74,3 +74,66 @@ def test_a_plan_is_read_with_its_member_as_the_orm_would(db, django_assert_num_q
         assert read.member.is_default == expected.member.is_default
     with pytest.raises(Http404):
         plan_get(slug="no-existe")
+
+
+def test_a_commitment_is_read_with_its_plan_lead_and_milestones_as_the_orm_would(
+    db, django_assert_num_queries
+):
+    import pytest
+    from django.forms.models import model_to_dict
+    from django.http import Http404
+
+    from cocrea.plans.models import Commitment
+    from cocrea.plans.selectors import commitment_get
+
+    plan = build_plan(commitments=2, milestones_each=3)
+    expected = (
+        Commitment.objects.select_related("plan", "lead_institution")
+        .prefetch_related("milestones__responsible_institution")
+        .get(plan=plan, number=2)
+    )
+    other = InstitutionFactory(name="Ministerio de Prueba", acronym="MP")
+    third = expected.milestones.get(number=3)
+    third.responsible_institution = other
+    third.save()
+    expected = Commitment.objects.get(pk=expected.pk)
+    with django_assert_num_queries(3):  # commitment; milestones; areas and supporters
+        read = commitment_get(plan_slug=plan.slug, slug=expected.slug)
+    assert model_to_dict(read, exclude=["policy_areas", "supporting_institutions"]) == (
+        model_to_dict(expected, exclude=["policy_areas", "supporting_institutions"])
+    )
+    assert read.created_at == expected.created_at and read.created_at.tzinfo is not None
+    lead = expected.lead_institution
+    want = [
+        (m.number, m.description, m.end_date, m.responsible_institution.name)
+        for m in expected.milestones.order_by("number")
+    ]
+    figures = (expected.progress, expected.completion, expected.status)
+    with django_assert_num_queries(0):
+        # Each related field in the model's order, whatever order the selector names them in.
+        assert (read.plan.pk, read.plan.slug, read.plan.title, read.plan.number) == (
+            plan.pk,
+            plan.slug,
+            plan.title,
+            plan.number,
+        )
+        assert (read.lead_institution.slug, read.lead_institution.short_name) == (
+            lead.slug,
+            lead.short_name,
+        )
+        milestones = list(read.milestones.all())
+        assert [
+            (m.number, m.description, m.end_date, m.responsible_institution.name)
+            for m in milestones
+        ] == want
+        assert want[2][3] == "Ministerio de Prueba"
+        assert all(m.commitment is read for m in milestones)
+        assert (read.progress, read.completion, read.status) == figures
+    # The milestones are a relation still: narrowing it asks the database, as after a prefetch.
+    assert [m.number for m in read.milestones.filter(number__gte=2)] == [2, 3]
+    with django_assert_num_queries(1):  # a plan field not read with the commitment loads
+        assert read.plan.start_date == plan.start_date
+    with pytest.raises(Http404):
+        commitment_get(plan_slug=plan.slug, slug="no-existe")
+    with pytest.raises(Http404):  # a commitment of another plan is not found under this one
+        commitment_get(plan_slug=build_plan(commitments=1).slug, slug=expected.slug)
