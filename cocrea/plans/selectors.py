@@ -9,7 +9,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Model, QuerySet, Subquery, Value, When
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -32,20 +32,27 @@ def default_member() -> Member | None:
 
 def home_plan() -> tuple[Member | None, ActionPlan | None]:
     """The default member and its current plan: the plan being implemented (the most recent if
-    several), else its most recent plan. One query (the member comes with its plan); a second
-    only when the member has no plan yet."""
-    implementing = Case(
-        When(status=ActionPlan.Status.IMPLEMENTATION, then=Value(1)), default=Value(0)
-    )
-    plan = (
-        ActionPlan.objects.filter(
-            member_id=Subquery(Member.objects.order_by("-is_default", "name").values("pk")[:1])
+    several), else its most recent plan. One query through `raw()`, the member's fields read
+    beside the plan's, as in `plan_get` (building the ORM query, with its subquery and CASE,
+    cost more than running it); a second only when the member has no plan yet."""
+    n = sql.name
+    plans = list(
+        ActionPlan.objects.raw(
+            f"SELECT {sql.all_columns(ActionPlan, 'p')}, "  # noqa: S608 - names from the models
+            f"{sql.beside(Member, 'm', _MEMBER_FIELDS)} FROM {n(ActionPlan)} p "
+            f"INNER JOIN {n(Member)} m ON m.{n(Member, 'id')} = p.{n(ActionPlan, 'member')} "
+            f"WHERE p.{n(ActionPlan, 'member')} = (SELECT {n(Member, 'id')} FROM {n(Member)} "
+            f"ORDER BY {n(Member, 'is_default')} DESC, {n(Member, 'name')} LIMIT 1) "
+            f"ORDER BY CASE WHEN p.{n(ActionPlan, 'status')} = %s THEN 1 ELSE 0 END DESC, "
+            f"p.{n(ActionPlan, 'start_date')} DESC LIMIT 1",
+            [ActionPlan.Status.IMPLEMENTATION],
         )
-        .select_related("member")
-        .order_by(implementing.desc(), "-start_date")
-        .first()
     )
-    return (plan.member, plan) if plan is not None else (default_member(), None)
+    if not plans:
+        return default_member(), None
+    plan = plans[0]
+    plan.member = sql.attached_from(plan, Member, _MEMBER_FIELDS)
+    return plan.member, plan
 
 
 SupportingLink = Commitment.supporting_institutions.through
@@ -170,21 +177,10 @@ def _set_progress(commitment: Commitment | SimpleNamespace, milestones: list[Any
     commitment.completion = progress.commitment_completion(milestones)
 
 
-# What a list row shows of a commitment: fetching only these saves parsing the long texts and
-# timestamps of every row.
-_LIST_FIELDS = [
-    "id",
-    "plan_id",
-    "number",
-    "slug",
-    "title",
-    "ogp_id",
-    "lead_institution_id",
-    "lead_institution__id",
-    "lead_institution__name",
-    "lead_institution__acronym",
-    "lead_institution__slug",
-]
+# What a list row shows of a commitment and of its lead institution: reading only these saves
+# parsing the long texts and timestamps of every row.
+_LIST_FIELDS = ("id", "plan_id", "number", "slug", "title", "ogp_id", "lead_institution_id")
+_LIST_LEAD_FIELDS = ("id", "name", "acronym", "slug")
 
 
 @dataclass(frozen=True)
@@ -204,13 +200,28 @@ def plan_commitments(
     progress and completion, and with `supporters` the supporting institutions (for the plan's
     filters). Areas, supporters and milestone figures come as plain rows of plain SQL, selected
     by the plan: prefetching model instances for them cost more than the rest of the page, and
-    building their three ORM queries cost 0.3 ms each on every view of four pages (ADR 4)."""
+    building their three ORM queries cost 0.3 ms each on every view of four pages (ADR 4). The
+    commitments themselves come through `raw()` (model instances, with only the list's fields).
+    """
+    n = sql.name
     commitments = list(
-        Commitment.objects.filter(plan=plan)
-        .select_related("lead_institution")
-        .only(*_LIST_FIELDS)
-        .order_by("number")
+        Commitment.objects.raw(
+            f"SELECT {', '.join(f'c.{n(Commitment, f)}' for f in _LIST_FIELDS)}, "  # noqa: S608
+            f"{sql.beside(Institution, 'i', _LIST_LEAD_FIELDS)} FROM {n(Commitment)} c "
+            f"INNER JOIN {n(Institution)} i "
+            f"ON i.{n(Institution, 'id')} = c.{n(Commitment, 'lead_institution')} "
+            f"WHERE c.{n(Commitment, 'plan')} = %s ORDER BY c.{n(Commitment, 'number')}",
+            [plan.pk],
+        )
     )
+    leads: dict[int, Institution] = {}
+    for commitment in commitments:
+        lead = leads.get(commitment.lead_institution_id)
+        if lead is None:
+            lead = sql.attached_from(commitment, Institution, _LIST_LEAD_FIELDS)
+            leads[lead.pk] = lead
+        commitment.lead_institution = lead
+        commitment.plan = plan
     areas: dict[int, list[SimpleNamespace]] = {c.pk: [] for c in commitments}
     backers: dict[int, list[SimpleNamespace]] = {c.pk: [] for c in commitments}
     for kind, commitment_id, slug, name, other, position in plan_tag_rows(plan.pk, supporters):

@@ -23,6 +23,15 @@ def test_a_plans_commitments_carry_their_own_areas_supporters_and_progress(db):
         with translation.override(language):
             rows = plan_commitments(plan=plan, supporters=True)
         assert [c.number for c in rows] == [1, 2]
+        orm = plan.commitments.select_related("lead_institution").order_by("number")
+        assert [
+            (c.pk, c.slug, c.title, c.ogp_id, c.lead_institution.name, c.lead_institution.slug)
+            for c in rows
+        ] == [
+            (c.pk, c.slug, c.title, c.ogp_id, c.lead_institution.name, c.lead_institution.slug)
+            for c in orm
+        ]
+        assert all(c.plan is plan for c in rows)
         for row in rows:
             expected = row.policy_areas.order_by("position")
             with translation.override(language):
@@ -137,3 +146,38 @@ def test_a_commitment_is_read_with_its_plan_lead_and_milestones_as_the_orm_would
         commitment_get(plan_slug=plan.slug, slug="no-existe")
     with pytest.raises(Http404):  # a commitment of another plan is not found under this one
         commitment_get(plan_slug=build_plan(commitments=1).slug, slug=expected.slug)
+
+
+def test_the_home_plan_is_the_default_members_plan_in_implementation_else_its_latest(
+    db, django_assert_num_queries
+):
+    from cocrea.plans.models import ActionPlan
+    from cocrea.plans.selectors import home_plan
+    from cocrea.plans.tests.factories import ActionPlanFactory, MemberFactory
+
+    assert home_plan() == (None, None)
+    other = MemberFactory(name="Argentina", code="ARG", slug="argentina", is_default=False)
+    ActionPlanFactory(
+        member=other, start_date=date(2030, 1, 1), end_date=date(2032, 8, 31)
+    )  # not the default member's
+    member = MemberFactory()
+    assert home_plan() == (member, None)
+    old = ActionPlanFactory(
+        member=member, start_date=date(2016, 9, 1), end_date=date(2018, 8, 31), status="closed"
+    )
+    newest = ActionPlanFactory(
+        member=member, start_date=date(2025, 9, 1), end_date=date(2027, 8, 31), status="co_creation"
+    )
+    with django_assert_num_queries(1):
+        found_member, found = home_plan()
+        assert (found_member.name, found_member.slug) == ("Guatemala", "guatemala")
+    assert found == newest and found.member is found_member
+    assert found.start_date == date(2025, 9, 1) and found.get_status_display()
+    current = ActionPlanFactory(
+        member=member, start_date=date(2021, 9, 1), end_date=date(2023, 8, 31)
+    )
+    assert current.status == ActionPlan.Status.IMPLEMENTATION
+    assert home_plan() == (member, current)
+    ActionPlan.objects.filter(pk__in=[current.pk, newest.pk]).update(status="closed")
+    assert home_plan() == (member, newest)
+    assert old.pk != newest.pk
