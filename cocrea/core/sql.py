@@ -35,25 +35,64 @@ def all_columns(model: type[models.Model], alias: str) -> str:
     return ", ".join(f"{alias}.{name(model, f.name)}" for f in model._meta.concrete_fields)
 
 
-def beside(model: type[models.Model], alias: str, fields: tuple[str, ...]) -> str:
-    """Columns of a related model read beside a `raw()` query's own, each named after its
-    model and field (`alias."column" AS "institution_name"`), for `attached_from` to pick up.
-    raw() converts only its model's columns, so these are fields the database returns as
-    Python gives them on every backend: text, integers, keys (no dates, decimals or JSON)."""
-    quote, prefix = connection.ops.quote_name, model._meta.model_name
-    return ", ".join(f"{alias}.{name(model, f)} AS {quote(f'{prefix}_{f}')}" for f in fields)
+def beside(
+    model: type[models.Model],
+    alias: str,
+    fields: tuple[str, ...] | None = None,
+    prefix: str | None = None,
+) -> str:
+    """Columns of a related model read beside a `raw()` query's own (`fields` by attribute
+    name, `member_id` for a key; all of them when None), each named after its model and field
+    (`alias."column" AS "institution_name"`), for `attached_from` to turn into an instance."""
+    quote, prefix = connection.ops.quote_name, prefix or model._meta.model_name
+    return ", ".join(
+        f"{alias}.{name(model, f)} AS {quote(f'{prefix}_{f}')}" for f in _attnames(model, fields)
+    )
 
 
 def attached_from(
-    row: models.Model, model: type[models.Model], fields: tuple[str, ...]
-) -> models.Model:
-    """The related instance whose columns `beside` added to a `raw()` row (`fields` by their
-    attribute names, `member_id` for a key); the fields not read are deferred, loading if ever
-    touched, as with `only()`."""
-    prefix = model._meta.model_name
-    # from_db takes the values in the model's field order.
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in fields]
-    return model.from_db(connection.alias, names, [getattr(row, f"{prefix}_{f}") for f in names])
+    row: models.Model,
+    model: type[models.Model],
+    fields: tuple[str, ...] | None = None,
+    prefix: str | None = None,
+) -> Any:
+    """The related instance whose columns `beside` added to a `raw()` row, or None where an
+    outer join found none. Each value is converted as the ORM converts it (dates and JSON on
+    SQLite, for instance); the fields not read are deferred, loading if ever touched, as with
+    `only()`."""
+    prefix = prefix or model._meta.model_name
+    names = _attnames(model, fields)
+    values = [getattr(row, f"{prefix}_{f}") for f in names]
+    if values[names.index(model._meta.pk.attname)] is None:
+        return None
+    for i, (column, converters) in enumerate(_converters(model, names, connection.vendor)):
+        for convert in converters:
+            values[i] = convert(values[i], column, connection)
+    return model.from_db(connection.alias, list(names), values)
+
+
+@lru_cache(maxsize=256)
+def _attnames(model: type[models.Model], fields: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The fields in the model's order, which `Model.from_db` expects."""
+    return tuple(
+        f.attname for f in model._meta.concrete_fields if fields is None or f.attname in fields
+    )
+
+
+@lru_cache(maxsize=256)
+def _converters(model: type[models.Model], names: tuple[str, ...], vendor: str) -> list[Any]:
+    """For each field, its column and the converters the ORM's compiler would apply to it."""
+    found = []
+    for attname in names:
+        field = model._meta.get_field(attname)  # found by attribute name too
+        column = field.get_col(model._meta.db_table)  # type: ignore[union-attr]
+        found.append(
+            (
+                column,
+                connection.ops.get_db_converters(column) + column.get_db_converters(connection),
+            )
+        )
+    return found
 
 
 def attach(instance: models.Model, relation: str, objects: list[Any]) -> None:
@@ -65,6 +104,16 @@ def attach(instance: models.Model, relation: str, objects: list[Any]) -> None:
     queryset._prefetch_done = True
     cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
     cache[relation] = queryset
+
+
+def attach_one(instance: models.Model, relation: str, obj: models.Model | None) -> None:
+    """Set a reverse one-to-one relation (`consultation.figures`) to what a plain query read,
+    None included (reading it then raises DoesNotExist without a query), as select_related
+    leaves it."""
+    related = getattr(type(instance), relation).related
+    related.set_cached_value(instance, obj)
+    if obj is not None:
+        related.field.set_cached_value(obj, instance)
 
 
 def fetch_one(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
