@@ -283,6 +283,15 @@ def test_the_stored_figures_follow_every_write_that_changes_them(consultation, p
         figures = consultation_figures(consultation=page_consultation)
     assert figures.proposals == 2
     assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    # One query for the consultation, its plan and its figures (converted as the ORM would:
+    # JSON and a float), one for its phases.
+    assert len(queries.captured_queries) == 2
+    from dataclasses import asdict
+
+    assert asdict(figures) == counted and figures.by_kind == {"not_adopted": 1}
+    assert page_consultation.plan.slug == "plan-a"
+    assert page_consultation.plan.start_date == consultation.plan.start_date
+    assert page_consultation.figures.consultation is page_consultation
 
 
 def test_a_refused_write_leaves_the_stored_figures_as_they_were(consultation, personas):
@@ -303,3 +312,96 @@ def test_without_stored_figures_they_are_counted_from_the_rows(consultation, per
     _proposal(consultation, personas["citizen"])  # written directly, as the test factories do
     assert not ConsultationFigures.objects.exists()
     assert consultation_figures(consultation=consultation).proposals == 1
+
+
+def test_a_consultation_read_without_stored_figures_says_so_without_a_query(consultation):
+    from cocrea.participation.models import ConsultationFigures
+    from cocrea.participation.selectors import consultation_get, consultation_of_plan
+
+    assert not ConsultationFigures.objects.exists()
+    read = consultation_get(slug=consultation.slug, user=None)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        pytest.raises(ConsultationFigures.DoesNotExist),
+    ):
+        read.figures  # noqa: B018 - reading it is the test
+    assert not queries.captured_queries
+    assert read.published_at == consultation.published_at and read.published_at.tzinfo
+    assert consultation_of_plan(plan_id=consultation.plan_id) == consultation
+    consultation.published_at = None
+    consultation.save()
+    assert consultation_of_plan(plan_id=consultation.plan_id) is None
+    from django.http import Http404
+
+    with pytest.raises(Http404):  # unpublished: not for a visitor
+        consultation_get(slug=consultation.slug, user=None)
+    with pytest.raises(Http404):
+        consultation_get(slug="no-existe", user=None)
+
+
+def test_a_proposal_is_read_with_what_its_page_shows_as_the_orm_would(
+    consultation, personas, institutions
+):
+    from datetime import timedelta
+
+    from django.forms.models import model_to_dict
+    from django.http import Http404
+    from django.utils import timezone
+
+    from cocrea.participation.models import Workshop
+    from cocrea.participation.selectors import proposal_get
+    from cocrea.plans.models import PolicyArea
+
+    contact = personas["point_of_contact"]
+    workshop = services.workshop_record(
+        actor=contact,
+        workshop=Workshop(
+            consultation=consultation,
+            title="Taller en Cobán",
+            held_on=timezone.localdate() - timedelta(days=1),
+            place="Salón municipal",
+            department="alta-verapaz",
+            participants=25,
+        ),
+    )
+    full = _proposal(
+        consultation,
+        personas["cso_member"],
+        organisation=institutions["cso"],
+        policy_area=PolicyArea.objects.filter(parent__isnull=False).first(),
+        workshop=workshop,
+    )
+    services.response_save(
+        actor=contact, proposal=full, kind="not_adopted", reasons="No cabe en este plan de acción."
+    )
+    bare = _proposal(consultation, None, title="Sin autor ni respuesta")
+    related = ("consultation", "author", "organisation", "policy_area", "workshop")
+    for made in (full, bare):
+        expected = Proposal.objects.select_related(*related, "consultation__plan", "response").get(
+            pk=made.pk
+        )
+        with CaptureQueriesContext(connection) as queries:
+            read = proposal_get(public_id=made.public_id)
+            for name in related:
+                one, other = getattr(read, name), getattr(expected, name)
+                assert (
+                    one and model_to_dict(one, fields=["id", "title", "name", "public_name"])
+                ) == (other and model_to_dict(other, fields=["id", "title", "name", "public_name"]))
+            assert read.consultation.plan == expected.consultation.plan
+            assert read.consultation.plan.start_date == expected.consultation.plan.start_date
+            assert read.created_at == expected.created_at and read.created_at.tzinfo
+            if made is full:
+                assert read.workshop.held_on == workshop.held_on
+                assert (read.response.kind, read.response.answered_at) == (
+                    "not_adopted",
+                    expected.response.answered_at,
+                )
+                assert read.response.proposal is read
+                assert read.author.display_name == "Sociedad Civil"
+            else:
+                assert read.author is None
+                with pytest.raises(Response.DoesNotExist):
+                    read.response  # noqa: B018 - reading it is the test
+        assert len(queries.captured_queries) == 2  # the proposal and all it shows; the phases
+    with pytest.raises(Http404):
+        proposal_get(public_id="no-existe")
