@@ -46,3 +46,10 @@ def test_select_escapes_values_and_labels_and_marks_the_choice():
     html = _render("{{ select(form['area']) }}", form=refused)
     assert html.startswith('<select name="area" id="id_area" aria-invalid="true">')
     assert " selected" not in html
+
+
+def test_a_naive_datetime_is_shown_as_it_is_and_nothing_as_nothing():
+    from cocrea.core.jinja import date_filter
+
+    assert date_filter(datetime(2025, 1, 1, 3, 0), "Y-m-d") == "2025-01-01"
+    assert date_filter(None) == ""
