@@ -578,16 +578,24 @@ def my_proposals(*, user: Any) -> list[Proposal]:
 
 
 def standard_assessments(*, plan_id: int) -> list[StandardAssessment]:
-    """Each organisation's latest reading of each standard, newest first."""
+    """Each organisation's latest reading of each standard, newest first, with the organisation,
+    through `raw()`: building the ORM query was a tenth of the standards panel (ADR 4)."""
+    n = sql.name
     seen: set[tuple[int, int]] = set()
     current = []
-    for assessment in (
-        StandardAssessment.objects.filter(plan_id=plan_id)
-        .select_related("organisation")
-        .order_by("-published_at", "-id")
+    for assessment in StandardAssessment.objects.raw(
+        f"SELECT {sql.all_columns(StandardAssessment, 's')}, "  # noqa: S608 - names from the models
+        f"{sql.beside(Institution, 'o')} FROM {n(StandardAssessment)} s "
+        f"INNER JOIN {n(Institution)} o "
+        f"ON o.{n(Institution, 'id')} = s.{n(StandardAssessment, 'organisation')} "
+        f"WHERE s.{n(StandardAssessment, 'plan')} = %s "
+        f"ORDER BY s.{n(StandardAssessment, 'published_at')} DESC, "
+        f"s.{n(StandardAssessment, 'id')} DESC",
+        [plan_id],
     ):
         key = (assessment.standard, assessment.organisation_id)
         if key not in seen:
             seen.add(key)
+            assessment.organisation = sql.attached_from(assessment, Institution)
             current.append(assessment)
     return current

@@ -405,3 +405,48 @@ def test_a_proposal_is_read_with_what_its_page_shows_as_the_orm_would(
         assert len(queries.captured_queries) == 2  # the proposal and all it shows; the phases
     with pytest.raises(Http404):
         proposal_get(public_id="no-existe")
+
+
+def test_the_panel_reads_each_organisations_latest_reading_of_each_standard(
+    consultation, personas, institutions
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cocrea.participation.models import StandardAssessment
+    from cocrea.participation.selectors import standard_assessments
+
+    plan, cso = consultation.plan, institutions["cso"]
+    now = timezone.now()
+
+    def reading(standard, rating, days_ago):
+        return StandardAssessment.objects.create(
+            plan=plan,
+            standard=standard,
+            organisation=cso,
+            author=personas["cso_member"],
+            rating=rating,
+            reading="Una lectura con detalle suficiente del estándar.",
+            published_at=now - timedelta(days=days_ago),
+        )
+
+    reading(4, "not_met", 10)
+    latest_four = reading(4, "met", 2)
+    only_one = reading(1, "met", 5)
+    StandardAssessment.objects.create(  # another plan's reading stays out
+        plan=build_plan(commitments=1),
+        standard=4,
+        organisation=cso,
+        rating="met",
+        reading="Otra lectura con detalle suficiente del estándar.",
+        published_at=now,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        current = standard_assessments(plan_id=plan.pk)
+        assert [(a.pk, a.organisation.name) for a in current] == [
+            (latest_four.pk, cso.name),
+            (only_one.pk, cso.name),
+        ]
+        assert current[0].published_at == latest_four.published_at
+    assert len(queries.captured_queries) == 1
