@@ -15,26 +15,27 @@ from typing import Any
 from django.db import connection, models
 
 
+@lru_cache(maxsize=2048)
 def name(model: type[models.Model], field: str | None = None) -> str:
-    """A model's table, or one of its columns, quoted for the database in use. Memoised: the
-    plain queries of a page ask for some thirty names on every request."""
-    return _name(model, field, connection.vendor)
-
-
-@lru_cache(maxsize=1024)
-def _name(model: type[models.Model], field: str | None, vendor: str) -> str:
+    """A model's table, or one of its columns, quoted for the database. Memoised: the plain
+    queries of a page ask for some thirty names on every request, and looking up the
+    connection's vendor for each cost more than quoting. Without the vendor in the key: a
+    process has one database, and SQLite and PostgreSQL quote names alike."""
     if field is None:
         return connection.ops.quote_name(model._meta.db_table)
     column: str = model._meta.get_field(field).column  # type: ignore[union-attr, assignment]
     return connection.ops.quote_name(column)
 
 
+@lru_cache(maxsize=256)
 def all_columns(model: type[models.Model], alias: str) -> str:
     """Every concrete column of `model` as `alias."column"`, for a `raw()` query that reads the
-    model whole (raw() converts them as the ORM does)."""
+    model whole (raw() converts them as the ORM does). Memoised, as `beside`: joining thirty
+    names cost 60 µs on every call."""
     return ", ".join(f"{alias}.{name(model, f.name)}" for f in model._meta.concrete_fields)
 
 
+@lru_cache(maxsize=256)
 def beside(
     model: type[models.Model],
     alias: str,
