@@ -224,9 +224,12 @@ class ActionPlan(TimeStampedModel):
 
     @property
     def years(self) -> str:
-        if self.start_date.year == self.end_date.year:
-            return str(self.start_date.year)
-        return f"{self.start_date.year}–{self.end_date.year}"
+        return plan_years(self.start_date, self.end_date)
+
+
+def plan_years(start: date, end: date) -> str:
+    """A plan's years as lists show them: the first and last joined by a dash, or one year."""
+    return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
 
 
 class Commitment(TimeStampedModel):

@@ -181,3 +181,28 @@ def test_the_home_plan_is_the_default_members_plan_in_implementation_else_its_la
     ActionPlan.objects.filter(pk__in=[current.pk, newest.pk]).update(status="closed")
     assert home_plan() == (member, newest)
     assert old.pk != newest.pk
+
+
+def test_the_plan_list_pages_plain_rows_in_the_orms_order(db, settings):
+    from cocrea.plans.models import ActionPlan
+    from cocrea.plans.selectors import plan_list_page
+    from cocrea.plans.tests.factories import ActionPlanFactory, MemberFactory
+
+    settings.COCREA_PAGE_SIZE = 2
+    argentina = MemberFactory(name="Argentina", code="ARG", slug="argentina", is_default=False)
+    first = build_plan(commitments=2)  # Guatemala, 2023 to 2025
+    ActionPlanFactory(member=argentina, start_date=date(2019, 1, 1), end_date=date(2019, 12, 31))
+    ActionPlanFactory(member=argentina, start_date=date(2022, 9, 1), end_date=date(2024, 8, 31))
+    expected = list(
+        ActionPlan.objects.select_related("member").order_by("member__name", "-start_date", "pk")
+    )
+    rows = list(plan_list_page(number="1")) + list(plan_list_page(number="2"))
+    assert [(p.pk, p.slug, p.title, p.status, p.years, p.member.name) for p in rows] == [
+        (p.pk, p.slug, p.title, p.status, p.years, p.member.name) for p in expected
+    ]
+    assert [p.years for p in rows] == ["2022–2024", "2019", "2023–2025"]
+    assert [p.commitment_count for p in rows] == [0, 0, 2]
+    last = plan_list_page(number="99")  # past the end: the last page, as the ORM's paginator
+    assert last.number == 2 and last.paginator.num_pages == 2
+    assert [p.pk for p in last] == [first.pk]
+    assert plan_list_page(number="x").number == 1
