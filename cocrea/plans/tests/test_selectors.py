@@ -206,3 +206,20 @@ def test_the_plan_list_pages_plain_rows_in_the_orms_order(db, settings):
     assert last.number == 2 and last.paginator.num_pages == 2
     assert [p.pk for p in last] == [first.pk]
     assert plan_list_page(number="x").number == 1
+
+
+def test_an_institution_is_read_as_the_orm_would(db):
+    import pytest
+    from django.forms.models import model_to_dict
+    from django.http import Http404
+
+    from cocrea.plans.models import Institution
+    from cocrea.plans.selectors import institution_get
+
+    made = InstitutionFactory(name="Ministerio de Finanzas Públicas", acronym="MINFIN")
+    read = institution_get(slug=made.slug)
+    expected = Institution.objects.get(pk=made.pk)
+    assert model_to_dict(read) == model_to_dict(expected)
+    assert read.created_at == expected.created_at and read.short_name == "MINFIN"
+    with pytest.raises(Http404):
+        institution_get(slug="no-existe")
