@@ -68,20 +68,19 @@ def _keep_phases(consultation: Consultation) -> Consultation:
 
 def _consultation(condition: str, params: list[Any]) -> Consultation | None:
     """The consultation that `condition` (on `k`, the consultation) selects, with its plan and
-    its stored figures (None when not stored yet), from one query through `raw()`: building the
-    ORM query with its two joins was a quarter of the proposal list (ADR 4)."""
+    its stored figures (None when not stored yet), from one query (`sql.instances`): building
+    the ORM query with its two joins was a quarter of the proposal list (ADR 4)."""
     n = sql.name
-    found = list(
-        Consultation.objects.raw(
-            f"SELECT {sql.all_columns(Consultation, 'k')}, "  # noqa: S608 - names from the models
-            f"{sql.beside(ActionPlan, 'p')}, {sql.beside(ConsultationFigures, 'f')} "
-            f"FROM {n(Consultation)} k INNER JOIN {n(ActionPlan)} p "
-            f"ON p.{n(ActionPlan, 'id')} = k.{n(Consultation, 'plan')} "
-            f"LEFT OUTER JOIN {n(ConsultationFigures)} f "
-            f"ON f.{n(ConsultationFigures, 'consultation')} = k.{n(Consultation, 'id')} "
-            f"WHERE {condition} ORDER BY k.{n(Consultation, 'id')} LIMIT 1",
-            params,
-        )
+    found = sql.instances(
+        Consultation,
+        f"SELECT {sql.all_columns(Consultation, 'k')}, "  # noqa: S608 - names from the models
+        f"{sql.beside(ActionPlan, 'p')}, {sql.beside(ConsultationFigures, 'f')} "
+        f"FROM {n(Consultation)} k INNER JOIN {n(ActionPlan)} p "
+        f"ON p.{n(ActionPlan, 'id')} = k.{n(Consultation, 'plan')} "
+        f"LEFT OUTER JOIN {n(ConsultationFigures)} f "
+        f"ON f.{n(ConsultationFigures, 'consultation')} = k.{n(Consultation, 'id')} "
+        f"WHERE {condition} ORDER BY k.{n(Consultation, 'id')} LIMIT 1",
+        params,
     )
     if not found:
         return None
@@ -339,7 +338,7 @@ _AUTHOR_FIELDS = ("id", "public_name", "public_id", "deleted_at")
 
 def proposal_get(*, public_id: str) -> Proposal:
     """A proposal with what its page shows: its consultation and plan, author, organisation,
-    policy area, workshop and answer, from one query through `raw()` (building the ORM query
+    policy area, workshop and answer, from one query through `sql.instances` (building the ORM query
     with its seven joins was a third of the page; ADR 4). The proposal an answer merged it into
     is read when shown: one query for the few merged proposals, rather than joining the
     proposal table's columns a second time on every view."""
@@ -351,22 +350,21 @@ def proposal_get(*, public_id: str) -> Proposal:
         (PolicyArea, "a", "policy_area", None, "LEFT OUTER"),
         (Workshop, "w", "workshop", None, "LEFT OUTER"),
     )
-    found = list(
-        Proposal.objects.raw(
-            f"SELECT {sql.all_columns(Proposal, 'p')}, "  # noqa: S608 - names from the models
-            + "".join(f"{beside(model, a, fields)}, " for model, a, _, fields, _ in joined)
-            + f"{beside(ActionPlan, 'ap')}, {beside(Response, 'r')} FROM {n(Proposal)} p "
-            + "".join(
-                f"{join} JOIN {n(model)} {a} ON {a}.{n(model, 'id')} = p.{n(Proposal, attr)} "
-                for model, a, attr, _, join in joined
-            )
-            + f"INNER JOIN {n(ActionPlan)} ap "
-            f"ON ap.{n(ActionPlan, 'id')} = k.{n(Consultation, 'plan')} "
-            f"LEFT OUTER JOIN {n(Response)} r "
-            f"ON r.{n(Response, 'proposal')} = p.{n(Proposal, 'id')} "
-            f"WHERE p.{n(Proposal, 'public_id')} = %s",
-            [public_id],
+    found = sql.instances(
+        Proposal,
+        f"SELECT {sql.all_columns(Proposal, 'p')}, "  # noqa: S608 - names from the models
+        + "".join(f"{beside(model, a, fields)}, " for model, a, _, fields, _ in joined)
+        + f"{beside(ActionPlan, 'ap')}, {beside(Response, 'r')} FROM {n(Proposal)} p "
+        + "".join(
+            f"{join} JOIN {n(model)} {a} ON {a}.{n(model, 'id')} = p.{n(Proposal, attr)} "
+            for model, a, attr, _, join in joined
         )
+        + f"INNER JOIN {n(ActionPlan)} ap "
+        f"ON ap.{n(ActionPlan, 'id')} = k.{n(Consultation, 'plan')} "
+        f"LEFT OUTER JOIN {n(Response)} r "
+        f"ON r.{n(Response, 'proposal')} = p.{n(Proposal, 'id')} "
+        f"WHERE p.{n(Proposal, 'public_id')} = %s",
+        [public_id],
     )
     if not found:
         raise Http404
@@ -579,11 +577,12 @@ def my_proposals(*, user: Any) -> list[Proposal]:
 
 def standard_assessments(*, plan_id: int) -> list[StandardAssessment]:
     """Each organisation's latest reading of each standard, newest first, with the organisation,
-    through `raw()`: building the ORM query was a tenth of the standards panel (ADR 4)."""
+    through `sql.instances`: building the ORM query was a tenth of the standards panel (ADR 4)."""
     n = sql.name
     seen: set[tuple[int, int]] = set()
     current = []
-    for assessment in StandardAssessment.objects.raw(
+    for assessment in sql.instances(
+        StandardAssessment,
         f"SELECT {sql.all_columns(StandardAssessment, 's')}, "  # noqa: S608 - names from the models
         f"{sql.beside(Institution, 'o')} FROM {n(StandardAssessment)} s "
         f"INNER JOIN {n(Institution)} o "

@@ -33,21 +33,20 @@ def default_member() -> Member | None:
 
 def home_plan() -> tuple[Member | None, ActionPlan | None]:
     """The default member and its current plan: the plan being implemented (the most recent if
-    several), else its most recent plan. One query through `raw()`, the member's fields read
+    several), else its most recent plan. One query through `sql.instances`, the member's fields read
     beside the plan's, as in `plan_get` (building the ORM query, with its subquery and CASE,
     cost more than running it); a second only when the member has no plan yet."""
     n = sql.name
-    plans = list(
-        ActionPlan.objects.raw(
-            f"SELECT {sql.all_columns(ActionPlan, 'p')}, "  # noqa: S608 - names from the models
-            f"{sql.beside(Member, 'm', _MEMBER_FIELDS)} FROM {n(ActionPlan)} p "
-            f"INNER JOIN {n(Member)} m ON m.{n(Member, 'id')} = p.{n(ActionPlan, 'member')} "
-            f"WHERE p.{n(ActionPlan, 'member')} = (SELECT {n(Member, 'id')} FROM {n(Member)} "
-            f"ORDER BY {n(Member, 'is_default')} DESC, {n(Member, 'name')} LIMIT 1) "
-            f"ORDER BY CASE WHEN p.{n(ActionPlan, 'status')} = %s THEN 1 ELSE 0 END DESC, "
-            f"p.{n(ActionPlan, 'start_date')} DESC LIMIT 1",
-            [ActionPlan.Status.IMPLEMENTATION],
-        )
+    plans = sql.instances(
+        ActionPlan,
+        f"SELECT {sql.all_columns(ActionPlan, 'p')}, "  # noqa: S608 - names from the models
+        f"{sql.beside(Member, 'm', _MEMBER_FIELDS)} FROM {n(ActionPlan)} p "
+        f"INNER JOIN {n(Member)} m ON m.{n(Member, 'id')} = p.{n(ActionPlan, 'member')} "
+        f"WHERE p.{n(ActionPlan, 'member')} = (SELECT {n(Member, 'id')} FROM {n(Member)} "
+        f"ORDER BY {n(Member, 'is_default')} DESC, {n(Member, 'name')} LIMIT 1) "
+        f"ORDER BY CASE WHEN p.{n(ActionPlan, 'status')} = %s THEN 1 ELSE 0 END DESC, "
+        f"p.{n(ActionPlan, 'start_date')} DESC LIMIT 1",
+        [ActionPlan.Status.IMPLEMENTATION],
     )
     if not plans:
         return default_member(), None
@@ -144,19 +143,18 @@ _MEMBER_FIELDS = ("id", "name", "code", "slug", "level", "region")
 
 
 def plan_get(*, slug: str) -> ActionPlan:
-    """A plan with its member, from one plain query through `raw()`, which converts the
+    """A plan with its member, from one plain query through `sql.instances`, which converts the
     columns as the ORM does: building the ORM query took two thirds of the read (0.4 of 0.6 ms on
     the benchmark's PostgreSQL), on four pages. Of the member, the text fields are read with
     the plan (`Model.from_db`)."""
     n = sql.name
-    plans = list(
-        ActionPlan.objects.raw(
-            f"SELECT {sql.all_columns(ActionPlan, 'p')}, "  # noqa: S608 - names from the models
-            f"{sql.beside(Member, 'm', _MEMBER_FIELDS)} FROM {n(ActionPlan)} p "
-            f"INNER JOIN {n(Member)} m ON m.{n(Member, 'id')} = p.{n(ActionPlan, 'member')} "
-            f"WHERE p.{n(ActionPlan, 'slug')} = %s",
-            [slug],
-        )
+    plans = sql.instances(
+        ActionPlan,
+        f"SELECT {sql.all_columns(ActionPlan, 'p')}, "  # noqa: S608 - names from the models
+        f"{sql.beside(Member, 'm', _MEMBER_FIELDS)} FROM {n(ActionPlan)} p "
+        f"INNER JOIN {n(Member)} m ON m.{n(Member, 'id')} = p.{n(ActionPlan, 'member')} "
+        f"WHERE p.{n(ActionPlan, 'slug')} = %s",
+        [slug],
     )
     if not plans:
         raise Http404
@@ -229,18 +227,17 @@ def plan_commitments(
     filters). Areas, supporters and milestone figures come as plain rows of plain SQL, selected
     by the plan: prefetching model instances for them cost more than the rest of the page, and
     building their three ORM queries cost 0.3 ms each on every view of four pages (ADR 4). The
-    commitments themselves come through `raw()` (model instances, with only the list's fields).
+    commitments themselves are model instances with only the list's fields (`sql.instances`).
     """
     n = sql.name
-    commitments = list(
-        Commitment.objects.raw(
-            f"SELECT {', '.join(f'c.{n(Commitment, f)}' for f in _LIST_FIELDS)}, "  # noqa: S608
-            f"{sql.beside(Institution, 'i', _LIST_LEAD_FIELDS)} FROM {n(Commitment)} c "
-            f"INNER JOIN {n(Institution)} i "
-            f"ON i.{n(Institution, 'id')} = c.{n(Commitment, 'lead_institution')} "
-            f"WHERE c.{n(Commitment, 'plan')} = %s ORDER BY c.{n(Commitment, 'number')}",
-            [plan.pk],
-        )
+    commitments = sql.instances(
+        Commitment,
+        f"SELECT {', '.join(f'c.{n(Commitment, f)}' for f in _LIST_FIELDS)}, "  # noqa: S608
+        f"{sql.beside(Institution, 'i', _LIST_LEAD_FIELDS)} FROM {n(Commitment)} c "
+        f"INNER JOIN {n(Institution)} i "
+        f"ON i.{n(Institution, 'id')} = c.{n(Commitment, 'lead_institution')} "
+        f"WHERE c.{n(Commitment, 'plan')} = %s ORDER BY c.{n(Commitment, 'number')}",
+        [plan.pk],
     )
     leads: dict[int, Institution] = {}
     for commitment in commitments:
@@ -435,21 +432,21 @@ def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
     page and tracking's sections use their methods), and as `areas` and `supporters` its policy
     areas and supporting institutions as plain rows of plain SQL (ADR 4), where prefetching them
     cost 0.5 ms each on every view. The commitment, its plan and its lead institution are one
-    `raw()` query, its milestones with their institutions another: building the two ORM queries
-    (a join and a prefetch) was two fifths of the page on the benchmark's PostgreSQL."""
+    query (`sql.instances`), its milestones with their institutions another: building the two
+    ORM queries (a join and a prefetch) was two fifths of the page on the benchmark's
+    PostgreSQL."""
     n = sql.name
-    found = list(
-        Commitment.objects.raw(
-            f"SELECT {sql.all_columns(Commitment, 'c')}, "  # noqa: S608 - names from the models
-            f"{sql.beside(ActionPlan, 'p', _PAGE_PLAN_FIELDS)}, "
-            f"{sql.beside(Institution, 'i', _PAGE_INSTITUTION_FIELDS)} "
-            f"FROM {n(Commitment)} c "
-            f"INNER JOIN {n(ActionPlan)} p ON p.{n(ActionPlan, 'id')} = c.{n(Commitment, 'plan')} "
-            f"INNER JOIN {n(Institution)} i "
-            f"ON i.{n(Institution, 'id')} = c.{n(Commitment, 'lead_institution')} "
-            f"WHERE p.{n(ActionPlan, 'slug')} = %s AND c.{n(Commitment, 'slug')} = %s",
-            [plan_slug, slug],
-        )
+    found = sql.instances(
+        Commitment,
+        f"SELECT {sql.all_columns(Commitment, 'c')}, "  # noqa: S608 - names from the models
+        f"{sql.beside(ActionPlan, 'p', _PAGE_PLAN_FIELDS)}, "
+        f"{sql.beside(Institution, 'i', _PAGE_INSTITUTION_FIELDS)} "
+        f"FROM {n(Commitment)} c "
+        f"INNER JOIN {n(ActionPlan)} p ON p.{n(ActionPlan, 'id')} = c.{n(Commitment, 'plan')} "
+        f"INNER JOIN {n(Institution)} i "
+        f"ON i.{n(Institution, 'id')} = c.{n(Commitment, 'lead_institution')} "
+        f"WHERE p.{n(ActionPlan, 'slug')} = %s AND c.{n(Commitment, 'slug')} = %s",
+        [plan_slug, slug],
     )
     if not found:
         raise Http404
@@ -458,15 +455,14 @@ def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
     lead = sql.attached_from(commitment, Institution, _PAGE_INSTITUTION_FIELDS)
     commitment.lead_institution = lead
     institutions = {lead.pk: lead}
-    milestones = list(
-        Milestone.objects.raw(
-            f"SELECT {sql.all_columns(Milestone, 'm')}, "  # noqa: S608 - names from the models
-            f"{sql.beside(Institution, 'i', _PAGE_INSTITUTION_FIELDS)} "
-            f"FROM {n(Milestone)} m INNER JOIN {n(Institution)} i "
-            f"ON i.{n(Institution, 'id')} = m.{n(Milestone, 'responsible_institution')} "
-            f"WHERE m.{n(Milestone, 'commitment')} = %s ORDER BY m.{n(Milestone, 'number')}",
-            [commitment.pk],
-        )
+    milestones = sql.instances(
+        Milestone,
+        f"SELECT {sql.all_columns(Milestone, 'm')}, "  # noqa: S608 - names from the models
+        f"{sql.beside(Institution, 'i', _PAGE_INSTITUTION_FIELDS)} "
+        f"FROM {n(Milestone)} m INNER JOIN {n(Institution)} i "
+        f"ON i.{n(Institution, 'id')} = m.{n(Milestone, 'responsible_institution')} "
+        f"WHERE m.{n(Milestone, 'commitment')} = %s ORDER BY m.{n(Milestone, 'number')}",
+        [commitment.pk],
     )
     for milestone in milestones:
         milestone.commitment = commitment
@@ -521,14 +517,13 @@ def institution_list_page(*, number: str | None) -> Page:
 
 
 def institution_get(*, slug: str) -> Institution:
-    """An institution, through `raw()`: the ORM took longer to build the query than to run it,
-    on the institution's page and its dashboard."""
-    found = list(
-        Institution.objects.raw(
-            f"SELECT {sql.all_columns(Institution, 'i')} FROM {sql.name(Institution)} i "  # noqa: S608
-            f"WHERE i.{sql.name(Institution, 'slug')} = %s",
-            [slug],
-        )
+    """An institution, through `sql.instances`: the ORM took longer to build the query than to
+    run it, on the institution's page and its dashboard."""
+    found = sql.instances(
+        Institution,
+        f"SELECT {sql.all_columns(Institution, 'i')} FROM {sql.name(Institution)} i "  # noqa: S608
+        f"WHERE i.{sql.name(Institution, 'slug')} = %s",
+        [slug],
     )
     if not found:
         raise Http404

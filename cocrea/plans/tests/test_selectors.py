@@ -223,3 +223,46 @@ def test_an_institution_is_read_as_the_orm_would(db):
     assert read.created_at == expected.created_at and read.short_name == "MINFIN"
     with pytest.raises(Http404):
         institution_get(slug="no-existe")
+
+
+def test_plain_instances_are_converted_and_deferred_as_raw_would(db, django_assert_num_queries):
+    from decimal import Decimal
+
+    import pytest
+
+    from cocrea.core import sql
+    from cocrea.plans.models import Commitment, Institution
+
+    plan = build_plan(commitments=1)
+    Commitment.objects.filter(plan=plan).update(
+        budget_amount=Decimal("1250000.50"), sdg_goals=[5, 16], carried_forward=True
+    )
+    n = sql.name
+    query = (
+        f"SELECT {sql.all_columns(Commitment, 'c')}, "  # noqa: S608 - names from the models
+        f"{sql.beside(Institution, 'i', ('id', 'name'))} "
+        f"FROM {n(Commitment)} c INNER JOIN {n(Institution)} i "
+        f"ON i.{n(Institution, 'id')} = c.{n(Commitment, 'lead_institution')} "
+        f"WHERE c.{n(Commitment, 'plan')} = %s"
+    )
+    for _ in range(2):  # the second from the memoised layout
+        (read,) = sql.instances(Commitment, query, [plan.pk])
+        expected = Commitment.objects.get(plan=plan)
+        assert list(read.sdg_goals) == [5, 16] and read.budget_amount == Decimal("1250000.50")
+        assert read.carried_forward is True and read.start_date == expected.start_date
+        assert read.created_at == expected.created_at and read.created_at.tzinfo is not None
+        lead = sql.attached_from(read, Institution, ("id", "name"))
+        assert (lead.pk, lead.name) == (
+            expected.lead_institution_id,
+            expected.lead_institution.name,
+        )
+    (short,) = sql.instances(
+        Commitment,
+        f"SELECT {n(Commitment, 'id')}, {n(Commitment, 'title')} FROM {n(Commitment)} "  # noqa: S608
+        f"WHERE {n(Commitment, 'plan')} = %s",
+        [plan.pk],
+    )
+    with django_assert_num_queries(1):  # a field not selected loads when read, as with only()
+        assert short.problem == expected.problem
+    with pytest.raises(ValueError, match="key"):
+        sql.instances(Commitment, f"SELECT {n(Commitment, 'title')} FROM {n(Commitment)}")  # noqa: S608
