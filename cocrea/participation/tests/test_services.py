@@ -224,6 +224,27 @@ def test_the_median_days_to_an_answer_is_the_middle_of_the_delays(
     assert figures.answered_share == len(delays) * 100 // (len(delays) + 1)
 
 
+def _workshop_yesterday(contact, consultation):
+    """A workshop of 25 people held yesterday in Alta Verapaz, recorded by the point of contact."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cocrea.participation.models import Workshop
+
+    return services.workshop_record(
+        actor=contact,
+        workshop=Workshop(
+            consultation=consultation,
+            title="Taller en Cobán",
+            held_on=timezone.localdate() - timedelta(days=1),
+            place="Salón municipal",
+            department="alta-verapaz",
+            participants=25,
+        ),
+    )
+
+
 def _stored_and_counted(consultation):
     from dataclasses import asdict
 
@@ -236,11 +257,7 @@ def _stored_and_counted(consultation):
 
 
 def test_the_stored_figures_follow_every_write_that_changes_them(consultation, personas):
-    from datetime import timedelta
 
-    from django.utils import timezone
-
-    from cocrea.participation.models import Workshop
     from cocrea.participation.selectors import consultation_figures, consultation_get
 
     contact, citizen = personas["point_of_contact"], personas["citizen"]
@@ -250,17 +267,7 @@ def test_the_stored_figures_follow_every_write_that_changes_them(consultation, p
     assert stored["proposals"] == 1
     services.support_add(actor=personas["cso_member"], proposal=first)
     services.comment_add(actor=citizen, proposal=first, body="Un comentario con detalle.")
-    workshop = services.workshop_record(
-        actor=contact,
-        workshop=Workshop(
-            consultation=consultation,
-            title="Taller en Cobán",
-            held_on=timezone.localdate() - timedelta(days=1),
-            place="Salón municipal",
-            department="alta-verapaz",
-            participants=25,
-        ),
-    )
+    workshop = _workshop_yesterday(contact, consultation)
     services.proposal_create(
         actor=contact,
         consultation=consultation,
@@ -342,28 +349,15 @@ def test_a_consultation_read_without_stored_figures_says_so_without_a_query(cons
 def test_a_proposal_is_read_with_what_its_page_shows_as_the_orm_would(
     consultation, personas, institutions
 ):
-    from datetime import timedelta
 
     from django.forms.models import model_to_dict
     from django.http import Http404
-    from django.utils import timezone
 
-    from cocrea.participation.models import Workshop
     from cocrea.participation.selectors import proposal_get
     from cocrea.plans.models import PolicyArea
 
     contact = personas["point_of_contact"]
-    workshop = services.workshop_record(
-        actor=contact,
-        workshop=Workshop(
-            consultation=consultation,
-            title="Taller en Cobán",
-            held_on=timezone.localdate() - timedelta(days=1),
-            place="Salón municipal",
-            department="alta-verapaz",
-            participants=25,
-        ),
-    )
+    workshop = _workshop_yesterday(contact, consultation)
     full = _proposal(
         consultation,
         personas["cso_member"],
