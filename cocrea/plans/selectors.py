@@ -33,26 +33,18 @@ def default_member() -> Member | None:
 
 def home_plan() -> tuple[Member | None, ActionPlan | None]:
     """The default member and its current plan: the plan being implemented (the most recent if
-    several), else its most recent plan. One query through `sql.instances`, the member's fields read
-    beside the plan's, as in `plan_get` (building the ORM query, with its subquery and CASE,
-    cost more than running it); a second only when the member has no plan yet."""
+    several), else its most recent plan. One query, as `plan_get` (building the ORM query, with
+    its subquery and CASE, cost more than running it); a second only when the member has no
+    plan yet."""
     n = sql.name
-    plans = sql.instances(
-        ActionPlan,
-        f"SELECT {sql.all_columns(ActionPlan, 'p')}, "  # noqa: S608 - names from the models
-        f"{sql.beside(Member, 'm', _MEMBER_FIELDS)} FROM {n(ActionPlan)} p "
-        f"INNER JOIN {n(Member)} m ON m.{n(Member, 'id')} = p.{n(ActionPlan, 'member')} "
-        f"WHERE p.{n(ActionPlan, 'member')} = (SELECT {n(Member, 'id')} FROM {n(Member)} "
+    plan = _plan_with_member(
+        f"p.{n(ActionPlan, 'member')} = (SELECT {n(Member, 'id')} FROM {n(Member)} "  # noqa: S608 - names from the models
         f"ORDER BY {n(Member, 'is_default')} DESC, {n(Member, 'name')} LIMIT 1) "
         f"ORDER BY CASE WHEN p.{n(ActionPlan, 'status')} = %s THEN 1 ELSE 0 END DESC, "
         f"p.{n(ActionPlan, 'start_date')} DESC LIMIT 1",
         [ActionPlan.Status.IMPLEMENTATION],
     )
-    if not plans:
-        return default_member(), None
-    plan = plans[0]
-    plan.member = sql.attached_from(plan, Member, _MEMBER_FIELDS)
-    return plan.member, plan
+    return (plan.member, plan) if plan is not None else (default_member(), None)
 
 
 SupportingLink = Commitment.supporting_institutions.through
@@ -143,21 +135,29 @@ _MEMBER_FIELDS = ("id", "name", "code", "slug", "level", "region")
 
 
 def plan_get(*, slug: str) -> ActionPlan:
-    """A plan with its member, from one plain query through `sql.instances`, which converts the
-    columns as the ORM does: building the ORM query took two thirds of the read (0.4 of 0.6 ms on
-    the benchmark's PostgreSQL), on four pages. Of the member, the text fields are read with
-    the plan (`Model.from_db`)."""
+    """A plan with its member, from one plain query (`_plan_with_member`): building the ORM
+    query took two thirds of the read (0.4 of 0.6 ms on the benchmark's PostgreSQL), on four
+    pages."""
+    plan = _plan_with_member(f"p.{sql.name(ActionPlan, 'slug')} = %s", [slug])
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _plan_with_member(condition: str, params: list[Any]) -> ActionPlan | None:
+    """The first plan that `condition` (on `p`, the plan; it may end with an ORDER BY) selects,
+    with its member's fields read in the same row (`sql.instances`, `sql.beside`)."""
     n = sql.name
     plans = sql.instances(
         ActionPlan,
         f"SELECT {sql.all_columns(ActionPlan, 'p')}, "  # noqa: S608 - names from the models
         f"{sql.beside(Member, 'm', _MEMBER_FIELDS)} FROM {n(ActionPlan)} p "
         f"INNER JOIN {n(Member)} m ON m.{n(Member, 'id')} = p.{n(ActionPlan, 'member')} "
-        f"WHERE p.{n(ActionPlan, 'slug')} = %s",
-        [slug],
+        f"WHERE {condition}",
+        params,
     )
     if not plans:
-        raise Http404
+        return None
     plan = plans[0]
     plan.member = sql.attached_from(plan, Member, _MEMBER_FIELDS)
     return plan
