@@ -5,6 +5,9 @@ Building a query through the ORM costs 0.3 to 1 ms on the benchmark machine, aga
 shape never changes and the answer is a row of plain values, the SQL is written here once, with
 table and column names taken from the models (so a renamed column cannot drift) and every value
 passed as a parameter, never formatted into the text (SECURITY.md, SQL injection).
+
+A page's main object stays a model instance, read the same way (`instances`, with its related
+rows `beside` it and `attached_from` the row): docs/adr/0004.
 """
 
 from collections.abc import Callable
