@@ -118,6 +118,10 @@ COCREA_PERSONAL_DATA_SECTIONS = [
     "cocrea.tracking.myspace.personal_data",
     "cocrea.participation.sections.personal_data",
 ]
+# A Jinja2 template that reads a missing attribute or variable fails in development and tests
+# (StrictUndefined) instead of printing nothing; production keeps Jinja's lenient default, so a
+# slip that no test caught shows a gap rather than an error page.
+COCREA_STRICT_TEMPLATES = ENVIRONMENT != "production"
 # Public pages are Jinja2 (cocrea/jinja2/, docs/adr/0002); the admin and other Django apps
 # keep Django templates.
 TEMPLATES = [

@@ -18,7 +18,7 @@ from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, ngettext
-from jinja2 import Environment
+from jinja2 import Environment, StrictUndefined
 from jinja2 import Template as JinjaTemplate
 from markupsafe import escape
 
@@ -111,6 +111,8 @@ class Template(JinjaTemplate):
 def environment(**options: Any) -> Environment:
     from django.template.defaultfilters import capfirst, linebreaks_filter, linebreaksbr
 
+    if settings.COCREA_STRICT_TEMPLATES:
+        options["undefined"] = StrictUndefined
     env = Environment(**options)  # noqa: S701 - autoescape is on (Django's Jinja2 backend default)
     env.template_class = Template
     env.globals.update(
