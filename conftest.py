@@ -1,5 +1,6 @@
 """Fixtures shared by every test: a small plan built with factories."""
 
+import importlib
 from datetime import date
 
 import pytest
@@ -63,6 +64,26 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transaction tests (the browser tests, the worker's, the read replica's) end with the tables
+    emptied, so OGP's policy-area taxonomy (loaded by a migration) is loaded again when missing.
+    Django's serialized rollback cannot do this for the browser tests: Playwright's event loop
+    gives the test a different connection object from the one the test database was serialized
+    on."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if not transactional:
+        return
+    from django.apps import apps
+
+    if not PolicyArea.objects.exists():
+        migration = importlib.import_module("cocrea.plans.migrations.0002_ogp_policy_areas")
+        migration.load_taxonomy(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 environment; `.env.example` documents each variable."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -151,19 +152,24 @@ TEMPLATES = [
     },
 ]
 
+
+
+def _database(url: str) -> dict[str, Any]:
+    database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if database["ENGINE"].endswith("postgresql"):
+        # Parameters bound by the server, and a statement run five times on a connection
+        # prepared, so PostgreSQL stops planning it again (Django turns preparing off unless
+        # asked): planning the proposal list's joins took 2.8 ms, running them 0.2 (ADR 3). A
+        # pooler in front must keep sessions (pgbouncer in transaction mode cannot keep
+        # prepared statements).
+        database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+    return database
+
+
 # SQLite file under the git-ignored var/ folder unless DATABASE_URL names another database.
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        # Parameters bound by the server, and a statement run five times on a connection
-        # prepared, so PostgreSQL stops planning it again (Django turns preparing off unless
-        # asked): planning the proposal list's joins took 2.8 ms, running them 0.2. In-process,
-        # the proposal pages went from 10-11 ms to 6-7 (ADR 3). A pooler in front must
-        # keep sessions (pgbouncer in transaction mode cannot keep prepared statements).
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
+    DATABASES = {"default": _database(DATABASE_URL)}
 else:
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES = {
@@ -178,6 +184,18 @@ else:
             },
         }
     }
+
+# A read replica of the primary (PostgreSQL streaming replication): public pages read by
+# visitors who are not signed in go there; every write and everything else goes to the
+# primary (cocrea/core/replica.py). In the test suite the replica alias is the test database
+# itself (a mirror), for the router's own tests, and reads go to it only where a test says so.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+COCREA_REPLICA_READS = bool(DATABASE_REPLICA_URL)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**_database(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+elif ENVIRONMENT == "test":
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["cocrea.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

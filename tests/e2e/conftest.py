@@ -1,7 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium (never a downloaded browser) against
 Django's live server."""
 
-import importlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -49,22 +48,3 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Browser tests run in transactions that end with the tables emptied, so OGP's policy-area
-    taxonomy (loaded by a migration) is loaded again when missing. Django's serialized rollback
-    cannot do this here: Playwright's event loop gives the test a different connection object
-    from the one the test database was serialized on."""
-    if "transactional_db" not in request.fixturenames and not request.node.get_closest_marker(
-        "django_db"
-    ):
-        return
-    from django.apps import apps
-
-    from cocrea.plans.models import PolicyArea
-
-    if not PolicyArea.objects.exists():
-        migration = importlib.import_module("cocrea.plans.migrations.0002_ogp_policy_areas")
-        migration.load_taxonomy(apps, None)
