@@ -10,17 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.forms import BoundField
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.module_loading import import_string
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, StrictUndefined
 from jinja2 import Template as JinjaTemplate
-from markupsafe import escape
 
 from cocrea.core import i18n
 
@@ -73,24 +70,6 @@ def truncatewords(value: str, length: int) -> str:
     return Truncator(value).words(length, truncate=" …")
 
 
-def select(field: BoundField) -> SafeString:
-    """A <select> for a single-choice form field, built directly: Django's widget templates render
-    one template per option, which cost a third of a page with two filters, and format_html per
-    option still cost a seventh of a plan's page with its forty institutions (measured). Values
-    and labels are escaped (markupsafe's escape, which keeps what is already safe)."""
-    selected = "" if field.value() is None else str(field.value())
-    options = "".join(
-        f'<option value="{escape(value)}"{" selected" if str(value) == selected else ""}>'
-        f"{escape(label)}</option>"
-        for value, label in field.field.choices  # type: ignore[attr-defined]
-    )
-    invalid = ' aria-invalid="true"' if field.errors else ""
-    return mark_safe(  # noqa: S308 - every value and label escaped above
-        f'<select name="{escape(field.html_name)}" id="{escape(field.id_for_label)}"{invalid}>'
-        f"{options}</select>"
-    )
-
-
 def render_markdown(text: str) -> Any:
     from cocrea.core.markdown import render_markdown as render
 
@@ -121,7 +100,6 @@ def environment(**options: Any) -> Environment:
         url=url,
         static=static,
         get_language=get_language,
-        select=select,
         get_messages=get_messages,
     )
     # Each app offers its own helpers by name in settings, so core imports no domain app.

@@ -1,19 +1,28 @@
-"""Reads for the public pages: every queryset here has its related rows fetched, so a template
-never triggers a query and a page costs the same number of queries whatever the data size."""
+"""Reads for the public pages, as ORM querysets: every one fetches the related rows its page
+shows (`select_related`, `prefetch_related`), so a template never triggers a query and a page
+costs the same number of queries whatever the data size (plans/tests/test_query_counts.py)."""
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, fields
 from datetime import date
-from types import SimpleNamespace
-from typing import Any, NamedTuple, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from cocrea.core import sql
 from cocrea.plans import progress
 from cocrea.plans.models import (
     ActionPlan,
@@ -22,9 +31,9 @@ from cocrea.plans.models import (
     Member,
     Milestone,
     PolicyArea,
-    area_name,
-    plan_years,
 )
+
+SupportingLink = Commitment.supporting_institutions.through
 
 
 def default_member() -> Member | None:
@@ -33,37 +42,20 @@ def default_member() -> Member | None:
 
 def home_plan() -> tuple[Member | None, ActionPlan | None]:
     """The default member and its current plan: the plan being implemented (the most recent if
-    several), else its most recent plan. One query, as `plan_get` (building the ORM query, with
-    its subquery and CASE, cost more than running it); a second only when the member has no
-    plan yet."""
-    n = sql.name
-    plan = _plan_with_member(
-        f"p.{n(ActionPlan, 'member')} = (SELECT {n(Member, 'id')} FROM {n(Member)} "  # noqa: S608 - names from the models
-        f"ORDER BY {n(Member, 'is_default')} DESC, {n(Member, 'name')} LIMIT 1) "
-        f"ORDER BY CASE WHEN p.{n(ActionPlan, 'status')} = %s THEN 1 ELSE 0 END DESC, "
-        f"p.{n(ActionPlan, 'start_date')} DESC LIMIT 1",
-        [ActionPlan.Status.IMPLEMENTATION],
+    several), else its most recent plan. One query (the member comes with its plan); a second
+    only when the member has no plan yet."""
+    implementing = Case(
+        When(status=ActionPlan.Status.IMPLEMENTATION, then=Value(1)), default=Value(0)
+    )
+    plan = (
+        ActionPlan.objects.filter(
+            member_id=Subquery(Member.objects.order_by("-is_default", "name").values("pk")[:1])
+        )
+        .select_related("member")
+        .order_by(implementing.desc(), "-start_date")
+        .first()
     )
     return (plan.member, plan) if plan is not None else (default_member(), None)
-
-
-SupportingLink = Commitment.supporting_institutions.through
-AreaLink = Commitment.policy_areas.through
-
-
-def _counts(model: type[Model], key: str, ids: list[int]) -> dict[int, int]:
-    """{id: number of `model` rows whose `key` is that id}, for the ids of one page: one grouped
-    query in plain SQL (ADR 4)."""
-    if not ids:
-        return {}
-    n = sql.name
-    return dict(
-        sql.fetch_all(
-            f"SELECT {n(model, key)}, COUNT(*) FROM {n(model)} "  # noqa: S608
-            f"WHERE {n(model, key)} IN ({sql.placeholders(len(ids))}) GROUP BY {n(model, key)}",
-            ids,
-        )
-    )
 
 
 def _page(items: QuerySet, number: str | None) -> Page:
@@ -71,142 +63,89 @@ def _page(items: QuerySet, number: str | None) -> Page:
     return Paginator(items, settings.COCREA_PAGE_SIZE).get_page(number)
 
 
-def policy_area_choices() -> list[SimpleNamespace]:
-    """OGP's policy areas (the themes' children) for a filter, in their order and named in the
-    active language: plain rows of plain SQL, a third of the time of fifty model instances and
-    a tenth of the ORM's."""
-    n = sql.name
-    return [
-        SimpleNamespace(pk=pk, slug=slug, name=area_name(name_es, name_en))
-        for pk, slug, name_es, name_en in sql.fetch_all(
-            f"SELECT {n(PolicyArea, 'id')}, {n(PolicyArea, 'slug')}, "  # noqa: S608
-            f"{n(PolicyArea, 'name_es')}, {n(PolicyArea, 'name_en')} FROM {n(PolicyArea)} "
-            f"WHERE {n(PolicyArea, 'parent')} IS NOT NULL "
-            f"ORDER BY {n(PolicyArea, 'position')}, {n(PolicyArea, 'id')}"
-        )
-    ]
+def _count_of(queryset: QuerySet, key: str) -> Coalesce:
+    """The number of rows of `queryset` whose `key` is the outer row's id, as an annotation: a
+    subquery per row of the page, where joining both relations and counting would multiply the
+    rows of one by the other."""
+    counted = (
+        queryset.filter(**{key: OuterRef("pk")})
+        .order_by()
+        .values(key)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def policy_area_choices() -> list[PolicyArea]:
+    """OGP's policy areas (the themes' children) for a filter, in their order; `name` is in the
+    active language."""
+    return list(
+        PolicyArea.objects.filter(parent__isnull=False)
+        .only("id", "slug", "name_es", "name_en")
+        .order_by("position", "pk")
+    )
 
 
 def plan_list_page(*, number: str | None) -> Page:
-    """A page of action plans with their number of commitments, counted for the plans of this page
-    only, after paginating. (Milestones are not counted here: at OGP scale that meant aggregating
-    some 5,000 rows on every view of the list, the largest cost of the page on PostgreSQL.) Plain
-    rows of plain SQL (ADR 4): the ORM's count and page took longer to build than to run, and
-    the page's plans and members as model instances read every column of both."""
-    n = sql.name
-
-    def row(values: tuple[Any, ...]) -> SimpleNamespace:
-        pk, slug, title, ogp_id, status, start, end, member = values
-        return SimpleNamespace(
-            pk=pk,
-            slug=slug,
-            title=title,
-            ogp_id=ogp_id,
-            status=status,
-            years=plan_years(start, end),
-            member=SimpleNamespace(name=member),
-        )
-
-    page = _page(
-        sql.Rows(  # type: ignore[arg-type]
-            f"SELECT COUNT(*) FROM {n(ActionPlan)}",  # noqa: S608 - names from the models
-            f"SELECT p.{n(ActionPlan, 'id')}, p.{n(ActionPlan, 'slug')}, "  # noqa: S608
-            f"p.{n(ActionPlan, 'title')}, p.{n(ActionPlan, 'ogp_id')}, "
-            f"p.{n(ActionPlan, 'status')}, p.{n(ActionPlan, 'start_date')}, "
-            f"p.{n(ActionPlan, 'end_date')}, m.{n(Member, 'name')} FROM {n(ActionPlan)} p "
-            f"INNER JOIN {n(Member)} m ON m.{n(Member, 'id')} = p.{n(ActionPlan, 'member')} "
-            f"ORDER BY m.{n(Member, 'name')}, p.{n(ActionPlan, 'start_date')} DESC, "
-            f"p.{n(ActionPlan, 'id')}",
-            [],
-            row,
-        ),
-        number,
+    """A page of action plans with their member and number of commitments. (Milestones are not
+    counted here: at OGP scale that meant aggregating some 5,000 rows on every view of the list,
+    the largest cost of the page on PostgreSQL.)"""
+    plans = (
+        ActionPlan.objects.select_related("member")
+        .only("id", "slug", "title", "ogp_id", "status", "start_date", "end_date", "member__name")
+        .annotate(commitment_count=_count_of(Commitment.objects.all(), "plan"))
+        .order_by("member__name", "-start_date", "pk")
     )
-    plans = list(page.object_list)
-    commitments = _counts(Commitment, "plan", [plan.pk for plan in plans])
-    for plan in plans:
-        plan.commitment_count = commitments.get(plan.pk, 0)
-    page.object_list = plans
-    return page
-
-
-# What pages read of a plan's member; its other fields load when first read (deferred).
-_MEMBER_FIELDS = ("id", "name", "code", "slug", "level", "region")
+    return _page(plans, number)
 
 
 def plan_get(*, slug: str) -> ActionPlan:
-    """A plan with its member, from one plain query (`_plan_with_member`): building the ORM
-    query took two thirds of the read (0.4 of 0.6 ms on the benchmark's PostgreSQL), on four
-    pages."""
-    plan = _plan_with_member(f"p.{sql.name(ActionPlan, 'slug')} = %s", [slug])
-    if plan is None:
-        raise Http404
-    return plan
+    return get_object_or_404(ActionPlan.objects.select_related("member"), slug=slug)
 
 
-def _plan_with_member(condition: str, params: list[Any]) -> ActionPlan | None:
-    """The first plan that `condition` (on `p`, the plan; it may end with an ORDER BY) selects,
-    with its member's fields read in the same row (`sql.instances`, `sql.beside`)."""
-    n = sql.name
-    plans = sql.instances(
-        ActionPlan,
-        f"SELECT {sql.all_columns(ActionPlan, 'p')}, "  # noqa: S608 - names from the models
-        f"{sql.beside(Member, 'm', _MEMBER_FIELDS)} FROM {n(ActionPlan)} p "
-        f"INNER JOIN {n(Member)} m ON m.{n(Member, 'id')} = p.{n(ActionPlan, 'member')} "
-        f"WHERE {condition}",
-        params,
-    )
-    if not plans:
-        return None
-    plan = plans[0]
-    plan.member = sql.attached_from(plan, Member, _MEMBER_FIELDS)
-    return plan
+# What progress.py reads of a milestone, with the commitment it counts for.
+_FIGURES = ("commitment_id", "completion", "weight", "end_date")
 
 
-_Listed = TypeVar("_Listed", Commitment, SimpleNamespace)
+def _figure_rows(milestones: QuerySet[Milestone]) -> QuerySet:
+    """Named rows of what progress.py reads, not model instances: a plan has a hundred
+    milestones or more, and building an instance for each cost more than the rest of the list."""
+    # No ORDER BY: the model's default ordering would join the commitment, its plan and member
+    # only to sort rows that are grouped by commitment anyway.
+    return milestones.order_by().values_list(*_FIGURES, named=True)
 
 
-class ProgressRow(NamedTuple):
-    """What progress.py reads of a milestone."""
-
-    commitment_id: int
-    completion: str
-    weight: int
-    end_date: date | None
-
-
-def _attach_progress(
-    commitments: list[_Listed], rows: list[ProgressRow] | None = None
-) -> list[_Listed]:
-    """Set each commitment's progress and completion (progress.py's rule) from plain rows: lists
-    need the figures, not a model instance for every milestone. `rows` when the caller has
-    them; otherwise one query for these commitments."""
-    by_commitment: dict[int, list[ProgressRow]] = {c.pk: [] for c in commitments}
-    if rows is None:
-        # No ORDER BY: the model's default ordering would join commitment, plan and member only
-        # to sort rows that are grouped here anyway (it tripled this query's time on PostgreSQL).
-        rows = [
-            ProgressRow(*row)
-            for row in Milestone.objects.filter(commitment_id__in=by_commitment)
-            .order_by()
-            .values_list("commitment_id", "completion", "weight", "end_date")
-        ]
-    for row in rows:
-        by_commitment[row.commitment_id].append(row)
+def _set_figures(commitments: list[Commitment], milestones: Iterable[Any]) -> dict[int, list[Any]]:
+    """Sets each commitment's `progress` and `completion` (progress.py's rule) from the rows of
+    its milestones; returns those rows by commitment."""
+    by_commitment: dict[int, list[Any]] = {c.pk: [] for c in commitments}
+    for milestone in milestones:
+        by_commitment[milestone.commitment_id].append(milestone)
     for commitment in commitments:
-        _set_progress(commitment, by_commitment[commitment.pk])
-    return commitments
+        commitment.progress = progress.commitment_progress(by_commitment[commitment.pk])
+        commitment.completion = progress.commitment_completion(by_commitment[commitment.pk])
+    return by_commitment
 
 
-def _set_progress(commitment: Commitment | SimpleNamespace, milestones: list[Any]) -> None:
-    commitment.progress = progress.commitment_progress(milestones)
-    commitment.completion = progress.commitment_completion(milestones)
+def _areas() -> Prefetch:
+    """A commitment's policy areas as `areas`, in OGP's order."""
+    return Prefetch(
+        "policy_areas",
+        queryset=PolicyArea.objects.only("id", "slug", "name_es", "name_en", "position").order_by(
+            "position", "name_es"
+        ),
+        to_attr="areas",
+    )
 
 
-# What a list row shows of a commitment and of its lead institution: reading only these saves
-# parsing the long texts and timestamps of every row.
-_LIST_FIELDS = ("id", "plan_id", "number", "slug", "title", "ogp_id", "lead_institution_id")
-_LIST_LEAD_FIELDS = ("id", "name", "acronym", "slug")
+def _supporters(*extra: str) -> Prefetch:
+    """A commitment's supporting institutions as `supporters`, by name."""
+    return Prefetch(
+        "supporting_institutions",
+        queryset=Institution.objects.only("id", "slug", "name", *extra).order_by("name", "pk"),
+        to_attr="supporters",
+    )
 
 
 @dataclass(frozen=True)
@@ -219,145 +158,43 @@ class CommitmentFilters:
     disputed: bool = False
 
 
-def plan_commitments(
-    *, plan: ActionPlan, supporters: bool = False, with_progress: bool = True
-) -> list[Commitment]:
-    """A plan's commitments with what lists show: lead institution, `areas` (policy areas),
-    progress and completion, and with `supporters` the supporting institutions (for the plan's
-    filters). Areas, supporters and milestone figures come as plain rows of plain SQL, selected
-    by the plan: prefetching model instances for them cost more than the rest of the page, and
-    building their three ORM queries cost 0.3 ms each on every view of four pages (ADR 4). The
-    commitments themselves are model instances with only the list's fields (`sql.instances`).
-    """
-    n = sql.name
-    commitments = sql.instances(
-        Commitment,
-        f"SELECT {', '.join(f'c.{n(Commitment, f)}' for f in _LIST_FIELDS)}, "  # noqa: S608
-        f"{sql.beside(Institution, 'i', _LIST_LEAD_FIELDS)} FROM {n(Commitment)} c "
-        f"INNER JOIN {n(Institution)} i "
-        f"ON i.{n(Institution, 'id')} = c.{n(Commitment, 'lead_institution')} "
-        f"WHERE c.{n(Commitment, 'plan')} = %s ORDER BY c.{n(Commitment, 'number')}",
-        [plan.pk],
-    )
-    leads: dict[int, Institution] = {}
-    for commitment in commitments:
-        lead = leads.get(commitment.lead_institution_id)
-        if lead is None:
-            lead = sql.attached_from(commitment, Institution, _LIST_LEAD_FIELDS)
-            leads[lead.pk] = lead
-        commitment.lead_institution = lead
-        commitment.plan = plan
-    areas: dict[int, list[SimpleNamespace]] = {c.pk: [] for c in commitments}
-    backers: dict[int, list[SimpleNamespace]] = {c.pk: [] for c in commitments}
-    for kind, commitment_id, slug, name, other, position in plan_tag_rows(plan.pk, supporters):
-        if kind == _AREA:
-            areas[commitment_id].append(
-                SimpleNamespace(slug=slug, name=area_name(name, other), position=position)
-            )
-        else:
-            label = f"{name} ({other})" if other else name
-            backers[commitment_id].append(SimpleNamespace(slug=slug, name=name, label=label))
-    for commitment in commitments:
-        commitment.areas = areas[commitment.pk]  # type: ignore[attr-defined]
-        commitment.supporters = backers[commitment.pk]  # type: ignore[attr-defined]
-    if not with_progress:
-        return commitments
-    return _attach_progress(commitments, plan_progress_rows(plan.pk))
+def plan_commitments(*, plan: ActionPlan, supporters: bool = False) -> list[Commitment]:
+    """A plan's commitments with what lists show: the lead institution, `areas` (policy areas),
+    `progress` and `completion` (progress.py), and with `supporters` the supporting institutions
+    as `supporters` (for the plan's filters; otherwise an empty list)."""
+    commitments = _plan_commitments(plan, supporters)
+    _set_figures(commitments, _figure_rows(Milestone.objects.filter(commitment__plan=plan)))
+    return commitments
 
 
-# The satellite reads of a plan's commitment list, in plain SQL (cocrea.core.sql): one fixed
-# shape each, with the plan as their only parameter.
-
-
-_AREA, _SUPPORTER = 0, 1
-
-
-def _areas_sql(owner: str) -> str:
-    """(0, commitment id, slug, name_es, name_en, position) of the policy areas of the
-    commitments that `owner` (a condition on `c`, the commitment) selects."""
-    n = sql.name
-    return (
-        f"SELECT {_AREA}, l.{n(AreaLink, 'commitment')}, a.{n(PolicyArea, 'slug')}, "  # noqa: S608
-        f"a.{n(PolicyArea, 'name_es')}, a.{n(PolicyArea, 'name_en')}, "
-        f"a.{n(PolicyArea, 'position')} FROM {n(AreaLink)} l "
-        f"INNER JOIN {n(PolicyArea)} a "
-        f"ON a.{n(PolicyArea, 'id')} = l.{n(AreaLink, 'policyarea')} "
-        f"INNER JOIN {n(Commitment)} c "
-        f"ON c.{n(Commitment, 'id')} = l.{n(AreaLink, 'commitment')} "
-        f"WHERE {owner}"
-    )
-
-
-def _supporters_sql(owner: str, detail: str) -> str:
-    """(1, commitment id, slug, name, `detail` (acronym or kind), 0) of the supporting
-    institutions of the commitments that `owner` selects."""
-    n = sql.name
-    return (
-        f"SELECT {_SUPPORTER}, s.{n(SupportingLink, 'commitment')}, "  # noqa: S608
-        f"i.{n(Institution, 'slug')}, "
-        f"i.{n(Institution, 'name')}, i.{n(Institution, detail)}, 0 FROM {n(SupportingLink)} s "
-        f"INNER JOIN {n(Institution)} i "
-        f"ON i.{n(Institution, 'id')} = s.{n(SupportingLink, 'institution')} "
-        f"INNER JOIN {n(Commitment)} c "
-        f"ON c.{n(Commitment, 'id')} = s.{n(SupportingLink, 'commitment')} "
-        f"WHERE {owner}"
-    )
-
-
-def plan_tag_rows(plan_id: int, supporters: bool) -> list[tuple[Any, ...]]:
-    """The policy areas of the plan's commitments, and with `supporters` their supporting
-    institutions, in one plain query (a UNION ALL saves a round trip to the database): rows of
-    (kind, commitment id, slug, name, name_en or acronym, position), areas in their order,
-    institutions by name."""
-    owner = f"c.{sql.name(Commitment, 'plan')} = %s"
-    query, params = _areas_sql(owner), [plan_id]
+def _plan_commitments(plan: ActionPlan, supporters: bool) -> list[Commitment]:
+    """`plan_commitments` without their figures."""
+    prefetches = [_areas()]
     if supporters:
-        query += f" UNION ALL {_supporters_sql(owner, 'acronym')}"
-        params.append(plan_id)
-    return sql.fetch_all(f"{query} ORDER BY 1, 6, 4, 2", params)
-
-
-def plan_commitment_areas(plan_id: int) -> dict[int, list[SimpleNamespace]]:
-    """{commitment id: its policy areas (slug, name, position)} for every commitment of the
-    plan, those without an area included: one plain query, for pages that need no more of the
-    commitments than that (the dashboard)."""
-    n = sql.name
-    areas: dict[int, list[SimpleNamespace]] = {}
-    for commitment_id, slug, name_es, name_en, position in sql.fetch_all(
-        f"SELECT c.{n(Commitment, 'id')}, a.{n(PolicyArea, 'slug')}, "  # noqa: S608
-        f"a.{n(PolicyArea, 'name_es')}, a.{n(PolicyArea, 'name_en')}, "
-        f"a.{n(PolicyArea, 'position')} FROM {n(Commitment)} c "
-        f"LEFT OUTER JOIN {n(AreaLink)} l "
-        f"ON l.{n(AreaLink, 'commitment')} = c.{n(Commitment, 'id')} "
-        f"LEFT OUTER JOIN {n(PolicyArea)} a "
-        f"ON a.{n(PolicyArea, 'id')} = l.{n(AreaLink, 'policyarea')} "
-        f"WHERE c.{n(Commitment, 'plan')} = %s "
-        f"ORDER BY c.{n(Commitment, 'number')}, a.{n(PolicyArea, 'position')}",
-        [plan_id],
-    ):
-        own = areas.setdefault(commitment_id, [])
-        if slug is not None:
-            own.append(
-                SimpleNamespace(slug=slug, name=area_name(name_es, name_en), position=position)
-            )
-    return areas
-
-
-def plan_progress_rows(plan_id: int) -> list[ProgressRow]:
-    """What progress.py reads of every milestone of the plan."""
-    n = sql.name
-    return [
-        ProgressRow(*row)
-        for row in sql.fetch_all(
-            f"SELECT m.{n(Milestone, 'commitment')}, m.{n(Milestone, 'completion')}, "  # noqa: S608
-            f"m.{n(Milestone, 'weight')}, m.{n(Milestone, 'end_date')} "
-            f"FROM {n(Milestone)} m "
-            f"INNER JOIN {n(Commitment)} c "
-            f"ON c.{n(Commitment, 'id')} = m.{n(Milestone, 'commitment')} "
-            f"WHERE c.{n(Commitment, 'plan')} = %s",
-            [plan_id],
+        prefetches.append(_supporters("acronym"))
+    commitments = list(
+        Commitment.objects.filter(plan=plan)
+        .select_related("lead_institution")
+        .only(
+            "id",
+            "plan_id",
+            "number",
+            "slug",
+            "title",
+            "ogp_id",
+            "lead_institution__id",
+            "lead_institution__name",
+            "lead_institution__acronym",
+            "lead_institution__slug",
         )
-    ]
+        .prefetch_related(*prefetches)
+        .order_by("number")
+    )
+    for commitment in commitments:
+        commitment.plan = plan  # the caller's plan, already read: no query per row
+        if not supporters:
+            commitment.supporters = []  # type: ignore[attr-defined]
+    return commitments
 
 
 def commitment_filter_choices(
@@ -366,18 +203,21 @@ def commitment_filter_choices(
     """(slug, label) of the policy areas and of the institutions (leading or supporting) that
     occur among a plan's commitments, for its filter form; from rows already fetched with
     `plan_commitments(supporters=True)`."""
-    areas: dict[str, Any] = {}
-    institutions: dict[str, tuple[str, str]] = {}
+    areas: dict[str, PolicyArea] = {}
+    institutions: dict[str, Institution] = {}
     for commitment in commitments:
         for area in commitment.areas:  # type: ignore[attr-defined]
             areas[area.slug] = area
         lead = commitment.lead_institution
-        institutions[lead.slug] = (lead.name, str(lead))
+        institutions[lead.slug] = lead
         for backer in commitment.supporters:  # type: ignore[attr-defined]
-            institutions[backer.slug] = (backer.name, backer.label)
+            institutions[backer.slug] = backer
     return (
         [(a.slug, a.name) for a in sorted(areas.values(), key=lambda a: a.position)],
-        [(slug, label) for slug, (_, label) in sorted(institutions.items(), key=lambda i: i[1][0])],
+        [
+            (slug, str(institution))
+            for slug, institution in sorted(institutions.items(), key=lambda i: i[1].name)
+        ],
     )
 
 
@@ -408,86 +248,24 @@ def commitments_filtered(
     return [c for c in commitments if matches(c)]
 
 
-def _led_or_supported_by() -> str:
-    """SQL for the ids of the commitments an institution leads or supports (the institution's
-    id twice as parameters): one UNION. An OR across two joins multiplied rows, and an OR with a
-    subquery made PostgreSQL scan every commitment."""
-    n = sql.name
-    return (
-        f"SELECT {n(Commitment, 'id')} FROM {n(Commitment)} "  # noqa: S608 - names from the models
-        f"WHERE {n(Commitment, 'lead_institution')} = %s "
-        f"UNION SELECT {n(SupportingLink, 'commitment')} FROM {n(SupportingLink)} "
-        f"WHERE {n(SupportingLink, 'institution')} = %s"
-    )
-
-
-# What the commitment page and its sections read of the plan and of institutions; other fields
-# load if ever touched (deferred).
-_PAGE_PLAN_FIELDS = ("id", "member_id", "number", "slug", "title", "status")
-_PAGE_INSTITUTION_FIELDS = ("id", "name", "acronym", "slug", "kind")
-
-
 def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
-    """A commitment with its plan, lead institution and milestones (model instances: the
-    page and tracking's sections use their methods), and as `areas` and `supporters` its policy
-    areas and supporting institutions as plain rows of plain SQL (ADR 4), where prefetching them
-    cost 0.5 ms each on every view. The commitment, its plan and its lead institution are one
-    query (`sql.instances`), its milestones with their institutions another: building the two
-    ORM queries (a join and a prefetch) was two fifths of the page on the benchmark's
-    PostgreSQL."""
-    n = sql.name
-    found = sql.instances(
-        Commitment,
-        f"SELECT {sql.all_columns(Commitment, 'c')}, "  # noqa: S608 - names from the models
-        f"{sql.beside(ActionPlan, 'p', _PAGE_PLAN_FIELDS)}, "
-        f"{sql.beside(Institution, 'i', _PAGE_INSTITUTION_FIELDS)} "
-        f"FROM {n(Commitment)} c "
-        f"INNER JOIN {n(ActionPlan)} p ON p.{n(ActionPlan, 'id')} = c.{n(Commitment, 'plan')} "
-        f"INNER JOIN {n(Institution)} i "
-        f"ON i.{n(Institution, 'id')} = c.{n(Commitment, 'lead_institution')} "
-        f"WHERE p.{n(ActionPlan, 'slug')} = %s AND c.{n(Commitment, 'slug')} = %s",
-        [plan_slug, slug],
+    """A commitment with its plan, lead institution and milestones (with their responsible
+    institutions), and as `areas` and `supporters` its policy areas and supporting
+    institutions."""
+    return get_object_or_404(
+        Commitment.objects.select_related("plan", "lead_institution").prefetch_related(
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.select_related("responsible_institution").order_by(
+                    "number"
+                ),
+            ),
+            _areas(),
+            _supporters("kind"),
+        ),
+        plan__slug=plan_slug,
+        slug=slug,
     )
-    if not found:
-        raise Http404
-    commitment = found[0]
-    commitment.plan = sql.attached_from(commitment, ActionPlan, _PAGE_PLAN_FIELDS)
-    lead = sql.attached_from(commitment, Institution, _PAGE_INSTITUTION_FIELDS)
-    commitment.lead_institution = lead
-    institutions = {lead.pk: lead}
-    milestones = sql.instances(
-        Milestone,
-        f"SELECT {sql.all_columns(Milestone, 'm')}, "  # noqa: S608 - names from the models
-        f"{sql.beside(Institution, 'i', _PAGE_INSTITUTION_FIELDS)} "
-        f"FROM {n(Milestone)} m INNER JOIN {n(Institution)} i "
-        f"ON i.{n(Institution, 'id')} = m.{n(Milestone, 'responsible_institution')} "
-        f"WHERE m.{n(Milestone, 'commitment')} = %s ORDER BY m.{n(Milestone, 'number')}",
-        [commitment.pk],
-    )
-    for milestone in milestones:
-        milestone.commitment = commitment
-        institution = institutions.get(milestone.responsible_institution_id)
-        if institution is None:
-            institution = sql.attached_from(milestone, Institution, _PAGE_INSTITUTION_FIELDS)
-            institutions[institution.pk] = institution
-        milestone.responsible_institution = institution
-    sql.attach(commitment, "milestones", milestones)
-    kinds = dict(Institution.Kind.choices)
-    owner = f"c.{sql.name(Commitment, 'id')} = %s"
-    areas, supporters = [], []
-    for kind, _id, tag_slug, name, other, _position in sql.fetch_all(
-        f"{_areas_sql(owner)} UNION ALL {_supporters_sql(owner, 'kind')} ORDER BY 1, 6, 4",
-        [commitment.pk, commitment.pk],
-    ):
-        if kind == _AREA:
-            areas.append(SimpleNamespace(slug=tag_slug, name=area_name(name, other)))
-        else:
-            supporters.append(
-                SimpleNamespace(slug=tag_slug, name=name, kind_label=kinds.get(other, other))
-            )
-    commitment.areas = areas  # type: ignore[attr-defined]
-    commitment.supporters = supporters  # type: ignore[attr-defined]
-    return commitment
 
 
 def commitment_heading(*, plan_slug: str, slug: str) -> Commitment:
@@ -502,122 +280,116 @@ def commitment_heading(*, plan_slug: str, slug: str) -> Commitment:
 
 
 def institution_list_page(*, number: str | None) -> Page:
-    """A page of institutions with how many commitments each leads and supports, counted for
-    this page's institutions only."""
-    page = _page(Institution.objects.order_by("name", "pk"), number)
-    institutions = list(page.object_list)
-    ids = [i.pk for i in institutions]
-    led = _counts(Commitment, "lead_institution", ids)
-    supported = _counts(SupportingLink, "institution", ids)
-    for institution in institutions:
-        institution.led_count = led.get(institution.pk, 0)
-        institution.supported_count = supported.get(institution.pk, 0)
-    page.object_list = institutions
-    return page
+    """A page of institutions with how many commitments each leads (`led_count`) and supports
+    (`supported_count`)."""
+    institutions = (
+        Institution.objects.only("id", "name", "acronym", "kind", "slug")
+        .annotate(
+            led_count=_count_of(Commitment.objects.all(), "lead_institution"),
+            supported_count=_count_of(SupportingLink.objects.all(), "institution"),
+        )
+        .order_by("name", "pk")
+    )
+    return _page(institutions, number)
 
 
 def institution_get(*, slug: str) -> Institution:
-    """An institution, through `sql.instances`: the ORM took longer to build the query than to
-    run it, on the institution's page and its dashboard."""
-    found = sql.instances(
-        Institution,
-        f"SELECT {sql.all_columns(Institution, 'i')} FROM {sql.name(Institution)} i "  # noqa: S608
-        f"WHERE i.{sql.name(Institution, 'slug')} = %s",
-        [slug],
+    return get_object_or_404(Institution, slug=slug)
+
+
+def institution_commitments(*, institution: Institution) -> list[Commitment]:
+    """The commitments an institution leads or supports, newest plan first, with their plan and
+    `progress`."""
+    # The ids as a UNION: an OR across the two relations' joins multiplied rows, and an OR with
+    # a subquery made PostgreSQL scan every commitment.
+    ids = (
+        Commitment.objects.filter(lead_institution=institution)
+        .order_by()
+        .values("pk")
+        .union(SupportingLink.objects.filter(institution=institution).values("commitment_id"))
     )
-    if not found:
-        raise Http404
-    return found[0]
+    commitments = list(
+        Commitment.objects.filter(pk__in=ids)
+        .select_related("plan")
+        .only(
+            "id",
+            "number",
+            "slug",
+            "title",
+            "lead_institution_id",
+            "plan__id",
+            "plan__slug",
+            "plan__title",
+            "plan__start_date",
+        )
+        .order_by("-plan__start_date", "number")
+    )
+    if commitments:
+        milestones = Milestone.objects.filter(commitment_id__in=[c.pk for c in commitments])
+        _set_figures(commitments, _figure_rows(milestones))
+    return commitments
 
 
-def institution_commitments(*, institution: Institution) -> list[SimpleNamespace]:
-    """The commitments an institution leads or supports, newest plan first, as plain rows with
-    their plan and progress: two plain queries (ADR 4), where the ORM's three cost 1.5 ms to
-    build on every view of the page."""
-    n = sql.name
-    ids = _led_or_supported_by()
-    commitments = [
-        SimpleNamespace(
-            pk=pk,
-            id=pk,
-            number=number,
-            slug=slug,
-            title=title,
-            lead_institution_id=lead_id,
-            plan=SimpleNamespace(slug=plan_slug, title=plan_title),
-        )
-        for pk, number, slug, title, lead_id, plan_slug, plan_title in sql.fetch_all(
-            f"SELECT c.{n(Commitment, 'id')}, c.{n(Commitment, 'number')}, "  # noqa: S608
-            f"c.{n(Commitment, 'slug')}, c.{n(Commitment, 'title')}, "
-            f"c.{n(Commitment, 'lead_institution')}, p.{n(ActionPlan, 'slug')}, "
-            f"p.{n(ActionPlan, 'title')} "
-            f"FROM {n(Commitment)} c "
-            f"INNER JOIN {n(ActionPlan)} p ON p.{n(ActionPlan, 'id')} = c.{n(Commitment, 'plan')} "
-            f"WHERE c.{n(Commitment, 'id')} IN ({ids}) "
-            f"ORDER BY p.{n(ActionPlan, 'start_date')} DESC, c.{n(Commitment, 'number')}",
-            [institution.pk, institution.pk],
-        )
-    ]
-    if not commitments:
-        return []
-    rows = [
-        ProgressRow(*row)
-        for row in sql.fetch_all(
-            f"SELECT m.{n(Milestone, 'commitment')}, m.{n(Milestone, 'completion')}, "  # noqa: S608
-            f"m.{n(Milestone, 'weight')}, m.{n(Milestone, 'end_date')} "
-            f"FROM {n(Milestone)} m WHERE m.{n(Milestone, 'commitment')} IN ({ids})",
-            [institution.pk, institution.pk],
-        )
-    ]
-    return _attach_progress(commitments, rows)
+@dataclass
+class InstitutionMilestone:
+    """A row of the institution page's milestones, by the names `values()` reads (the related
+    ones through their lookups), and whether it is `overdue` (progress.py reads it as a
+    milestone, weight included)."""
+
+    description: str
+    end_date: date | None
+    completion: str
+    weight: int
+    commitment__slug: str
+    commitment__number: int
+    commitment__title: str
+    commitment__plan__slug: str
+    commitment__plan__number: int
+    overdue: bool = False
+
+
+_INSTITUTION_MILESTONE_VALUES = [
+    f.name for f in fields(InstitutionMilestone) if f.name != "overdue"
+]
 
 
 def institution_milestones_page(
     *, institution: Institution, number: str | None, today: date
 ) -> Page:
-    """A page of the milestones an institution is responsible for, as plain rows with their
-    `overdue` flag, read in plain SQL (a count and one page, cocrea.core.sql.Rows): a 50-row
-    list of model instances cost most of the page, and the ORM's count kept the rows' joins."""
-    n = sql.name
-
-    def row(values: tuple[Any, ...]) -> SimpleNamespace:
-        milestone = SimpleNamespace(**dict(zip(_INSTITUTION_MILESTONE_FIELDS, values, strict=True)))
-        milestone.overdue = progress.milestone_is_overdue(milestone, today)
-        return milestone
-
-    responsible = f"{n(Milestone, 'responsible_institution')} = %s"
-    return _page(
-        sql.Rows(  # type: ignore[arg-type]
-            f"SELECT COUNT(*) FROM {n(Milestone)} WHERE {responsible}",  # noqa: S608
-            f"SELECT m.{n(Milestone, 'description')}, m.{n(Milestone, 'end_date')}, "  # noqa: S608
-            f"m.{n(Milestone, 'completion')}, m.{n(Milestone, 'weight')}, "
-            f"c.{n(Commitment, 'slug')}, c.{n(Commitment, 'number')}, "
-            f"c.{n(Commitment, 'title')}, p.{n(ActionPlan, 'slug')}, p.{n(ActionPlan, 'number')} "
-            f"FROM {n(Milestone)} m "
-            f"INNER JOIN {n(Commitment)} c "
-            f"ON c.{n(Commitment, 'id')} = m.{n(Milestone, 'commitment')} "
-            f"INNER JOIN {n(ActionPlan)} p ON p.{n(ActionPlan, 'id')} = c.{n(Commitment, 'plan')} "
-            f"WHERE m.{responsible} "
-            f"ORDER BY p.{n(ActionPlan, 'start_date')} DESC, c.{n(Commitment, 'number')}, "
-            f"m.{n(Milestone, 'number')}, m.{n(Milestone, 'id')}",
-            [institution.pk],
-            row,
-        ),
+    """A page of the milestones an institution is responsible for, newest plan first, as rows
+    with their commitment, plan and `overdue` flag on `today`: a page of fifty model instances
+    with their commitment and plan cost twice the rows."""
+    page = _page(
+        Milestone.objects.filter(responsible_institution=institution)
+        .order_by("-commitment__plan__start_date", "commitment__number", "number", "pk")
+        .values(*_INSTITUTION_MILESTONE_VALUES),
         number,
     )
+    rows = [InstitutionMilestone(**values) for values in page.object_list]
+    for row in rows:
+        row.overdue = progress.milestone_is_overdue(row, today)
+    page.object_list = rows
+    return page
 
 
-# The names the institution page reads of each milestone row, in the order selected.
-_INSTITUTION_MILESTONE_FIELDS = [
-    "description",
-    "end_date",
-    "completion",
-    "weight",
-    "commitment__slug",
-    "commitment__number",
-    "commitment__title",
-    "commitment__plan__slug",
-    "commitment__plan__number",
+@dataclass
+class MilestoneRow:
+    """A milestone as the home page shows it, by the names `values()` reads, with its
+    `commitment` (already in memory) and whether it `is_overdue`."""
+
+    commitment_id: int
+    number: int
+    description: str
+    completion: str
+    weight: int
+    end_date: date | None
+    commitment: Commitment
+    is_overdue: bool = False
+
+
+# What `values()` reads is the row's own field names, so each value lands in its field by name.
+_MILESTONE_ROW_VALUES = [
+    f.name for f in fields(MilestoneRow) if f.name not in ("commitment", "is_overdue")
 ]
 
 
@@ -626,51 +398,29 @@ class PlanGlance:
     plan: ActionPlan
     commitments: list[Commitment]
     progress: int | None
-    overdue: list[SimpleNamespace]
-    upcoming: list[SimpleNamespace]
+    overdue: list[MilestoneRow]
+    upcoming: list[MilestoneRow]
 
 
 def plan_glance(*, plan: ActionPlan, today: date, upcoming: int = 5) -> PlanGlance:
-    """The home page's summary of a plan, from one fetch of its commitments and one of their
-    milestones (which also gives each commitment its progress). The milestones are plain rows
-    of plain SQL with their commitment attached and their `is_overdue` flag (ADR 4): a model
-    instance for each of a plan's hundred milestones cost more than the query."""
-    commitments = plan_commitments(plan=plan, with_progress=False)
-    commitment_by_id = {c.id: c for c in commitments}
-    n = sql.name
+    """The home page's summary of a plan, from its commitments and one read of their milestones
+    (which also gives each commitment its progress)."""
+    commitments = _plan_commitments(plan, supporters=False)
+    by_id = {c.pk: c for c in commitments}
     milestones = [
-        SimpleNamespace(
-            id=pk,
-            commitment_id=commitment_id,
-            commitment=commitment_by_id[commitment_id],  # already in memory: no query per row
-            number=number,
-            weight=weight,
-            completion=completion,
-            end_date=end_date,
-            description=description,
-        )
-        for pk, commitment_id, number, weight, completion, end_date, description in sql.fetch_all(
-            f"SELECT m.{n(Milestone, 'id')}, m.{n(Milestone, 'commitment')}, "  # noqa: S608
-            f"m.{n(Milestone, 'number')}, m.{n(Milestone, 'weight')}, "
-            f"m.{n(Milestone, 'completion')}, m.{n(Milestone, 'end_date')}, "
-            f"m.{n(Milestone, 'description')} FROM {n(Milestone)} m "
-            f"INNER JOIN {n(Commitment)} c "
-            f"ON c.{n(Commitment, 'id')} = m.{n(Milestone, 'commitment')} "
-            f"WHERE c.{n(Commitment, 'plan')} = %s "
-            f"ORDER BY m.{n(Milestone, 'commitment')}, m.{n(Milestone, 'number')}",
-            [plan.pk],
-        )
+        MilestoneRow(**values, commitment=by_id[values["commitment_id"]])
+        for values in Milestone.objects.filter(commitment__plan=plan)
+        .order_by()
+        .values(*_MILESTONE_ROW_VALUES)
     ]
-    by_commitment: dict[int, list[SimpleNamespace]] = {c.id: [] for c in commitments}
+    by_commitment = _set_figures(commitments, milestones)
     for milestone in milestones:
         milestone.is_overdue = progress.milestone_is_overdue(milestone, today)
-        by_commitment[milestone.commitment_id].append(milestone)
-    for commitment in commitments:
-        _set_progress(commitment, by_commitment[commitment.id])
-    overdue = sorted(
-        (m for m in milestones if m.is_overdue),
-        key=lambda m: (m.end_date or today, m.commitment.number, m.number),
-    )
+
+    def order(m: MilestoneRow) -> tuple[date, int, int]:
+        return (m.end_date or today, m.commitment.number, m.number)
+
+    overdue = sorted((m for m in milestones if m.is_overdue), key=order)
     pending = sorted(
         (
             m
@@ -679,7 +429,7 @@ def plan_glance(*, plan: ActionPlan, today: date, upcoming: int = 5) -> PlanGlan
             and m.end_date >= today
             and m.completion not in (progress.COMPLETE, progress.WITHDRAWN)
         ),
-        key=lambda m: (m.end_date or today, m.commitment.number, m.number),
+        key=order,
     )
     return PlanGlance(
         plan=plan,

@@ -28,26 +28,6 @@ def test_translated_text_follows_the_language_of_each_rendering():
         assert _render(source) == "Planes de acción"
 
 
-def test_select_escapes_values_and_labels_and_marks_the_choice():
-    from django import forms
-
-    class Form(forms.Form):
-        area = forms.ChoiceField(choices=[("", "Todas"), ('a"b', "<b>Agua & saneamiento</b>")])
-
-    chosen = Form({"area": 'a"b'})
-    html = _render("{{ select(form['area']) }}", form=chosen)
-    assert html == (
-        '<select name="area" id="id_area"><option value="">Todas</option>'
-        '<option value="a&#34;b" selected>&lt;b&gt;Agua &amp; saneamiento&lt;/b&gt;</option>'
-        "</select>"
-    )
-    refused = Form({"area": "otra"})
-    assert not refused.is_valid()
-    html = _render("{{ select(form['area']) }}", form=refused)
-    assert html.startswith('<select name="area" id="id_area" aria-invalid="true">')
-    assert " selected" not in html
-
-
 def test_a_naive_datetime_is_shown_as_it_is_and_nothing_as_nothing():
     from cocrea.core.jinja import date_filter
 

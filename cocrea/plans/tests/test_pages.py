@@ -286,7 +286,8 @@ def test_an_institution_s_milestones_come_a_page_at_a_time_newest_plan_first(cli
 
 
 def test_an_institution_s_milestone_rows_escape_text_and_link_the_commitment(client, db):
-    """The rows are built in Python (ADR 4): text from the data is shown, never run."""
+    """The rows come from a macro (plans/_macros.html): text from the data is shown, never run,
+    escaped by Jinja's autoescape (markupsafe writes a double quote as &#34;)."""
     from cocrea.plans.tests.factories import CommitmentFactory, MilestoneFactory
 
     commitment = CommitmentFactory(number=3, title='Datos <i>"abiertos"</i>')
@@ -300,7 +301,7 @@ def test_an_institution_s_milestone_rows_escape_text_and_link_the_commitment(cli
     assert "<td>Publicar &lt;script&gt;alert(1)&lt;/script&gt;</td>" in html
     assert (
         f'<td><a href="{link}">{commitment.plan.number}.3 '
-        "Datos &lt;i&gt;&quot;abiertos&quot;&lt;/i&gt;</a></td>"
+        "Datos &lt;i&gt;&#34;abiertos&#34;&lt;/i&gt;</a></td>"
     ) in html
 
 

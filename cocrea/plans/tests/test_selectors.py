@@ -1,268 +1,655 @@
-"""The plain-SQL reads behind a plan's commitment list (ADR 4) give what the ORM would."""
+"""Each public selector of plans gives, field by field and by name, what an independent ORM read
+of the same data gives: counts counted here, related rows read through the other side of the
+relation, figures worked out from the milestones read here. The data makes fields of the same
+type differ (an institution leads two commitments and supports one; a plan's number is not its
+commitments'), so a selector that swapped two of them would fail."""
 
+from dataclasses import dataclass
 from datetime import date
 
+import pytest
+from django.db.models import Q
+from django.forms.models import model_to_dict
+from django.http import Http404
 from django.utils import translation
 
-from cocrea.plans import progress
-from cocrea.plans.models import PolicyArea
-from cocrea.plans.selectors import plan_commitments, plan_progress_rows
-from cocrea.plans.tests.factories import InstitutionFactory, MilestoneFactory
-from conftest import build_plan
+from cocrea.plans import progress, selectors
+from cocrea.plans.models import (
+    ActionPlan,
+    Commitment,
+    Institution,
+    Member,
+    Milestone,
+    PolicyArea,
+)
+from cocrea.plans.tests.factories import (
+    ActionPlanFactory,
+    CommitmentFactory,
+    InstitutionFactory,
+    MemberFactory,
+    MilestoneFactory,
+)
+
+TODAY = date(2025, 1, 1)
 
 
-def test_a_plans_commitments_carry_their_own_areas_supporters_and_progress(db):
-    plan = build_plan(commitments=2)
-    build_plan(commitments=2)  # another plan's rows must not leak in
-    first = plan.commitments.get(number=1)
-    first.supporting_institutions.add(InstitutionFactory(name="Acción Ciudadana", acronym="AC"))
-    first.policy_areas.add(PolicyArea.objects.filter(parent__isnull=False).order_by("-position")[0])
-    MilestoneFactory(commitment=first, number=9, weight=3, completion="withdrawn", end_date=None)
-
-    for language in ("es", "en"):
-        with translation.override(language):
-            rows = plan_commitments(plan=plan, supporters=True)
-        assert [c.number for c in rows] == [1, 2]
-        orm = plan.commitments.select_related("lead_institution").order_by("number")
-        assert [
-            (c.pk, c.slug, c.title, c.ogp_id, c.lead_institution.name, c.lead_institution.slug)
-            for c in rows
-        ] == [
-            (c.pk, c.slug, c.title, c.ogp_id, c.lead_institution.name, c.lead_institution.slug)
-            for c in orm
-        ]
-        assert all(c.plan is plan for c in rows)
-        for row in rows:
-            expected = row.policy_areas.order_by("position")
-            with translation.override(language):
-                names = [a.name for a in expected]
-            assert [(a.slug, a.name) for a in row.areas] == [
-                (a.slug, n) for a, n in zip(expected, names, strict=True)
-            ]
-            milestones = list(row.milestones.all())
-            assert row.progress == progress.commitment_progress(milestones)
-            assert row.completion == progress.commitment_completion(milestones)
-    first_row = rows[0]
-    assert [s.label for s in first_row.supporters] == [
-        "Acción Ciudadana (AC)",
-        "Red Ciudadana de Prueba",
-    ]
-    assert [s.label for s in rows[1].supporters] == ["Red Ciudadana de Prueba"]
+@dataclass
+class Data:
+    plan: ActionPlan  # the current plan: three commitments
+    older: ActionPlan  # an older plan of the same member: one commitment
+    empty: ActionPlan  # another member's plan, without commitments
+    minfin: Institution  # leads two commitments, supports one, responsible for four milestones
+    segeplan: Institution  # leads two, supports none; no acronym
+    cso: Institution  # civil society: supports two
+    academia: Institution  # supports one
+    idle: Institution  # nothing
 
 
-def test_plain_milestone_rows_hold_dates_and_numbers_on_every_database(db):
-    plan = build_plan(commitments=1, milestones_each=2)
-    rows = sorted(plan_progress_rows(plan.pk), key=lambda r: r.end_date)
-    assert [(r.end_date, r.weight, r.completion) for r in rows] == [
-        (date(2024, 1, 1), 1, "limited"),
-        (date(2099, 1, 1), 1, "complete"),
-    ]
-    assert all(type(r.end_date) is date for r in rows)
-
-
-def test_a_plan_is_read_with_its_member_as_the_orm_would(db, django_assert_num_queries):
-    import pytest
-    from django.forms.models import model_to_dict
-    from django.http import Http404
-
-    from cocrea.plans.models import ActionPlan
-    from cocrea.plans.selectors import plan_get
-
-    plan = build_plan(commitments=1)
-    expected = ActionPlan.objects.select_related("member").get(pk=plan.pk)
-    with django_assert_num_queries(1):
-        read = plan_get(slug=plan.slug)
-        assert read.member.name == expected.member.name
-        assert read.member.slug == expected.member.slug
-    assert model_to_dict(read) == model_to_dict(expected)
-    assert read.created_at == expected.created_at and read.created_at.tzinfo is not None
-    assert (
-        type(read.start_date) is date and read.get_status_display() == expected.get_status_display()
+@pytest.fixture
+def data(db) -> Data:
+    guatemala = MemberFactory()
+    argentina = MemberFactory(name="Argentina", code="ARG", slug="argentina", is_default=False)
+    plan = ActionPlanFactory(
+        member=guatemala, number=5, slug="quinto", ogp_id="AP_GTM05", title="Quinto plan"
     )
-    with django_assert_num_queries(1):  # a member field not read with the plan loads when asked
-        assert read.member.is_default == expected.member.is_default
-    with pytest.raises(Http404):
-        plan_get(slug="no-existe")
-
-
-def test_a_commitment_is_read_with_its_plan_lead_and_milestones_as_the_orm_would(
-    db, django_assert_num_queries
-):
-    import pytest
-    from django.forms.models import model_to_dict
-    from django.http import Http404
-
-    from cocrea.plans.models import Commitment
-    from cocrea.plans.selectors import commitment_get
-
-    plan = build_plan(commitments=2, milestones_each=3)
-    expected = (
-        Commitment.objects.select_related("plan", "lead_institution")
-        .prefetch_related("milestones__responsible_institution")
-        .get(plan=plan, number=2)
+    older = ActionPlanFactory(
+        member=guatemala,
+        number=4,
+        slug="cuarto",
+        ogp_id="AP_GTM04",
+        title="Cuarto plan",
+        start_date=date(2021, 9, 1),
+        end_date=date(2023, 8, 31),
+        status=ActionPlan.Status.CLOSED,
     )
-    other = InstitutionFactory(name="Ministerio de Prueba", acronym="MP")
-    third = expected.milestones.get(number=3)
-    third.responsible_institution = other
-    third.save()
-    expected = Commitment.objects.get(pk=expected.pk)
-    with django_assert_num_queries(3):  # commitment; milestones; areas and supporters
-        read = commitment_get(plan_slug=plan.slug, slug=expected.slug)
-    assert model_to_dict(read, exclude=["policy_areas", "supporting_institutions"]) == (
-        model_to_dict(expected, exclude=["policy_areas", "supporting_institutions"])
+    empty = ActionPlanFactory(
+        member=argentina,
+        number=2,
+        slug="argentina-2",
+        title="Plan de Argentina",
+        start_date=date(2022, 1, 1),
+        end_date=date(2022, 12, 31),
     )
-    assert read.created_at == expected.created_at and read.created_at.tzinfo is not None
-    lead = expected.lead_institution
-    want = [
-        (m.number, m.description, m.end_date, m.responsible_institution.name)
-        for m in expected.milestones.order_by("number")
-    ]
-    figures = (expected.progress, expected.completion, expected.status)
-    with django_assert_num_queries(0):
-        # Each related field in the model's order, whatever order the selector names them in.
-        assert (read.plan.pk, read.plan.slug, read.plan.title, read.plan.number) == (
-            plan.pk,
-            plan.slug,
-            plan.title,
-            plan.number,
-        )
-        assert (read.lead_institution.slug, read.lead_institution.short_name) == (
-            lead.slug,
-            lead.short_name,
-        )
-        milestones = list(read.milestones.all())
-        assert [
-            (m.number, m.description, m.end_date, m.responsible_institution.name)
-            for m in milestones
-        ] == want
-        assert want[2][3] == "Ministerio de Prueba"
-        assert all(m.commitment is read for m in milestones)
-        assert (read.progress, read.completion, read.status) == figures
-    # The milestones are a relation still: narrowing it asks the database, as after a prefetch.
-    assert [m.number for m in read.milestones.filter(number__gte=2)] == [2, 3]
-    with django_assert_num_queries(1):  # a plan field not read with the commitment loads
-        assert read.plan.start_date == plan.start_date
-    with pytest.raises(Http404):
-        commitment_get(plan_slug=plan.slug, slug="no-existe")
-    with pytest.raises(Http404):  # a commitment of another plan is not found under this one
-        commitment_get(plan_slug=build_plan(commitments=1).slug, slug=expected.slug)
+    minfin = InstitutionFactory(name="Ministerio de Finanzas", acronym="MINFIN", slug="minfin")
+    segeplan = InstitutionFactory(name="Secretaría de Planificación", acronym="", slug="segeplan")
+    cso = InstitutionFactory(
+        name="Acción Ciudadana", acronym="AC", slug="accion", kind=Institution.Kind.CIVIL_SOCIETY
+    )
+    academia = InstitutionFactory(
+        name="Universidad Pública", acronym="", slug="universidad", kind=Institution.Kind.ACADEMIA
+    )
+    idle = InstitutionFactory(name="Zeta Sin Compromisos", acronym="ZSC", slug="zeta")
+    areas = list(PolicyArea.objects.filter(parent__isnull=False).order_by("position")[:3])
+    first = CommitmentFactory(
+        plan=plan,
+        number=1,
+        slug="datos",
+        title="Datos abiertos",
+        ogp_id="GT0101",
+        lead_institution=minfin,
+        policy_areas=[areas[2], areas[0]],
+        supporting_institutions=[cso, academia],
+    )
+    second = CommitmentFactory(
+        plan=plan,
+        number=2,
+        slug="compras",
+        title="Compras públicas",
+        ogp_id="",
+        lead_institution=segeplan,
+        policy_areas=[areas[1]],
+        supporting_institutions=[cso],
+    )
+    CommitmentFactory(plan=plan, number=3, slug="vacio", title="Sin hitos", lead_institution=minfin)
+    old = CommitmentFactory(
+        plan=older,
+        number=7,
+        slug="antiguo",
+        title="Compromiso antiguo",
+        lead_institution=segeplan,
+        supporting_institutions=[minfin],
+    )
+    MilestoneFactory(
+        commitment=first,
+        number=1,
+        description="Publicar el presupuesto",
+        weight=2,
+        completion="limited",
+        start_date=date(2023, 10, 1),
+        end_date=date(2024, 1, 1),
+        responsible_institution=minfin,
+    )
+    MilestoneFactory(
+        commitment=first,
+        number=2,
+        description="Portal de datos",
+        completion="complete",
+        end_date=date(2099, 1, 1),
+        responsible_institution=minfin,
+    )
+    MilestoneFactory(
+        commitment=first,
+        number=3,
+        description="Retirado",
+        weight=3,
+        completion="withdrawn",
+        start_date=None,
+        end_date=None,
+        responsible_institution=cso,
+    )
+    MilestoneFactory(
+        commitment=second,
+        number=1,
+        description="Registro de proveedores",
+        completion="not_started",
+        end_date=date(2024, 6, 1),
+        responsible_institution=minfin,
+    )
+    MilestoneFactory(
+        commitment=second,
+        number=2,
+        description="Próximo paso",
+        completion="substantial",
+        end_date=date(2025, 3, 1),
+        responsible_institution=segeplan,
+    )
+    MilestoneFactory(
+        commitment=old,
+        number=1,
+        description="Hito del plan anterior",
+        completion="substantial",
+        start_date=date(2021, 10, 1),
+        end_date=date(2022, 5, 1),
+        responsible_institution=minfin,
+    )
+    return Data(plan, older, empty, minfin, segeplan, cso, academia, idle)
+
+
+def _figures(commitment_id: int) -> dict[str, object]:
+    """A commitment's progress and completion, worked out here from its milestones."""
+    milestones = list(Milestone.objects.filter(commitment_id=commitment_id))
+    return {
+        "progress": progress.commitment_progress(milestones),
+        "completion": progress.commitment_completion(milestones),
+    }
+
+
+def _overdue(milestone: Milestone, today: date) -> bool:
+    return (
+        milestone.end_date is not None
+        and milestone.end_date < today
+        and milestone.completion not in ("complete", "withdrawn")
+    )
+
+
+def test_the_default_member_is_the_one_marked_default(data):
+    assert selectors.default_member().slug == "guatemala"
 
 
 def test_the_home_plan_is_the_default_members_plan_in_implementation_else_its_latest(
     db, django_assert_num_queries
 ):
-    from cocrea.plans.models import ActionPlan
-    from cocrea.plans.selectors import home_plan
-    from cocrea.plans.tests.factories import ActionPlanFactory, MemberFactory
-
-    assert home_plan() == (None, None)
+    assert selectors.home_plan() == (None, None)
     other = MemberFactory(name="Argentina", code="ARG", slug="argentina", is_default=False)
     ActionPlanFactory(
         member=other, start_date=date(2030, 1, 1), end_date=date(2032, 8, 31)
     )  # not the default member's
     member = MemberFactory()
-    assert home_plan() == (member, None)
-    old = ActionPlanFactory(
+    assert selectors.home_plan() == (member, None)
+    ActionPlanFactory(
         member=member, start_date=date(2016, 9, 1), end_date=date(2018, 8, 31), status="closed"
     )
     newest = ActionPlanFactory(
         member=member, start_date=date(2025, 9, 1), end_date=date(2027, 8, 31), status="co_creation"
     )
     with django_assert_num_queries(1):
-        found_member, found = home_plan()
+        found_member, found = selectors.home_plan()
         assert (found_member.name, found_member.slug) == ("Guatemala", "guatemala")
     assert found == newest and found.member is found_member
-    assert found.start_date == date(2025, 9, 1) and found.get_status_display()
     current = ActionPlanFactory(
         member=member, start_date=date(2021, 9, 1), end_date=date(2023, 8, 31)
     )
     assert current.status == ActionPlan.Status.IMPLEMENTATION
-    assert home_plan() == (member, current)
+    assert selectors.home_plan() == (member, current)
     ActionPlan.objects.filter(pk__in=[current.pk, newest.pk]).update(status="closed")
-    assert home_plan() == (member, newest)
-    assert old.pk != newest.pk
+    assert selectors.home_plan() == (member, newest)
 
 
-def test_the_plan_list_pages_plain_rows_in_the_orms_order(db, settings):
-    from cocrea.plans.models import ActionPlan
-    from cocrea.plans.selectors import plan_list_page
-    from cocrea.plans.tests.factories import ActionPlanFactory, MemberFactory
-
-    settings.COCREA_PAGE_SIZE = 2
-    argentina = MemberFactory(name="Argentina", code="ARG", slug="argentina", is_default=False)
-    first = build_plan(commitments=2)  # Guatemala, 2023 to 2025
-    ActionPlanFactory(member=argentina, start_date=date(2019, 1, 1), end_date=date(2019, 12, 31))
-    ActionPlanFactory(member=argentina, start_date=date(2022, 9, 1), end_date=date(2024, 8, 31))
-    expected = list(
-        ActionPlan.objects.select_related("member").order_by("member__name", "-start_date", "pk")
-    )
-    rows = list(plan_list_page(number="1")) + list(plan_list_page(number="2"))
-    assert [(p.pk, p.slug, p.title, p.status, p.years, p.member.name) for p in rows] == [
-        (p.pk, p.slug, p.title, p.status, p.years, p.member.name) for p in expected
-    ]
-    assert [p.years for p in rows] == ["2022–2024", "2019", "2023–2025"]
-    assert [p.commitment_count for p in rows] == [0, 0, 2]
-    last = plan_list_page(number="99")  # past the end: the last page, as the ORM's paginator
-    assert last.number == 2 and last.paginator.num_pages == 2
-    assert [p.pk for p in last] == [first.pk]
-    assert plan_list_page(number="x").number == 1
-
-
-def test_an_institution_is_read_as_the_orm_would(db):
-    import pytest
-    from django.forms.models import model_to_dict
-    from django.http import Http404
-
-    from cocrea.plans.models import Institution
-    from cocrea.plans.selectors import institution_get
-
-    made = InstitutionFactory(name="Ministerio de Finanzas Públicas", acronym="MINFIN")
-    read = institution_get(slug=made.slug)
-    expected = Institution.objects.get(pk=made.pk)
+def test_a_plan_is_read_with_its_member(data, django_assert_num_queries):
+    expected = ActionPlan.objects.get(slug="quinto")
+    member = Member.objects.get(plans=expected)
+    with django_assert_num_queries(1):
+        read = selectors.plan_get(slug="quinto")
+        assert model_to_dict(read.member) == model_to_dict(member)
     assert model_to_dict(read) == model_to_dict(expected)
-    assert read.created_at == expected.created_at and read.short_name == "MINFIN"
     with pytest.raises(Http404):
-        institution_get(slug="no-existe")
+        selectors.plan_get(slug="no-existe")
 
 
-def test_plain_instances_are_converted_and_deferred_as_raw_would(db, django_assert_num_queries):
-    from decimal import Decimal
+def test_policy_area_choices_are_the_themes_areas_in_order_named_in_the_language(db):
+    for language, field in (("es", "name_es"), ("en", "name_en")):
+        expected = [
+            {"pk": a.pk, "slug": a.slug, "name": getattr(a, field)}
+            for a in PolicyArea.objects.exclude(parent=None).order_by("position", "pk")
+        ]
+        with translation.override(language):
+            read = [
+                {"pk": a.pk, "slug": a.slug, "name": a.name}
+                for a in selectors.policy_area_choices()
+            ]
+        assert read == expected
+        assert len({a["name"] for a in read}) > 1
 
-    import pytest
 
-    from cocrea.core import sql
-    from cocrea.plans.models import Commitment, Institution
+def test_the_plan_list_gives_each_plan_its_member_years_and_commitment_count(
+    data, settings, django_assert_num_queries
+):
+    settings.COCREA_PAGE_SIZE = 2
+    expected = [
+        {
+            "slug": p.slug,
+            "title": p.title,
+            "ogp_id": p.ogp_id,
+            "status": p.status,
+            "years": f"{p.start_date.year}–{p.end_date.year}"
+            if p.start_date.year != p.end_date.year
+            else str(p.start_date.year),
+            "member": p.member.name,
+            "commitment_count": Commitment.objects.filter(plan=p).count(),
+        }
+        for p in ActionPlan.objects.order_by("member__name", "-start_date", "pk")
+    ]
+    read = []
+    for number in ("1", "2"):
+        with django_assert_num_queries(2):  # the count and the page
+            page = selectors.plan_list_page(number=number)
+            read += [
+                {
+                    "slug": p.slug,
+                    "title": p.title,
+                    "ogp_id": p.ogp_id,
+                    "status": p.status,
+                    "years": p.years,
+                    "member": p.member.name,
+                    "commitment_count": p.commitment_count,
+                }
+                for p in page
+            ]
+    assert read == expected
+    assert [p["commitment_count"] for p in read] == [0, 3, 1]
+    last = selectors.plan_list_page(number="99")  # past the end: the last page
+    assert (last.number, last.paginator.num_pages) == (2, 2)
+    assert selectors.plan_list_page(number="x").number == 1
 
-    plan = build_plan(commitments=1)
-    Commitment.objects.filter(plan=plan).update(
-        budget_amount=Decimal("1250000.50"), sdg_goals=[5, 16], carried_forward=True
-    )
-    n = sql.name
-    query = (
-        f"SELECT {sql.all_columns(Commitment, 'c')}, "  # noqa: S608 - names from the models
-        f"{sql.beside(Institution, 'i', ('id', 'name'))} "
-        f"FROM {n(Commitment)} c INNER JOIN {n(Institution)} i "
-        f"ON i.{n(Institution, 'id')} = c.{n(Commitment, 'lead_institution')} "
-        f"WHERE c.{n(Commitment, 'plan')} = %s"
-    )
-    for _ in range(2):  # the second from the memoised layout
-        (read,) = sql.instances(Commitment, query, [plan.pk])
-        expected = Commitment.objects.get(plan=plan)
-        assert list(read.sdg_goals) == [5, 16] and read.budget_amount == Decimal("1250000.50")
-        assert read.carried_forward is True and read.start_date == expected.start_date
-        assert read.created_at == expected.created_at and read.created_at.tzinfo is not None
-        lead = sql.attached_from(read, Institution, ("id", "name"))
-        assert (lead.pk, lead.name) == (
-            expected.lead_institution_id,
-            expected.lead_institution.name,
+
+def _list_row(c: Commitment) -> dict[str, object]:
+    return {
+        "pk": c.pk,
+        "number": c.number,
+        "slug": c.slug,
+        "title": c.title,
+        "ogp_id": c.ogp_id,
+        "lead": (c.lead_institution.slug, c.lead_institution.name, c.lead_institution.acronym),
+        "areas": [(a.slug, a.name) for a in c.areas],  # type: ignore[attr-defined]
+        "supporters": [(i.slug, i.name, str(i)) for i in c.supporters],  # type: ignore[attr-defined]
+        "progress": c.progress,
+        "completion": c.completion,
+    }
+
+
+def _expected_list_row(c: Commitment, supporters: bool = True) -> dict[str, object]:
+    lead = Institution.objects.get(led_commitments=c)
+    areas = PolicyArea.objects.filter(commitments=c).order_by("position")
+    backers = Institution.objects.filter(supported_commitments=c).order_by("name")
+    return {
+        "pk": c.pk,
+        "number": c.number,
+        "slug": c.slug,
+        "title": c.title,
+        "ogp_id": c.ogp_id,
+        "lead": (lead.slug, lead.name, lead.acronym),
+        "areas": [
+            (a.slug, a.name_en if translation.get_language() == "en" else a.name_es) for a in areas
+        ],
+        "supporters": [
+            (i.slug, i.name, f"{i.name} ({i.acronym})" if i.acronym else i.name) for i in backers
+        ]
+        if supporters
+        else [],
+        **_figures(c.pk),
+    }
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_plans_commitments_carry_their_lead_areas_supporters_and_figures(
+    data, language, django_assert_num_queries
+):
+    plan = data.plan
+    with translation.override(language):
+        # commitments, areas, milestones, supporters; nothing more while the rows are read
+        with django_assert_num_queries(4):
+            rows = selectors.plan_commitments(plan=plan, supporters=True)
+            read = [_list_row(c) for c in rows]
+        expected = [
+            _expected_list_row(c) for c in Commitment.objects.filter(plan=plan).order_by("number")
+        ]
+    assert read == expected
+    assert all(c.plan is plan for c in rows)
+    assert [r["progress"] for r in read] == [55, 33, None]
+    assert read[0]["areas"] and read[0]["supporters"] and read[1]["areas"]
+
+
+def test_without_supporters_a_plans_commitments_have_none_and_one_query_less(
+    data, django_assert_num_queries
+):
+    with django_assert_num_queries(3):
+        rows = selectors.plan_commitments(plan=data.plan)
+        read = [_list_row(c) for c in rows]
+    assert read == [
+        _expected_list_row(c, supporters=False)
+        for c in Commitment.objects.filter(plan=data.plan).order_by("number")
+    ]
+
+
+def test_the_filter_choices_are_the_areas_and_institutions_of_the_plans_commitments(data):
+    rows = selectors.plan_commitments(plan=data.plan, supporters=True)
+    areas, institutions = selectors.commitment_filter_choices(rows)
+    assert areas == [
+        (a.slug, a.name)
+        for a in PolicyArea.objects.filter(commitments__plan=data.plan)
+        .distinct()
+        .order_by("position")
+    ]
+    present = (
+        Institution.objects.filter(
+            Q(led_commitments__plan=data.plan) | Q(supported_commitments__plan=data.plan)
         )
-    (short,) = sql.instances(
-        Commitment,
-        f"SELECT {n(Commitment, 'id')}, {n(Commitment, 'title')} FROM {n(Commitment)} "  # noqa: S608
-        f"WHERE {n(Commitment, 'plan')} = %s",
-        [plan.pk],
+        .distinct()
+        .order_by("name")
     )
-    with django_assert_num_queries(1):  # a field not selected loads when read, as with only()
-        assert short.problem == expected.problem
-    with pytest.raises(ValueError, match="key"):
-        sql.instances(Commitment, f"SELECT {n(Commitment, 'title')} FROM {n(Commitment)}")  # noqa: S608
+    assert institutions == [(i.slug, str(i)) for i in present]
+    assert ("accion", "Acción Ciudadana (AC)") in institutions
+    assert ("segeplan", "Secretaría de Planificación") in institutions
+
+
+def test_filtering_keeps_the_commitments_that_match_every_filter(data):
+    rows = selectors.plan_commitments(plan=data.plan, supporters=True)
+    areas, institutions = selectors.commitment_filter_choices(rows)
+    everything = Commitment.objects.filter(plan=data.plan).order_by("number")
+
+    def numbers(filters: selectors.CommitmentFilters, disputed: set[int] | None = None) -> list:
+        return [c.number for c in selectors.commitments_filtered(rows, filters, disputed or set())]
+
+    for slug, _label in areas:
+        assert numbers(selectors.CommitmentFilters(policy_area=slug)) == [
+            c.number for c in everything.filter(policy_areas__slug=slug)
+        ]
+    for slug, _label in institutions:
+        assert numbers(selectors.CommitmentFilters(institution=slug)) == [
+            c.number
+            for c in everything.filter(
+                Q(lead_institution__slug=slug) | Q(supporting_institutions__slug=slug)
+            ).distinct()
+        ]
+    for completion in [*Milestone.Completion.values, "none"]:
+        assert numbers(selectors.CommitmentFilters(completion=completion)) == [
+            c.number for c in everything if (_figures(c.pk)["completion"] or "none") == completion
+        ]
+    second = everything.get(number=2)
+    assert numbers(selectors.CommitmentFilters(disputed=True), {second.pk}) == [2]
+    both = selectors.CommitmentFilters(institution="accion", completion="limited")
+    assert numbers(both) == [2]
+    assert numbers(selectors.CommitmentFilters()) == [1, 2, 3]
+
+
+def test_a_commitment_is_read_with_its_plan_lead_milestones_areas_and_supporters(
+    data, django_assert_num_queries
+):
+    expected = Commitment.objects.get(plan=data.plan, number=1)
+    relations = ["policy_areas", "supporting_institutions"]  # compared below, as read
+    own = model_to_dict(expected, exclude=relations)
+    plan = model_to_dict(ActionPlan.objects.get(commitments=expected))
+    lead = model_to_dict(Institution.objects.get(led_commitments=expected))
+    # the commitment with its plan and lead; milestones; areas; supporters
+    with django_assert_num_queries(4):
+        read = selectors.commitment_get(plan_slug="quinto", slug="datos")
+    with django_assert_num_queries(0):
+        assert model_to_dict(read, exclude=relations) == own
+        assert model_to_dict(read.plan) == plan
+        assert model_to_dict(read.lead_institution) == lead
+        milestones = [
+            {
+                "number": m.number,
+                "description": m.description,
+                "start_date": m.start_date,
+                "end_date": m.end_date,
+                "weight": m.weight,
+                "completion": m.completion,
+                "responsible": m.responsible_institution.slug,
+                "overdue": m.is_overdue,
+                "commitment": m.commitment.pk,
+            }
+            for m in read.milestones.all()
+        ]
+        areas = [(a.slug, a.name) for a in read.areas]  # type: ignore[attr-defined]
+        supporters = [(i.slug, i.name, i.get_kind_display()) for i in read.supporters]  # type: ignore[attr-defined]
+        figures = (read.progress, read.completion, read.status, len(read.overdue_milestones))
+    assert milestones == [
+        {
+            "number": m.number,
+            "description": m.description,
+            "start_date": m.start_date,
+            "end_date": m.end_date,
+            "weight": m.weight,
+            "completion": m.completion,
+            "responsible": Institution.objects.get(milestones=m).slug,
+            "overdue": _overdue(m, date.today()),
+            "commitment": expected.pk,
+        }
+        for m in Milestone.objects.filter(commitment=expected).order_by("number")
+    ]
+    assert [m["responsible"] for m in milestones] == ["minfin", "minfin", "accion"]
+    assert areas == [
+        (a.slug, a.name)
+        for a in PolicyArea.objects.filter(commitments=expected).order_by("position")
+    ]
+    assert supporters == [
+        (i.slug, i.name, dict(Institution.Kind.choices)[i.kind])
+        for i in Institution.objects.filter(supported_commitments=expected).order_by("name")
+    ]
+    assert supporters[0][2] != supporters[1][2]
+    assert figures[:2] == tuple(_figures(expected.pk).values())
+    with pytest.raises(Http404):
+        selectors.commitment_get(plan_slug="quinto", slug="no-existe")
+    with pytest.raises(Http404):  # a commitment of another plan is not found under this one
+        selectors.commitment_get(plan_slug="cuarto", slug="datos")
+
+
+def test_a_commitments_heading_has_its_title_and_plan(data, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        read = selectors.commitment_heading(plan_slug="quinto", slug="compras")
+        fields = {
+            "number": read.number,
+            "slug": read.slug,
+            "title": read.title,
+            "ogp_id": read.ogp_id,
+            "plan": (read.plan.slug, read.plan.title),
+        }
+    expected = Commitment.objects.get(slug="compras")
+    assert fields == {
+        "number": expected.number,
+        "slug": expected.slug,
+        "title": expected.title,
+        "ogp_id": expected.ogp_id,
+        "plan": (data.plan.slug, data.plan.title),
+    }
+    with pytest.raises(Http404):
+        selectors.commitment_heading(plan_slug="cuarto", slug="compras")
+
+
+def test_the_institution_list_counts_what_each_leads_and_supports(
+    data, settings, django_assert_num_queries
+):
+    settings.COCREA_PAGE_SIZE = 3
+    expected = [
+        {
+            "slug": i.slug,
+            "name": i.name,
+            "acronym": i.acronym,
+            "kind": i.kind,
+            "led_count": Commitment.objects.filter(lead_institution=i).count(),
+            "supported_count": i.supported_commitments.count(),
+        }
+        for i in Institution.objects.order_by("name", "pk")
+    ]
+    read = []
+    for number in ("1", "2"):
+        with django_assert_num_queries(2):  # the count and the page
+            read += [
+                {
+                    "slug": i.slug,
+                    "name": i.name,
+                    "acronym": i.acronym,
+                    "kind": i.kind,
+                    "led_count": i.led_count,
+                    "supported_count": i.supported_count,
+                }
+                for i in selectors.institution_list_page(number=number)
+            ]
+    assert read == expected
+    by_slug = {row["slug"]: (row["led_count"], row["supported_count"]) for row in read}
+    assert by_slug["minfin"] == (2, 1) and by_slug["accion"] == (0, 2) and by_slug["zeta"] == (0, 0)
+
+
+def test_an_institution_is_read_by_its_slug(data):
+    assert model_to_dict(selectors.institution_get(slug="minfin")) == model_to_dict(
+        Institution.objects.get(pk=data.minfin.pk)
+    )
+    with pytest.raises(Http404):
+        selectors.institution_get(slug="no-existe")
+
+
+@pytest.mark.parametrize("slug", ["minfin", "segeplan", "accion", "zeta"])
+def test_an_institutions_commitments_are_those_it_leads_or_supports_newest_plan_first(
+    data, slug, django_assert_num_queries
+):
+    institution = Institution.objects.get(slug=slug)
+    expected = [
+        {
+            "slug": c.slug,
+            "number": c.number,
+            "title": c.title,
+            "leads": c.lead_institution_id == institution.pk,
+            "plan": (c.plan.slug, c.plan.title),
+            "progress": _figures(c.pk)["progress"],
+        }
+        for c in Commitment.objects.filter(
+            Q(lead_institution=institution) | Q(supporting_institutions=institution)
+        )
+        .distinct()
+        .order_by("-plan__start_date", "number")
+    ]
+    with django_assert_num_queries(2 if expected else 1):  # commitments; their milestones
+        read = [
+            {
+                "slug": c.slug,
+                "number": c.number,
+                "title": c.title,
+                "leads": c.lead_institution_id == institution.pk,
+                "plan": (c.plan.slug, c.plan.title),
+                "progress": c.progress,
+            }
+            for c in selectors.institution_commitments(institution=institution)
+        ]
+    assert read == expected
+    if slug == "minfin":  # leads two of the current plan, supports one of the older
+        assert [(r["slug"], r["leads"]) for r in read] == [
+            ("datos", True),
+            ("vacio", True),
+            ("antiguo", False),
+        ]
+
+
+def test_an_institutions_milestones_come_a_page_at_a_time_with_commitment_plan_and_overdue(
+    data, settings, django_assert_num_queries
+):
+    settings.COCREA_PAGE_SIZE = 3
+    expected = [
+        {
+            "description": m.description,
+            "end_date": m.end_date,
+            "completion": m.completion,
+            "commitment": (m.commitment.slug, m.commitment.number, m.commitment.title),
+            "plan": (m.commitment.plan.slug, m.commitment.plan.number),
+            "overdue": _overdue(m, TODAY),
+        }
+        for m in Milestone.objects.filter(responsible_institution=data.minfin).order_by(
+            "-commitment__plan__start_date", "commitment__number", "number", "pk"
+        )
+    ]
+    read = []
+    for number in ("1", "2"):
+        with django_assert_num_queries(2):  # the count and the page
+            page = selectors.institution_milestones_page(
+                institution=data.minfin, number=number, today=TODAY
+            )
+            read += [
+                {
+                    "description": m.description,
+                    "end_date": m.end_date,
+                    "completion": m.completion,
+                    "commitment": (m.commitment__slug, m.commitment__number, m.commitment__title),
+                    "plan": (m.commitment__plan__slug, m.commitment__plan__number),
+                    "overdue": m.overdue,
+                }
+                for m in page
+            ]
+    assert read == expected
+    assert [r["overdue"] for r in read] == [True, False, True, True]
+    assert read[0]["plan"] == ("quinto", 5) and read[0]["commitment"][1] == 1
+
+
+def test_a_plan_at_a_glance_has_its_overdue_and_next_milestones_and_progress(
+    data, django_assert_num_queries
+):
+    with django_assert_num_queries(3):  # commitments; areas; milestones
+        glance = selectors.plan_glance(plan=data.plan, today=TODAY, upcoming=5)
+        overdue = [(m.commitment.number, m.number, m.description) for m in glance.overdue]
+        upcoming = [(m.commitment.number, m.number, m.description) for m in glance.upcoming]
+        commitments = [(c.number, c.progress, c.completion) for c in glance.commitments]
+    milestones = list(Milestone.objects.filter(commitment__plan=data.plan))
+
+    def key(m: Milestone) -> tuple:
+        return (m.end_date, m.commitment.number, m.number)
+
+    assert overdue == [
+        (m.commitment.number, m.number, m.description)
+        for m in sorted((m for m in milestones if _overdue(m, TODAY)), key=key)
+    ]
+    assert upcoming == [
+        (m.commitment.number, m.number, m.description)
+        for m in sorted(
+            (
+                m
+                for m in milestones
+                if m.end_date is not None
+                and m.end_date >= TODAY
+                and m.completion not in ("complete", "withdrawn")
+            ),
+            key=key,
+        )
+    ]
+    assert commitments == [
+        (c.number, *_figures(c.pk).values())
+        for c in Commitment.objects.filter(plan=data.plan).order_by("number")
+    ]
+    by_commitment = [
+        list(Milestone.objects.filter(commitment=c))
+        for c in Commitment.objects.filter(plan=data.plan)
+    ]
+    assert glance.progress == progress.plan_progress(by_commitment)
+    assert (overdue, upcoming) == (
+        [(1, 1, "Publicar el presupuesto"), (2, 1, "Registro de proveedores")],
+        [(2, 2, "Próximo paso")],
+    )
+    assert glance.plan is data.plan
