@@ -1,19 +1,24 @@
 """The figures of the dashboards, per plan and per institution, each from a fixed number of
-queries of plain rows; the rules are those of `plans.progress` (docs/progress.md)."""
+queries of `values()` rows; the rules are those of `plans.progress` (docs/progress.md)."""
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from fractions import Fraction
-from types import SimpleNamespace
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from cocrea.core import sql
 from cocrea.plans import progress
-from cocrea.plans import selectors as plan_selectors
-from cocrea.plans.models import STATUS_LABELS, ActionPlan, Commitment, Institution, Milestone
+from cocrea.plans.models import (
+    STATUS_LABELS,
+    ActionPlan,
+    Commitment,
+    Institution,
+    Milestone,
+    area_name,
+)
 from cocrea.tracking.charts import Bar, Span
 
 UPCOMING_DAYS = 90
@@ -37,6 +42,38 @@ class Figure:
 
 
 @dataclass
+class MilestoneRow:
+    """A milestone as both dashboards show it: the fields are the names read with `values()`
+    (the related ones through their lookups), plus whether it is overdue today."""
+
+    id: int
+    number: int
+    description: str
+    start_date: date | None
+    end_date: date | None
+    completion: str
+    weight: int
+    commitment_id: int
+    commitment__number: int
+    commitment__slug: str
+    commitment__title: str
+    commitment__plan__slug: str
+    commitment__plan__number: int
+    responsible_institution_id: int
+    responsible_institution__name: str
+    responsible_institution__acronym: str
+    overdue: bool = False
+
+    @property
+    def code(self) -> str:
+        return f"{self.commitment__number}.{self.number}"
+
+    @property
+    def css(self) -> str:
+        return "bar--overdue" if self.overdue else f"bar--{self.completion}"
+
+
+@dataclass
 class Dashboard:
     progress: int | None
     commitments: int
@@ -46,9 +83,9 @@ class Dashboard:
     by_area: list[Figure]
     by_institution: list[Figure]
     by_plan: list[Figure]
-    overdue: list[SimpleNamespace]
-    upcoming: list[SimpleNamespace]
-    timeline: list[SimpleNamespace]
+    overdue: list[MilestoneRow]
+    upcoming: list[MilestoneRow]
+    timeline: list[MilestoneRow]
     timeline_cut: bool
 
     def bars(self, name: str) -> list[Bar]:
@@ -58,96 +95,60 @@ class Dashboard:
         return [Span(m.code, m.start_date, m.end_date, m.css) for m in self.timeline]
 
 
-# The milestone rows of both dashboards, named as the templates read them.
-_ROW_FIELDS = [
-    "id",
-    "number",
-    "description",
-    "start_date",
-    "end_date",
-    "completion",
-    "weight",
-    "commitment_id",
-    "commitment__number",
-    "commitment__slug",
-    "commitment__title",
-    "commitment__plan__slug",
-    "commitment__plan__number",
-    "responsible_institution_id",
-    "responsible_institution__name",
-    "responsible_institution__acronym",
-]
+# What `values()` reads is the row's own field names, so each value lands in its field by name.
+_ROW_VALUES = [f.name for f in fields(MilestoneRow) if f.name != "overdue"]
 
 
-def _milestone_sql(where: str, order: str) -> str:
-    """The dashboards' milestone rows in plain SQL (cocrea.core.sql, ADR 4): one fixed shape,
-    filtered and ordered by one of the two clauses below. Building it through the ORM (four
-    tables, sixteen columns) cost more than running it."""
-    n = sql.name
-    return (
-        f"SELECT m.{n(Milestone, 'id')}, m.{n(Milestone, 'number')}, "  # noqa: S608
-        f"m.{n(Milestone, 'description')}, m.{n(Milestone, 'start_date')}, "
-        f"m.{n(Milestone, 'end_date')}, m.{n(Milestone, 'completion')}, "
-        f"m.{n(Milestone, 'weight')}, m.{n(Milestone, 'commitment')}, "
-        f"c.{n(Commitment, 'number')}, c.{n(Commitment, 'slug')}, c.{n(Commitment, 'title')}, "
-        f"p.{n(ActionPlan, 'slug')}, p.{n(ActionPlan, 'number')}, "
-        f"m.{n(Milestone, 'responsible_institution')}, i.{n(Institution, 'name')}, "
-        f"i.{n(Institution, 'acronym')} "
-        f"FROM {n(Milestone)} m "
-        f"INNER JOIN {n(Commitment)} c "
-        f"ON c.{n(Commitment, 'id')} = m.{n(Milestone, 'commitment')} "
-        f"INNER JOIN {n(ActionPlan)} p ON p.{n(ActionPlan, 'id')} = c.{n(Commitment, 'plan')} "
-        f"INNER JOIN {n(Institution)} i "
-        f"ON i.{n(Institution, 'id')} = m.{n(Milestone, 'responsible_institution')} "
-        f"WHERE {where} ORDER BY {order}"
-    )
-
-
-def _plan_milestones_sql() -> str:
-    n = sql.name
-    return _milestone_sql(
-        f"c.{n(Commitment, 'plan')} = %s",
-        f"c.{n(Commitment, 'number')}, m.{n(Milestone, 'number')}, m.{n(Milestone, 'id')}",
-    )
-
-
-def _institution_milestones_sql() -> str:
-    n = sql.name
-    return _milestone_sql(
-        f"m.{n(Milestone, 'responsible_institution')} = %s",
-        f"p.{n(ActionPlan, 'start_date')} DESC, c.{n(Commitment, 'number')}, "
-        f"m.{n(Milestone, 'number')}, m.{n(Milestone, 'id')}",
-    )
-
-
-def _rows(query: str, key: int, today: date) -> list[SimpleNamespace]:
+def _rows(milestones: QuerySet[Milestone], today: date) -> list[MilestoneRow]:
     rows = []
-    for values in sql.fetch_all(query, [key]):
-        row = SimpleNamespace(**dict(zip(_ROW_FIELDS, values, strict=True)))
+    for values in milestones.values(*_ROW_VALUES):
+        row = MilestoneRow(**values)
         row.overdue = progress.milestone_is_overdue(row, today)
-        row.code = f"{row.commitment__number}.{row.number}"
-        row.css = "bar--overdue" if row.overdue else f"bar--{row.completion}"
         rows.append(row)
     return rows
 
 
-def _led_rows(institution_id: int) -> dict[int, list[Any]]:
-    """{commitment id: its milestones' (completion, weight, end_date)} for every commitment the
-    institution leads, those without milestones included (an empty list): one plain query."""
-    n = sql.name
-    led: dict[int, list[Any]] = {}
-    for commitment_id, completion, weight, end_date in sql.fetch_all(
-        f"SELECT c.{n(Commitment, 'id')}, m.{n(Milestone, 'completion')}, "  # noqa: S608
-        f"m.{n(Milestone, 'weight')}, m.{n(Milestone, 'end_date')} "
-        f"FROM {n(Commitment)} c LEFT OUTER JOIN {n(Milestone)} m "
-        f"ON m.{n(Milestone, 'commitment')} = c.{n(Commitment, 'id')} "
-        f"WHERE c.{n(Commitment, 'lead_institution')} = %s",
-        [institution_id],
+def _plan_commitment_areas(plan: ActionPlan) -> dict[int, list[str]]:
+    """{commitment id: the names of its policy areas} for every commitment of the plan, those
+    without an area included (an empty list)."""
+    areas: dict[int, list[str]] = {}
+    for row in (
+        Commitment.objects.filter(plan=plan)
+        .order_by("number", "policy_areas__position")
+        .values("id", "policy_areas__name_es", "policy_areas__name_en")
     ):
-        milestones = led.setdefault(commitment_id, [])
-        if completion is not None:
+        names = areas.setdefault(row["id"], [])
+        if row["policy_areas__name_es"] is not None:
+            names.append(area_name(row["policy_areas__name_es"], row["policy_areas__name_en"]))
+    return areas
+
+
+@dataclass
+class _Counted:
+    """What the progress rules read of a milestone of a commitment the institution leads."""
+
+    completion: str
+    weight: int
+    end_date: date | None
+
+
+def _led_milestones(institution: Institution) -> dict[int, list[_Counted]]:
+    """{commitment id: its milestones} for every commitment the institution leads, those without
+    milestones included (an empty list)."""
+    led: dict[int, list[_Counted]] = {}
+    for row in (
+        Commitment.objects.filter(lead_institution=institution)
+        .order_by()
+        .values("id", "milestones__completion", "milestones__weight", "milestones__end_date")
+    ):
+        milestones = led.setdefault(row["id"], [])
+        if row["milestones__completion"] is not None:
             milestones.append(
-                SimpleNamespace(completion=completion, weight=weight, end_date=end_date)
+                _Counted(
+                    completion=row["milestones__completion"],
+                    weight=row["milestones__weight"],
+                    end_date=row["milestones__end_date"],
+                )
             )
     return led
 
@@ -190,7 +191,7 @@ def _mean(figures: list[Fraction]) -> int | None:
     return progress.as_percent(sum(figures, Fraction(0)) / len(figures)) if figures else None
 
 
-def _soon(rows: list[SimpleNamespace], today: date) -> list[SimpleNamespace]:
+def _soon(rows: list[MilestoneRow], today: date) -> list[MilestoneRow]:
     horizon = today + timedelta(days=UPCOMING_DAYS)
     return sorted(
         (
@@ -204,28 +205,33 @@ def _soon(rows: list[SimpleNamespace], today: date) -> list[SimpleNamespace]:
     )[:UPCOMING_LIMIT]
 
 
-def _late(rows: list[SimpleNamespace]) -> list[SimpleNamespace]:
+def _late(rows: list[MilestoneRow]) -> list[MilestoneRow]:
     return sorted((r for r in rows if r.overdue), key=lambda r: (r.end_date, r.code))
 
 
 def plan_dashboard(*, plan: ActionPlan, today: date) -> Dashboard:
     """Two queries (with the plan already fetched by the view): its commitments with their
     policy areas, and its milestones."""
-    areas = plan_selectors.plan_commitment_areas(plan.pk)
-    rows = _rows(_plan_milestones_sql(), plan.pk, today)
-    by_commitment: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    areas = _plan_commitment_areas(plan)
+    rows = _rows(
+        Milestone.objects.filter(commitment__plan=plan).order_by(
+            "commitment__number", "number", "id"
+        ),
+        today,
+    )
+    by_commitment: dict[int, list[MilestoneRow]] = defaultdict(list)
     for row in rows:
         by_commitment[row.commitment_id].append(row)
-    by_area: dict[str, list[SimpleNamespace]] = defaultdict(list)
+    by_area: dict[str, list[MilestoneRow]] = defaultdict(list)
     exact = []
-    for commitment_id, commitment_areas in areas.items():
+    for commitment_id, area_names in areas.items():
         own = by_commitment.get(commitment_id, [])
         figure = progress.exact_progress(own)
         if figure is not None:
             exact.append(figure)
-        for area in commitment_areas:
-            by_area[area.name].extend(own)
-    by_institution: dict[str, list[SimpleNamespace]] = defaultdict(list)
+        for name in area_names:
+            by_area[name].extend(own)
+    by_institution: dict[str, list[MilestoneRow]] = defaultdict(list)
     for row in rows:
         name = row.responsible_institution__acronym or row.responsible_institution__name
         by_institution[name].append(row)
@@ -253,9 +259,14 @@ def institution_dashboard(*, institution: Institution, today: date) -> Dashboard
     """Two queries: the milestones it is responsible for, and the commitments it leads with
     their milestones (for their status). The timeline shows its milestones that end within a year of
     today, soonest first."""
-    rows = _rows(_institution_milestones_sql(), institution.pk, today)
-    led_milestones = _led_rows(institution.pk)
-    by_plan: dict[str, list[SimpleNamespace]] = defaultdict(list)
+    rows = _rows(
+        Milestone.objects.filter(responsible_institution=institution).order_by(
+            "-commitment__plan__start_date", "commitment__number", "number", "id"
+        ),
+        today,
+    )
+    led_milestones = _led_milestones(institution)
+    by_plan: dict[str, list[MilestoneRow]] = defaultdict(list)
     for row in rows:
         by_plan[_("Plan %(number)s") % {"number": row.commitment__plan__number}].append(row)
     window = [r for r in rows if r.end_date is not None and abs((r.end_date - today).days) <= 365]

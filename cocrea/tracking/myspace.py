@@ -19,7 +19,7 @@ def my_space_section(request: HttpRequest) -> SafeString:
     in_progress = selectors.reports_in_progress(institution_ids=institution_ids)
     awaiting = selectors.reports_awaiting_publication() if is_point_of_contact(user) else []
     if not in_progress and not awaiting:
-        return mark_safe("")
+        return SafeString("")
     return mark_safe(  # noqa: S308 - rendered by the autoescaping template engine
         render_to_string(
             "tracking/_my_space.html",

@@ -1,6 +1,7 @@
 """The dashboards: their figures follow the progress rules, charts come with their tables, and
 the query count does not grow with the data."""
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -8,7 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from markupsafe import escape
 
+from cocrea.plans import progress
 from cocrea.plans.models import Commitment, Milestone, PolicyArea
 from cocrea.plans.tests.factories import ActionPlanFactory, InstitutionFactory
 from cocrea.tracking import dashboards
@@ -161,12 +165,18 @@ def test_unknown_dashboards_are_not_found(client, db):
     assert client.get(url).status_code == 404
 
 
-def test_names_in_the_charts_are_escaped(client, db):
-    institution = InstitutionFactory(acronym='<script>alert("x")</script>')
+def test_names_in_the_charts_and_tables_are_escaped(client, db):
+    name = '<script>alert("x")</script>\''
+    institution = InstitutionFactory(acronym=name)
     plan = _plan_with(1, institution)
     html = client.get(reverse("tracking:plan_dashboard", kwargs={"slug": plan.slug})).content
-    assert b"<script>alert" not in html
-    assert b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    html = html.decode()
+    assert "<script>alert" not in html
+    escaped = str(escape(name))  # markupsafe's, as Jinja's autoescape writes it
+    assert escaped == "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&#39;"
+    assert f'class="chart-label">{escaped}</text>' in html  # the chart
+    assert f'<th scope="row">{escaped}</th>' in html  # the chart's table
+    assert f"<td>{escaped}</td>" in html  # the overdue milestones' responsible
 
 
 def test_the_milestone_tables_escape_shorten_and_link_each_row(client, db):
@@ -190,3 +200,222 @@ def test_the_milestone_tables_escape_shorten_and_link_each_row(client, db):
     assert '<time datetime="2024-01-01">' in html and '<strong class="overdue">' in html
     # The timeline's table: one row per milestone, with both dates.
     assert html.count("<tr><td>1.1</td>") == 1 and html.count("<tr><td>1.2</td>") == 1
+
+
+# Equivalence: the dashboards' rows and figures against an independent read of the same data
+# (model instances and their relations, counted here), field by field by name, on data where
+# fields of the same type differ (ids, numbers, weights; slugs, titles, names, acronyms; start
+# and end dates), so that reading one field in place of another fails.
+
+TODAY = date(2025, 1, 1)
+ROW_FIELDS = [
+    "id",
+    "number",
+    "description",
+    "start_date",
+    "end_date",
+    "completion",
+    "weight",
+    "commitment_id",
+    "commitment__number",
+    "commitment__slug",
+    "commitment__title",
+    "commitment__plan__slug",
+    "commitment__plan__number",
+    "responsible_institution_id",
+    "responsible_institution__name",
+    "responsible_institution__acronym",
+    "overdue",
+    "code",
+    "css",
+]
+
+
+def _expected_row(milestone: Milestone) -> dict:
+    commitment, institution = milestone.commitment, milestone.responsible_institution
+    overdue = (
+        milestone.end_date is not None
+        and milestone.end_date < TODAY
+        and milestone.completion not in ("complete", "withdrawn")
+    )
+    return {
+        "id": milestone.pk,
+        "number": milestone.number,
+        "description": milestone.description,
+        "start_date": milestone.start_date,
+        "end_date": milestone.end_date,
+        "completion": milestone.completion,
+        "weight": milestone.weight,
+        "commitment_id": commitment.pk,
+        "commitment__number": commitment.number,
+        "commitment__slug": commitment.slug,
+        "commitment__title": commitment.title,
+        "commitment__plan__slug": commitment.plan.slug,
+        "commitment__plan__number": commitment.plan.number,
+        "responsible_institution_id": institution.pk,
+        "responsible_institution__name": institution.name,
+        "responsible_institution__acronym": institution.acronym,
+        "overdue": overdue,
+        "code": f"{commitment.number}.{milestone.number}",
+        "css": "bar--overdue" if overdue else f"bar--{milestone.completion}",
+    }
+
+
+def _as_read(rows) -> list[dict]:
+    return [{name: getattr(row, name) for name in ROW_FIELDS} for row in rows]
+
+
+def _expected_rows(milestones) -> list[dict]:
+    return [
+        _expected_row(m)
+        for m in milestones.select_related("commitment__plan", "responsible_institution")
+    ]
+
+
+def _figures(figures) -> dict[str, tuple]:
+    return {
+        f.css if f.css != "bar--progress" else f.label: (f.label, f.value, f.count) for f in figures
+    }
+
+
+@pytest.fixture
+def varied(db):
+    """Two plans, three institutions (one without an acronym), commitments with and without
+    milestones and policy areas; numbers, weights, dates and names all differ."""
+    marn = InstitutionFactory(name="Ministerio de Ambiente", acronym="MARN", slug="marn")
+    sat = InstitutionFactory(name="Superintendencia Tributaria", acronym="SAT", slug="sat")
+    ine = InstitutionFactory(name="Instituto de Estadística", acronym="", slug="ine")
+    plan = ActionPlanFactory(
+        number=7, slug="plan-siete", start_date=date(2024, 1, 1), end_date=date(2026, 6, 30)
+    )
+    older = ActionPlanFactory(
+        number=4, slug="plan-cuatro", start_date=date(2018, 9, 1), end_date=date(2020, 8, 31)
+    )
+    first = Commitment.objects.create(
+        plan=plan, number=3, slug="datos-abiertos", title="Datos abiertos", lead_institution=marn
+    )
+    second = Commitment.objects.create(
+        plan=plan, number=5, slug="agua", title="Agua potable", lead_institution=sat
+    )
+    Commitment.objects.create(
+        plan=plan, number=8, slug="sin-hitos", title="Sin hitos", lead_institution=marn
+    )
+    old = Commitment.objects.create(
+        plan=older, number=2, slug="antiguo", title="Antiguo", lead_institution=ine
+    )
+    areas = list(PolicyArea.objects.filter(parent__isnull=False).order_by("position")[:2])
+    first.policy_areas.set(areas)
+    second.policy_areas.set(areas[:1])
+
+    def milestone(commitment, number, institution, completion, start, end, weight):
+        return Milestone.objects.create(
+            commitment=commitment,
+            number=number,
+            description=f"Hito {number} de {commitment.title}",
+            start_date=start,
+            end_date=end,
+            responsible_institution=institution,
+            completion=completion,
+            weight=weight,
+        )
+
+    milestone(first, 11, marn, "limited", date(2024, 2, 1), date(2024, 11, 30), 3)  # overdue
+    milestone(first, 12, ine, "complete", date(2024, 3, 1), date(2024, 12, 15), 2)
+    milestone(first, 14, marn, "not_started", None, date(2025, 2, 20), 5)  # upcoming
+    milestone(second, 21, sat, "substantial", date(2024, 5, 1), date(2025, 3, 1), 4)  # upcoming
+    milestone(second, 23, marn, "withdrawn", date(2024, 6, 1), date(2024, 7, 1), 1)
+    milestone(second, 25, ine, "not_started", date(2024, 7, 1), None, 2)
+    milestone(old, 31, marn, "limited", date(2018, 10, 1), date(2020, 6, 30), 6)  # overdue
+    milestone(old, 32, ine, "complete", date(2019, 1, 1), date(2024, 4, 1), 1)
+    return {"plan": plan, "older": older, "marn": marn, "sat": sat, "ine": ine, "areas": areas}
+
+
+def test_the_plan_dashboard_rows_are_its_milestones_field_by_field(varied):
+    plan = varied["plan"]
+    board = dashboards.plan_dashboard(plan=plan, today=TODAY)
+    milestones = Milestone.objects.filter(commitment__plan=plan).order_by(
+        "commitment__number", "number"
+    )
+    assert _as_read(board.timeline) == _expected_rows(milestones)
+    overdue = _expected_rows(
+        milestones.filter(end_date__lt=TODAY).exclude(completion__in=["complete", "withdrawn"])
+    )
+    assert _as_read(board.overdue) == overdue and [r["code"] for r in overdue] == ["3.11"]
+    upcoming = _expected_rows(
+        milestones.filter(end_date__gte=TODAY, end_date__lte=date(2025, 4, 1))
+        .exclude(completion__in=["complete", "withdrawn"])
+        .order_by("end_date")
+    )
+    assert _as_read(board.upcoming) == upcoming
+    assert [r["code"] for r in upcoming] == ["3.14", "5.21"]
+
+
+def test_the_plan_dashboard_figures_match_an_independent_count(varied):
+    plan, areas = varied["plan"], varied["areas"]
+    board = dashboards.plan_dashboard(plan=plan, today=TODAY)
+    commitments = list(plan.commitments.prefetch_related("milestones"))
+    milestones = list(Milestone.objects.filter(commitment__plan=plan))
+    assert (board.commitments, board.milestones) == (len(commitments), len(milestones)) == (3, 6)
+    assert board.progress == progress.plan_progress(c.milestones.all() for c in commitments)
+    completions = Counter(progress.commitment_completion(c.milestones.all()) for c in commitments)
+    assert {f.css: f.count for f in board.completion} == {
+        **{f"bar--{value}": completions[value] for value in Milestone.Completion.values},
+        "bar--none": completions[None],
+    }
+    statuses = Counter(progress.commitment_status(c.milestones.all(), TODAY) for c in commitments)
+    assert {f.css: f.value for f in board.status} == {
+        **{f"bar--{s}": statuses[s] for s in ("on_track", "at_risk", "overdue", "complete")},
+        "bar--none": statuses[None],
+    }
+    expected_areas = {}
+    for area in areas:
+        own = [m for m in milestones if area in m.commitment.policy_areas.all()]
+        expected_areas[area.name] = (area.name, progress.commitment_progress(own), len(own))
+    assert _figures(board.by_area) == expected_areas
+    # the first area counts both commitments' milestones, the second only the first's
+    assert [f.count for f in board.by_area if f.label == areas[1].name] == [3]
+    expected_institutions = {}
+    for institution in (varied["marn"], varied["sat"], varied["ine"]):
+        own = [m for m in milestones if m.responsible_institution_id == institution.pk]
+        label = institution.acronym or institution.name
+        expected_institutions[label] = (label, progress.commitment_progress(own), len(own))
+    assert _figures(board.by_institution) == expected_institutions
+    assert "Instituto de Estadística" in expected_institutions  # no acronym: its name
+
+
+def test_the_institution_dashboard_matches_an_independent_read(varied):
+    marn = varied["marn"]
+    board = dashboards.institution_dashboard(institution=marn, today=TODAY)
+    responsible = Milestone.objects.filter(responsible_institution=marn)
+    led = list(Commitment.objects.filter(lead_institution=marn).prefetch_related("milestones"))
+    assert (board.commitments, board.milestones) == (len(led), responsible.count()) == (2, 4)
+    # every milestone it answers for, the newer plan first, within a year of today in time order
+    rows = _expected_rows(
+        responsible.order_by("-commitment__plan__start_date", "commitment__number", "number")
+    )
+    window = sorted(
+        (r for r in rows if r["end_date"] and abs((r["end_date"] - TODAY).days) <= 365),
+        key=lambda r: (r["end_date"], r["code"]),
+    )
+    assert _as_read(board.timeline) == window
+    assert [r["code"] for r in window] == ["5.23", "3.11", "3.14"]
+    assert _as_read(board.overdue) == sorted(
+        (r for r in rows if r["overdue"]), key=lambda r: (r["end_date"], r["code"])
+    )
+    assert [r.commitment__plan__slug for r in board.overdue] == ["plan-cuatro", "plan-siete"]
+    assert board.progress == progress.commitment_progress(responsible)
+    statuses = Counter(progress.commitment_status(c.milestones.all(), TODAY) for c in led)
+    assert {f.css: f.value for f in board.status} == {
+        **{f"bar--{s}": statuses[s] for s in ("on_track", "at_risk", "overdue", "complete")},
+        "bar--none": statuses[None],
+    }
+    completions = Counter(responsible.values_list("completion", flat=True))
+    assert {f.css: f.value for f in board.completion} == {
+        f"bar--{value}": completions[value] for value in Milestone.Completion.values
+    }
+    expected_plans = {}
+    for plan in (varied["plan"], varied["older"]):
+        own = list(responsible.filter(commitment__plan=plan))
+        label = gettext("Plan %(number)s") % {"number": plan.number}
+        expected_plans[label] = (label, progress.commitment_progress(own), len(own))
+    assert _figures(board.by_plan) == expected_plans

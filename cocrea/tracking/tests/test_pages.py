@@ -115,10 +115,10 @@ def test_the_commitment_page_costs_the_same_queries_at_any_size(
         _assess(personas, institutions, extra, "limited")
     with CaptureQueriesContext(connection) as queries:
         client.get(milestone.commitment.get_absolute_url())
-    # commitment, milestones, areas with supporters; what tracking data exists; reports, their
+    # commitment, milestones, areas, supporters; what tracking data exists; reports, their
     # evidence; assessments, theirs (no IRM findings here); the proposals that shaped it
     # (participation's section)
-    assert len(queries) == 9
+    assert len(queries) == 10
 
 
 def _draft_evidence(personas, milestone):
@@ -223,9 +223,9 @@ def test_a_published_correction_says_so_and_the_corrected_report_stays_public(
 def test_a_commitment_without_tracking_data_costs_one_query_for_it(client, milestone):
     with CaptureQueriesContext(connection) as queries:
         client.get(milestone.commitment.get_absolute_url())
-    # commitment, milestones, areas with supporters; then one to learn there is nothing to
-    # track, and participation's one for the proposals that shaped it
-    assert len(queries) == 5
+    # commitment, milestones, areas, supporters; then one to learn there is nothing to track,
+    # and participation's one for the proposals that shaped it
+    assert len(queries) == 6
 
 
 def test_a_publication_shows_at_once_on_cached_pages_and_a_draft_does_not_leak(
