@@ -8,12 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cocrea.audit import chain, display
 from cocrea.audit.models import AuditEvent
-from cocrea.core import sql
 
 # What the pages read of an event: not the actor's row, nor the hashes they do not show.
 _SHOWN = [
@@ -124,15 +124,6 @@ def log_lines() -> Iterator[bytes]:
 
 
 @dataclass(frozen=True)
-class IdsQuery:
-    """Plain SQL that selects object ids as text, with its parameters: a subquery for
-    `public_updates`, so the ids never travel to Python and back."""
-
-    sql: str
-    params: list[Any]
-
-
-@dataclass(frozen=True)
 class Updates:
     """How often the public record of some objects changed: public events per window, and
     when the newest one happened."""
@@ -142,41 +133,32 @@ class Updates:
 
 
 def public_updates(
-    *, contexts: dict[str, list[str] | IdsQuery], windows: list[tuple[datetime, datetime]]
+    *,
+    contexts: dict[str, list[str] | QuerySet[Any]],
+    windows: list[tuple[datetime, datetime]],
 ) -> Updates:
-    """Public events whose context is one of `contexts` (model label to a list of ids, or an
-    IdsQuery), counted in each window [start, end): two queries of plain SQL (cocrea.core.sql,
-    ADR 4), whatever the size of the log. The ORM spent longer building the OR of contexts with
-    its cast subquery than the database spent answering it."""
-    if not contexts:
-        return Updates([0] * len(windows), None)
-    n = sql.name
-    clauses, params = [], []
+    """Public events whose context is one of `contexts` (model label to a list of ids, or a
+    queryset of the objects, which becomes a subquery: the ids never travel to Python and
+    back), counted in each window [start, end): two queries, whatever the size of the log."""
+    where = Q()
     for context_type, ids in contexts.items():
-        if isinstance(ids, IdsQuery):
-            inside, values = ids.sql, ids.params
-        elif ids:
-            inside, values = sql.placeholders(len(ids)), list(ids)
-        else:
+        if isinstance(ids, QuerySet):
+            # Events name their context by id as text (any model's key fits).
+            ids = ids.annotate(as_text=Cast("pk", CharField())).values("as_text")
+        elif not ids:
             continue
-        context_type_is, context_id = n(AuditEvent, "context_type"), n(AuditEvent, "context_id")
-        clauses.append(f"({context_type_is} = %s AND {context_id} IN ({inside}))")
-        params += [context_type, *values]
-    if not clauses:
+        where |= Q(context_type=context_type, context_id__in=ids)
+    if not where:
         return Updates([0] * len(windows), None)
-    events = f"FROM {n(AuditEvent)} WHERE {n(AuditEvent, 'public')} AND ({' OR '.join(clauses)})"
+    events = AuditEvent.objects.filter(where, public=True)
     per_window = [0] * len(windows)
     if windows:
-        created = n(AuditEvent, "created_at")
-        counts = ", ".join(
-            f"COUNT(CASE WHEN {created} >= %s AND {created} < %s THEN 1 END)" for _ in windows
+        totals = events.aggregate(
+            **{
+                f"w{i}": Count("id", filter=Q(created_at__gte=start, created_at__lt=end))
+                for i, (start, end) in enumerate(windows)
+            }
         )
-        bounds = [sql.instant(moment) for window in windows for moment in window]
-        row = sql.fetch_one(f"SELECT {counts} {events}", [*bounds, *params])
-        per_window = [int(count) for count in row or per_window]
-    latest = sql.fetch_one(
-        f"SELECT {n(AuditEvent, 'created_at')} {events} "
-        f"ORDER BY {n(AuditEvent, 'id')} DESC LIMIT 1",
-        params,
-    )
-    return Updates(per_window, sql.moment(latest[0]) if latest else None)
+        per_window = [totals[f"w{i}"] for i in range(len(windows))]
+    latest = events.order_by("-id").values_list("created_at", flat=True).first()
+    return Updates(per_window, latest)

@@ -2,7 +2,6 @@
 
 from django.db.models import F
 
-from cocrea.core import sql
 from cocrea.core.models import DataVersion
 
 
@@ -14,11 +13,6 @@ def data_version_bump() -> None:
 
 
 def data_version_get() -> int:
-    """Read on every cached page, so in plain SQL: building the same one-row query through the
-    ORM took 0.38 ms on PostgreSQL against 0.15 ms for the SQL (bench machine, 5,000 reads),
-    which kept cached pages just under half the floor (docs/quality.md)."""
-    row = sql.fetch_one(
-        f"SELECT {sql.name(DataVersion, 'value')} FROM {sql.name(DataVersion)} "  # noqa: S608
-        f"WHERE {sql.name(DataVersion, 'id')} = 1"
-    )
-    return int(row[0]) if row else 0
+    """Read on every cached page: one query of one row and column."""
+    value = DataVersion.objects.filter(pk=1).values_list("value", flat=True).first()
+    return value or 0

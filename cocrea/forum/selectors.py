@@ -8,7 +8,6 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cocrea.core import sql
 from cocrea.forum.models import Attendance, Forum, ForumSeat, Meeting, MeetingDocument
 from cocrea.plans.models import Member
 
@@ -16,20 +15,11 @@ _ROLE_ORDER = {value: index for index, value in enumerate(ForumSeat.Role.values)
 
 
 def forum_of_member(member: Member) -> Forum | None:
-    """The member's forum, with the member given rather than joined again. Through `sql.instances`:
-    building the ORM query was a tenth of the standards panel's time under load (ADR 4)."""
-    n = sql.name
-    forums = sql.instances(
-        Forum,
-        f"SELECT {sql.all_columns(Forum, 'f')} FROM {n(Forum)} f "  # noqa: S608 - names from the models
-        f"WHERE f.{n(Forum, 'member')} = %s ORDER BY f.{n(Forum, 'name')}, f.{n(Forum, 'id')} "
-        "LIMIT 1",
-        [member.pk],
-    )
-    if not forums:
-        return None
-    forums[0].member = member
-    return forums[0]
+    """The member's forum, with the member given rather than joined again."""
+    forum = Forum.objects.filter(member=member).order_by("name", "pk").first()
+    if forum is not None:
+        forum.member = member
+    return forum
 
 
 def forum_default() -> Forum | None:

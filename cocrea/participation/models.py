@@ -103,18 +103,9 @@ class Consultation(TimeStampedModel):
     def is_published(self) -> bool:
         return self.published_at is not None
 
-    def phase_list(self) -> list["Phase"]:
-        """Its phases: those its selector read with it (`keep_phases`), else from the database
-        (prefetched when they were)."""
-        kept: list[Phase] | None = getattr(self, "_kept_phases", None)
-        return kept if kept is not None else list(self.phases.all())
-
-    def keep_phases(self, phases: list["Phase"]) -> None:
-        self._kept_phases = phases
-
     def ordered_phases(self) -> list["Phase"]:
-        """The phases in time order."""
-        return sorted(self.phase_list(), key=lambda phase: (phase.starts_on, phase.position))
+        """The phases in time order (its selectors prefetch them: no query here)."""
+        return sorted(self.phases.all(), key=lambda phase: (phase.starts_on, phase.position))
 
     def phase_on(self, day: date) -> "Phase | None":
         for phase in self.ordered_phases():
@@ -123,7 +114,7 @@ class Consultation(TimeStampedModel):
         return None
 
     def phase_of_kind(self, kind: str) -> "Phase | None":
-        return next((phase for phase in self.phase_list() if phase.kind == kind), None)
+        return next((phase for phase in self.phases.all() if phase.kind == kind), None)
 
     def next_phase(self, day: date) -> "Phase | None":
         return next((phase for phase in self.ordered_phases() if phase.starts_on > day), None)
@@ -272,7 +263,7 @@ class Moderated(TimeStampedModel):
 
     @property
     def hidden_reason_label(self) -> str:
-        """The public reason it was hidden, in the active language (plain rows carry the same)."""
+        """The public reason it was hidden, in the active language."""
         return str(self.get_hidden_reason_display())
 
     @property
@@ -377,14 +368,6 @@ class Support(models.Model):
         return f"{self.user} → {self.proposal}"
 
 
-def comment_markup(body_html: str, body: str) -> Markup:
-    """A comment's body as safe HTML: as rendered when saved, or now for a row written in bulk
-    without it (seeders). Shared by the model and the plain rows of its proposal's page."""
-    if body_html:
-        return Markup(body_html)  # noqa: S704 - sanitised by render_markdown on save
-    return render_markdown(body)
-
-
 class Comment(Moderated):
     """A comment on a proposal, or a reply to one (`parent` is always a top-level comment, so
     a thread is one level deep and renders from one ordered query)."""
@@ -435,7 +418,11 @@ class Comment(Moderated):
 
     @property
     def body_markup(self) -> Markup:
-        return comment_markup(self.body_html, self.body)
+        """The body as safe HTML: as rendered when saved, or now for a row written in bulk
+        without it (seeders)."""
+        if self.body_html:
+            return Markup(self.body_html)  # noqa: S704 - sanitised by render_markdown on save
+        return render_markdown(self.body)
 
 
 class Response(TimeStampedModel):

@@ -4,32 +4,28 @@ parameters never reach `filter()` or `order_by()` directly."""
 
 from dataclasses import asdict, dataclass, field
 from statistics import median
-from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from cocrea.accounts.models import display_name
-from cocrea.core import sql
 from cocrea.participation.models import (
     Comment,
     Consultation,
     ConsultationFigures,
     Department,
     Flag,
-    Phase,
     Proposal,
     Response,
     StandardAssessment,
     Support,
     Workshop,
-    comment_markup,
 )
-from cocrea.plans.models import ActionPlan, Commitment, Institution, PolicyArea, area_name
+from cocrea.plans.models import Commitment, PolicyArea
 from cocrea.plans.rules import allowed
 
 SORTS = {
@@ -50,49 +46,15 @@ def consultation_list() -> list[Consultation]:
     )
 
 
-def _keep_phases(consultation: Consultation) -> Consultation:
-    """Read the consultation's phases in plain SQL into model instances (`sql.instances`) and
-    keep them on it: the phases are on every consultation page, and the ORM's prefetch of five
-    rows cost twice the query (ADR 4)."""
-    n = sql.name
-    consultation.keep_phases(
-        sql.instances(
-            Phase,
-            f"SELECT {sql.all_columns(Phase, 'h')} FROM {n(Phase)} h "  # noqa: S608 - names from the models
-            f"WHERE h.{n(Phase, 'consultation')} = %s",
-            [consultation.pk],
-        )
-    )
-    return consultation
-
-
-def _consultation(condition: str, params: list[Any]) -> Consultation | None:
-    """The consultation that `condition` (on `k`, the consultation) selects, with its plan and
-    its stored figures (None when not stored yet), from one query (`sql.instances`): building
-    the ORM query with its two joins was a quarter of the proposal list (ADR 4)."""
-    n = sql.name
-    found = sql.instances(
-        Consultation,
-        f"SELECT {sql.all_columns(Consultation, 'k')}, "  # noqa: S608 - names from the models
-        f"{sql.beside(ActionPlan, 'p')}, {sql.beside(ConsultationFigures, 'f')} "
-        f"FROM {n(Consultation)} k INNER JOIN {n(ActionPlan)} p "
-        f"ON p.{n(ActionPlan, 'id')} = k.{n(Consultation, 'plan')} "
-        f"LEFT OUTER JOIN {n(ConsultationFigures)} f "
-        f"ON f.{n(ConsultationFigures, 'consultation')} = k.{n(Consultation, 'id')} "
-        f"WHERE {condition} ORDER BY k.{n(Consultation, 'id')} LIMIT 1",
-        params,
-    )
-    if not found:
-        return None
-    consultation = found[0]
-    consultation.plan = sql.attached_from(consultation, ActionPlan)
-    sql.attach_one(consultation, "figures", sql.attached_from(consultation, ConsultationFigures))
-    return _keep_phases(consultation)
+def _consultations() -> QuerySet[Consultation]:
+    """Consultations with what every consultation page reads: the plan, the stored figures
+    (None when not stored yet) and the phases (two queries)."""
+    return Consultation.objects.select_related("plan", "figures").prefetch_related("phases")
 
 
 def consultation_get(*, slug: str, user: Any) -> Consultation:
     """A published consultation, or an unpublished one for the point of contact preparing it."""
-    consultation = _consultation(f"k.{sql.name(Consultation, 'slug')} = %s", [slug])
+    consultation = _consultations().filter(slug=slug).first()
     if consultation is None or (
         not consultation.is_published
         and not allowed("participation.manage_consultation", user, consultation)
@@ -103,11 +65,7 @@ def consultation_get(*, slug: str, user: Any) -> Consultation:
 
 def consultation_of_plan(*, plan_id: int) -> Consultation | None:
     """A plan's published consultation (a plan has one at most)."""
-    n = sql.name
-    return _consultation(
-        f"k.{n(Consultation, 'plan')} = %s AND k.{n(Consultation, 'published_at')} IS NOT NULL",
-        [plan_id],
-    )
+    return _consultations().filter(plan_id=plan_id, published_at__isnull=False).first()
 
 
 @dataclass
@@ -219,242 +177,124 @@ def proposal_filters(params: Any) -> ProposalFilters:
     )
 
 
-_ROW_VALUES = (
-    "public_id",
-    "title",
-    "created_at",
-    "department",
-    "support_count",
-    "comment_count",
-    "hidden_at",
-    "hidden_reason",
-    "author_id",
-    "author__public_name",
-    "author__deleted_at",
-    "organisation_id",
-    "organisation__name",
-    "workshop_id",
-    "workshop__title",
-    "policy_area_id",
-    "policy_area__name_es",
-    "policy_area__name_en",
-    "response__kind",
-)
+def _proposals(consultation: Consultation, filters: ProposalFilters) -> QuerySet[Proposal]:
+    queryset = Proposal.objects.filter(consultation=consultation)
+    if filters.area:
+        queryset = queryset.filter(policy_area=filters.area)
+    if filters.department:
+        queryset = queryset.filter(department=filters.department)
+    if filters.answer == UNANSWERED:
+        queryset = queryset.filter(response__isnull=True)
+    elif filters.answer:
+        queryset = queryset.filter(response__kind=filters.answer)
+    return queryset
 
 
 def proposal_page(*, consultation: Consultation, filters: ProposalFilters, number: Any) -> Page:
-    """One page of proposals, with author, organisation, area, workshop and answer: two plain
-    queries (the count and the page, cocrea.core.sql.Rows). The filters and sorts are
-    whitelisted (ProposalFilters), so the SQL has one shape per combination, every value a
-    parameter. The rows are plain namespaces shaped like the proposal and its related rows as
-    the templates read them: building the ORM's six-table query cost more than running it, and
-    a model instance for each proposal, author, area and answer was a tenth of the page."""
-    n, account = sql.name, get_user_model()
-    where = [f"p.{n(Proposal, 'consultation')} = %s"]
-    params: list[Any] = [consultation.pk]
-    if filters.area:
-        where.append(f"p.{n(Proposal, 'policy_area')} = %s")
-        params.append(filters.area.pk)
-    if filters.department:
-        where.append(f"p.{n(Proposal, 'department')} = %s")
-        params.append(filters.department)
-    if filters.answer == UNANSWERED:
-        where.append(f"r.{n(Response, 'id')} IS NULL")
-    elif filters.answer:
-        where.append(f"r.{n(Response, 'kind')} = %s")
-        params.append(filters.answer)
-    answers = (
-        f"LEFT OUTER JOIN {n(Response)} r ON r.{n(Response, 'proposal')} = p.{n(Proposal, 'id')} "
+    """One page of proposals, with author, organisation, area, workshop and answer: two
+    queries (the count and the page). The filters and sorts are whitelisted (ProposalFilters)."""
+    queryset = (
+        _proposals(consultation, filters)
+        .select_related("author", "organisation", "policy_area", "workshop", "response")
+        .only(
+            "public_id",
+            "title",
+            "created_at",
+            "department",
+            "support_count",
+            "comment_count",
+            "hidden_at",
+            "hidden_reason",
+            "author__public_name",
+            "author__deleted_at",
+            "organisation__name",
+            "policy_area__name_es",
+            "policy_area__name_en",
+            "workshop__title",
+            "response__kind",
+        )
+        .order_by(*SORTS[filters.sort])
     )
-    condition = " AND ".join(where)
-    order = ", ".join(
-        f"p.{n(Proposal, key.lstrip('-'))}{' DESC' if key.startswith('-') else ''}"
-        for key in SORTS[filters.sort]
-    )
-    hidden_labels = dict(Proposal.HideReason.choices)
-
-    def row(values: tuple[Any, ...]) -> SimpleNamespace:
-        named = dict(zip(_ROW_VALUES, values, strict=True))
-        named["created_at"] = sql.moment(named["created_at"])
-        named["hidden_at"] = sql.moment(named["hidden_at"])
-        return _list_row(named, hidden_labels)
-
-    rows = sql.Rows(
-        f"SELECT COUNT(*) FROM {n(Proposal)} p "  # noqa: S608 - names from the models
-        f"{answers if filters.answer else ''}WHERE {condition}",
-        f"SELECT p.{n(Proposal, 'public_id')}, p.{n(Proposal, 'title')}, "  # noqa: S608
-        f"p.{n(Proposal, 'created_at')}, p.{n(Proposal, 'department')}, "
-        f"p.{n(Proposal, 'support_count')}, p.{n(Proposal, 'comment_count')}, "
-        f"p.{n(Proposal, 'hidden_at')}, p.{n(Proposal, 'hidden_reason')}, "
-        f"p.{n(Proposal, 'author')}, u.{n(account, 'public_name')}, u.{n(account, 'deleted_at')}, "
-        f"p.{n(Proposal, 'organisation')}, o.{n(Institution, 'name')}, "
-        f"p.{n(Proposal, 'workshop')}, w.{n(Workshop, 'title')}, "
-        f"p.{n(Proposal, 'policy_area')}, a.{n(PolicyArea, 'name_es')}, "
-        f"a.{n(PolicyArea, 'name_en')}, r.{n(Response, 'kind')} "
-        f"FROM {n(Proposal)} p "
-        f"LEFT OUTER JOIN {n(account)} u ON u.{n(account, 'id')} = p.{n(Proposal, 'author')} "
-        f"LEFT OUTER JOIN {n(Institution)} o "
-        f"ON o.{n(Institution, 'id')} = p.{n(Proposal, 'organisation')} "
-        f"LEFT OUTER JOIN {n(Workshop)} w ON w.{n(Workshop, 'id')} = p.{n(Proposal, 'workshop')} "
-        f"LEFT OUTER JOIN {n(PolicyArea)} a "
-        f"ON a.{n(PolicyArea, 'id')} = p.{n(Proposal, 'policy_area')} "
-        f"{answers}WHERE {condition} ORDER BY {order}",
-        params,
-        row,
-    )
-    return Paginator(rows, settings.COCREA_PROPOSALS_PAGE_SIZE).get_page(number)  # type: ignore[arg-type]
+    return Paginator(queryset, settings.COCREA_PROPOSALS_PAGE_SIZE).get_page(number)
 
 
-def _list_row(values: dict[str, Any], hidden_labels: dict[str, Any]) -> SimpleNamespace:
-    def related(key: str, **fields: Any) -> SimpleNamespace | None:
-        return SimpleNamespace(**fields) if values[key] is not None else None
-
-    return SimpleNamespace(
-        public_id=values["public_id"],
-        title=values["title"],
-        created_at=values["created_at"],
-        department=values["department"],
-        support_count=values["support_count"],
-        comment_count=values["comment_count"],
-        hidden_at=values["hidden_at"],
-        hidden_reason_label=hidden_labels.get(values["hidden_reason"], ""),
-        author=related(
-            "author_id",
-            display_name=display_name(values["author__public_name"], values["author__deleted_at"]),
-        ),
-        organisation=related("organisation_id", name=values["organisation__name"]),
-        workshop=related("workshop_id", title=values["workshop__title"]),
-        policy_area=related(
-            "policy_area_id",
-            name=area_name(values["policy_area__name_es"], values["policy_area__name_en"]),
-        ),
-        response=related("response__kind", kind=values["response__kind"]),
-    )
+# What a proposal's page reads of its author: the public fields, never the email or password
+# (the account's other fields are deferred, so they are not even read).
+_AUTHOR_SHOWN = {"id", "public_name", "public_id", "deleted_at"}
+# What a proposal's page reads of the proposal an answer merged it into: its link and title.
+_MERGED_SHOWN = {"id", "public_id", "title"}
 
 
-# What a proposal's page reads of its author: the public fields (never the email or password).
-_AUTHOR_FIELDS = ("id", "public_name", "public_id", "deleted_at")
+def _deferred(path: str, model: type[Model], shown: set[str]) -> list[str]:
+    """The fields of `model`, reached through `path`, that a page does not read."""
+    return [f"{path}__{f.name}" for f in model._meta.concrete_fields if f.name not in shown]
 
 
 def proposal_get(*, public_id: str) -> Proposal:
-    """A proposal with what its page shows: its consultation and plan, author, organisation,
-    policy area, workshop and answer, from one query through `sql.instances` (building the ORM query
-    with its seven joins was a third of the page; ADR 4). The proposal an answer merged it into
-    is read when shown: one query for the few merged proposals, rather than joining the
-    proposal table's columns a second time on every view."""
-    n, beside, user = sql.name, sql.beside, get_user_model()
-    joined = (
-        (Consultation, "k", "consultation", None, "INNER"),
-        (user, "u", "author", _AUTHOR_FIELDS, "LEFT OUTER"),
-        (Institution, "o", "organisation", None, "LEFT OUTER"),
-        (PolicyArea, "a", "policy_area", None, "LEFT OUTER"),
-        (Workshop, "w", "workshop", None, "LEFT OUTER"),
-    )
-    found = sql.instances(
-        Proposal,
-        f"SELECT {sql.all_columns(Proposal, 'p')}, "  # noqa: S608 - names from the models
-        + "".join(f"{beside(model, a, fields)}, " for model, a, _, fields, _ in joined)
-        + f"{beside(ActionPlan, 'ap')}, {beside(Response, 'r')} FROM {n(Proposal)} p "
-        + "".join(
-            f"{join} JOIN {n(model)} {a} ON {a}.{n(model, 'id')} = p.{n(Proposal, attr)} "
-            for model, a, attr, _, join in joined
+    """A proposal with what its page shows: its consultation with plan and phases, author,
+    organisation, policy area, workshop and answer, with the proposal it was merged into (two
+    queries)."""
+    return get_object_or_404(
+        Proposal.objects.select_related(
+            "consultation__plan",
+            "author",
+            "organisation",
+            "policy_area",
+            "workshop",
+            "response__merged_into",
         )
-        + f"INNER JOIN {n(ActionPlan)} ap "
-        f"ON ap.{n(ActionPlan, 'id')} = k.{n(Consultation, 'plan')} "
-        f"LEFT OUTER JOIN {n(Response)} r "
-        f"ON r.{n(Response, 'proposal')} = p.{n(Proposal, 'id')} "
-        f"WHERE p.{n(Proposal, 'public_id')} = %s",
-        [public_id],
+        .defer(
+            *_deferred("author", get_user_model(), _AUTHOR_SHOWN),
+            *_deferred("response__merged_into", Proposal, _MERGED_SHOWN),
+        )
+        .prefetch_related("consultation__phases"),
+        public_id=public_id,
     )
-    if not found:
-        raise Http404
-    proposal = found[0]
-    for model, _, attr, fields, _ in joined:
-        setattr(proposal, attr, sql.attached_from(proposal, model, fields))
-    proposal.consultation.plan = sql.attached_from(proposal, ActionPlan)
-    sql.attach_one(proposal, "response", sql.attached_from(proposal, Response))
-    _keep_phases(proposal.consultation)
-    return proposal
 
 
-def response_commitments(*, proposal: Proposal) -> list[SimpleNamespace]:
-    """The commitments an answer adopted the proposal into, as plain rows of plain SQL (number,
-    slug, title and the plan's slug): the ORM read every column of both to show four."""
+def response_commitments(*, proposal: Proposal) -> list[Commitment]:
+    """The commitments an answer adopted the proposal into, with what the page links to."""
     response = getattr(proposal, "response", None)
     if response is None or response.kind not in Response.INTO_COMMITMENTS:
         return []
-    n, link = sql.name, Response.commitments.through
-    return [
-        SimpleNamespace(number=number, slug=slug, title=title, plan=SimpleNamespace(slug=plan))
-        for number, slug, title, plan in sql.fetch_all(
-            f"SELECT c.{n(Commitment, 'number')}, c.{n(Commitment, 'slug')}, "  # noqa: S608
-            f"c.{n(Commitment, 'title')}, p.{n(ActionPlan, 'slug')} FROM {n(link)} l "
-            f"INNER JOIN {n(Commitment)} c ON c.{n(Commitment, 'id')} = l.{n(link, 'commitment')} "
-            f"INNER JOIN {n(ActionPlan)} p ON p.{n(ActionPlan, 'id')} = c.{n(Commitment, 'plan')} "
-            f"WHERE l.{n(link, 'response')} = %s "
-            f"ORDER BY c.{n(Commitment, 'number')}, c.{n(Commitment, 'id')}",
-            [response.pk],
-        )
-    ]
+    return list(
+        response.commitments.select_related("plan")
+        .only("number", "slug", "title", "plan__slug")
+        .order_by("number", "id")
+    )
 
 
 @dataclass
 class Thread:
-    comment: SimpleNamespace
-    replies: list[SimpleNamespace] = field(default_factory=list)
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
 
 
 def proposal_threads(*, proposal: Proposal) -> list[Thread]:
-    """The comments as threads, from one ordered query of plain rows (ADR 4), shaped as the
-    page reads a comment. Of its author, only the public name is read, never the rest of the
-    account."""
-    n, account = sql.name, get_user_model()
-    hidden_labels = dict(Comment.HideReason.choices)
+    """The comments as threads, from one ordered query. Of its author, only the public name is
+    read, never the rest of the account."""
     threads: dict[int, Thread] = {}
-    for (
-        pk,
-        public_id,
-        parent_id,
-        author_id,
-        body,
-        body_html,
-        created_at,
-        hidden_at,
-        hidden_reason,
-        hidden_note,
-        public_name,
-        deleted_at,
-    ) in sql.fetch_all(
-        f"SELECT c.{n(Comment, 'id')}, c.{n(Comment, 'public_id')}, "  # noqa: S608
-        f"c.{n(Comment, 'parent')}, c.{n(Comment, 'author')}, c.{n(Comment, 'body')}, "
-        f"c.{n(Comment, 'body_html')}, c.{n(Comment, 'created_at')}, "
-        f"c.{n(Comment, 'hidden_at')}, c.{n(Comment, 'hidden_reason')}, "
-        f"c.{n(Comment, 'hidden_note')}, u.{n(account, 'public_name')}, "
-        f"u.{n(account, 'deleted_at')} FROM {n(Comment)} c "
-        f"LEFT OUTER JOIN {n(account)} u ON u.{n(account, 'id')} = c.{n(Comment, 'author')} "
-        f"WHERE c.{n(Comment, 'proposal')} = %s "
-        f"ORDER BY c.{n(Comment, 'created_at')}, c.{n(Comment, 'id')}",
-        [proposal.pk],
-    ):
-        comment = SimpleNamespace(
-            pk=pk,
-            id=pk,
-            public_id=public_id,
-            parent_id=parent_id,
-            author_id=author_id,
-            author=SimpleNamespace(display_name=display_name(public_name, deleted_at))
-            if author_id is not None
-            else None,
-            body_markup=comment_markup(body_html, body),
-            created_at=sql.moment(created_at),
-            hidden_at=sql.moment(hidden_at),
-            hidden_reason_label=str(hidden_labels.get(hidden_reason, "")),
-            hidden_note=hidden_note,
+    for comment in (
+        Comment.objects.filter(proposal=proposal)
+        .select_related("author")
+        .only(
+            "public_id",
+            "parent_id",
+            "author__public_name",
+            "author__deleted_at",
+            "body",
+            "body_html",
+            "created_at",
+            "hidden_at",
+            "hidden_reason",
+            "hidden_note",
         )
-        if parent_id is None:
-            threads[pk] = Thread(comment)
-        elif parent_id in threads:
-            threads[parent_id].replies.append(comment)
+        .order_by("created_at", "id")
+    ):
+        if comment.parent_id is None:
+            threads[comment.pk] = Thread(comment)
+        elif comment.parent_id in threads:
+            threads[comment.parent_id].replies.append(comment)
     return list(threads.values())
 
 
@@ -474,22 +314,7 @@ def merge_targets(*, proposal: Proposal) -> QuerySet[Proposal]:
 
 
 def proposals_that_shaped(*, commitment: Commitment) -> list[Proposal]:
-    """The proposals adopted, fully or partly, into a commitment. Asked first in plain SQL
-    (cocrea.core.sql): most commitments were shaped by no proposal made here (every plan from
-    before Cocrea), and the query below took a millisecond to build only to find nothing."""
-    n, link = sql.name, Response.commitments.through
-    kinds = Response.INTO_COMMITMENTS
-    shaped = sql.fetch_one(
-        f"SELECT 1 FROM {n(link)} l "  # noqa: S608 - names from the models, values as parameters
-        f"INNER JOIN {n(Response)} r ON l.{n(link, 'response')} = r.{n(Response, 'id')} "
-        f"INNER JOIN {n(Proposal)} p ON r.{n(Response, 'proposal')} = p.{n(Proposal, 'id')} "
-        f"WHERE l.{n(link, 'commitment')} = %s "
-        f"AND r.{n(Response, 'kind')} IN ({', '.join(['%s'] * len(kinds))}) "
-        f"AND p.{n(Proposal, 'hidden_at')} IS NULL LIMIT 1",
-        [commitment.pk, *kinds],
-    )
-    if shaped is None:
-        return []
+    """The proposals adopted, fully or partly, into a commitment: one query."""
     return list(
         Proposal.objects.filter(
             response__commitments=commitment,
@@ -576,25 +401,17 @@ def my_proposals(*, user: Any) -> list[Proposal]:
 
 
 def standard_assessments(*, plan_id: int) -> list[StandardAssessment]:
-    """Each organisation's latest reading of each standard, newest first, with the organisation,
-    through `sql.instances`: building the ORM query was a tenth of the standards panel (ADR 4)."""
-    n = sql.name
+    """Each organisation's latest reading of each standard, newest first, with the organisation
+    (one query)."""
     seen: set[tuple[int, int]] = set()
     current = []
-    for assessment in sql.instances(
-        StandardAssessment,
-        f"SELECT {sql.all_columns(StandardAssessment, 's')}, "  # noqa: S608 - names from the models
-        f"{sql.beside(Institution, 'o')} FROM {n(StandardAssessment)} s "
-        f"INNER JOIN {n(Institution)} o "
-        f"ON o.{n(Institution, 'id')} = s.{n(StandardAssessment, 'organisation')} "
-        f"WHERE s.{n(StandardAssessment, 'plan')} = %s "
-        f"ORDER BY s.{n(StandardAssessment, 'published_at')} DESC, "
-        f"s.{n(StandardAssessment, 'id')} DESC",
-        [plan_id],
+    for assessment in (
+        StandardAssessment.objects.filter(plan_id=plan_id)
+        .select_related("organisation")
+        .order_by("-published_at", "-id")
     ):
         key = (assessment.standard, assessment.organisation_id)
         if key not in seen:
             seen.add(key)
-            assessment.organisation = sql.attached_from(assessment, Institution)
             current.append(assessment)
     return current

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cocrea.audit.selectors import IdsQuery, public_updates
-from cocrea.core import sql
+from cocrea.audit.selectors import public_updates
 from cocrea.forum.models import Meeting
 from cocrea.forum.selectors import active_seats, forum_of_member, meetings_held
 from cocrea.participation.models import Consultation, Phase, StandardAssessment
@@ -377,14 +377,9 @@ def standards_panel(*, plan: ActionPlan, today: date | None = None) -> Panel:
     start = _cocreation_start(plan, consultation)
     forum = forum_of_member(plan.member)
     meetings = meetings_held(forum, start, min(today, plan.end_date)) if forum else []
-    n = sql.name
-    contexts: dict[str, list[str] | IdsQuery] = {
+    contexts: dict[str, list[str] | QuerySet[Any]] = {
         "plans.actionplan": [str(plan.pk)],
-        "plans.commitment": IdsQuery(
-            f"SELECT CAST({n(Commitment, 'id')} AS TEXT) FROM {n(Commitment)} "  # noqa: S608
-            f"WHERE {n(Commitment, 'plan')} = %s",
-            [plan.pk],
-        ),
+        "plans.commitment": Commitment.objects.filter(plan=plan),
     }
     assessments = standard_assessments(plan_id=plan.pk)
     standards = [

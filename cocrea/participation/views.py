@@ -2,6 +2,7 @@
 moderation log and the co-creation standards panel. Every acting view checks its rule on the
 object it acts on; refusals change nothing."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -304,25 +305,8 @@ def flag(request: HttpRequest, kind: str, public_id: str) -> HttpResponse:
     target = _target(kind, public_id)
     _require("participation.flag", request, target)
     form = FlagForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.flag_add(
-                actor=request.user,
-                target=target,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _refused(request, form, error)
-        else:
-            messages.success(request, _("Thank you. A moderator will look at it."))
-            return redirect(_proposal_of(target))
-    return render(
-        request,
-        "participation/flag.html",
-        {"target": target, "proposal": _proposal_of(target), "form": form},
-        status=400 if form.errors else 200,
-    )
+    done = _("Thank you. A moderator will look at it.")
+    return _moderation_form(request, target, form, services.flag_add, done, "flag")
 
 
 @acts("participation.moderate")
@@ -331,7 +315,6 @@ def flag(request: HttpRequest, kind: str, public_id: str) -> HttpResponse:
 def hide(request: HttpRequest, kind: str, public_id: str) -> HttpResponse:
     target = _target(kind, public_id)
     _require("participation.moderate", request, target)
-    form = HideForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "keep":
         services.flags_dismiss(actor=request.user, target=target)
         messages.success(request, _("The flags are closed and the text stays."))
@@ -342,9 +325,25 @@ def hide(request: HttpRequest, kind: str, public_id: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(_proposal_of(target))
+    form = HideForm(request.POST or None)
+    done = _("Hidden, with its reason in the moderation log.")
+    return _moderation_form(request, target, form, services.content_hide, done, "hide")
+
+
+def _moderation_form(
+    request: HttpRequest,
+    target: Proposal | Comment,
+    form: FlagForm | HideForm,
+    service: Callable[..., object],
+    done: str,
+    page: str,
+) -> HttpResponse:
+    """The page (`participation/<page>.html`) whose form flags or hides a proposal or comment:
+    on a valid POST, `service` with the reason and note, then back to the proposal with `done`;
+    a refusal is shown on the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.content_hide(
+            service(
                 actor=request.user,
                 target=target,
                 reason=form.cleaned_data["reason"],
@@ -353,11 +352,11 @@ def hide(request: HttpRequest, kind: str, public_id: str) -> HttpResponse:
         except ValidationError as error:
             _refused(request, form, error)
         else:
-            messages.success(request, _("Hidden, with its reason in the moderation log."))
+            messages.success(request, done)
             return redirect(_proposal_of(target))
     return render(
         request,
-        "participation/hide.html",
+        f"participation/{page}.html",
         {"target": target, "proposal": _proposal_of(target), "form": form},
         status=400 if form.errors else 200,
     )

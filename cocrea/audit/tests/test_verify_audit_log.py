@@ -1,20 +1,19 @@
 """`manage.py verify_audit_log` recomputes the chain; changing, deleting or reordering a row of
-the table directly in the database makes it fail and name the event (SQLite and PostgreSQL)."""
+the table directly in the database (the ORM's bulk `update()` and `delete()`, which bypass
+`event_record` as a hand-written statement would) makes it fail and name the event (SQLite and
+PostgreSQL)."""
 
-import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db.models import QuerySet
 
 from cocrea.audit import chain
 from cocrea.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
-
-TABLE = AuditEvent._meta.db_table
 
 
 def _verify() -> str:
@@ -33,9 +32,8 @@ def _fails(event_id: int, reason: str) -> str:
     return message
 
 
-def _sql(statement: str, *params: object) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+def _rows(*ids: int) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(pk__in=ids)
 
 
 def _ids() -> list[int]:
@@ -53,32 +51,31 @@ def test_an_empty_log_verifies(db):
 
 def test_changing_the_changes_of_a_row_names_that_event(log):
     target = _ids()[2]
-    changes = json.dumps({"title": ["Datos abiertos", "Otro título"]})
-    _sql(f"UPDATE {TABLE} SET changes = %s WHERE id = %s", changes, target)  # noqa: S608
+    _rows(target).update(changes={"title": ["Datos abiertos", "Otro título"]})
     assert "content" in _fails(target, "content")
 
 
 def test_changing_who_made_a_change_names_that_event(log):
     target = _ids()[1]
-    _sql(f"UPDATE {TABLE} SET actor_name = %s WHERE id = %s", "Otra persona", target)  # noqa: S608
+    _rows(target).update(actor_name="Otra persona")
     _fails(target, "content")
 
 
 def test_making_a_public_event_private_names_that_event(log):
     target = _ids()[0]
-    _sql(f"UPDATE {TABLE} SET public = %s WHERE id = %s", False, target)  # noqa: S608
+    _rows(target).update(public=False)
     _fails(target, "content")
 
 
 def test_deleting_a_row_names_the_event_after_it(log):
     ids = _ids()
-    _sql(f"DELETE FROM {TABLE} WHERE id = %s", ids[3])  # noqa: S608
+    _rows(ids[3]).delete()
     _fails(ids[4], "link")
 
 
 def test_deleting_the_first_row_names_the_next_one(log):
     ids = _ids()
-    _sql(f"DELETE FROM {TABLE} WHERE id = %s", ids[0])  # noqa: S608
+    _rows(ids[0]).delete()
     _fails(ids[1], "link")
 
 
@@ -86,9 +83,9 @@ def test_swapping_two_rows_names_the_first_of_them(log):
     """Reordering: the rows trade places (their ids), every other column moves with them."""
     ids = _ids()
     first, second = ids[1], ids[4]
-    _sql(f"UPDATE {TABLE} SET id = %s WHERE id = %s", -1, first)  # noqa: S608
-    _sql(f"UPDATE {TABLE} SET id = %s WHERE id = %s", first, second)  # noqa: S608
-    _sql(f"UPDATE {TABLE} SET id = %s WHERE id = %s", second, -1)  # noqa: S608
+    _rows(first).update(id=-1)
+    _rows(second).update(id=first)
+    _rows(-1).update(id=second)
     _fails(first, "content")
 
 
@@ -99,24 +96,22 @@ def test_rehashing_a_changed_row_names_the_event_after_it(log):
     row = AuditEvent.objects.values().get(pk=ids[2])
     row["actor_name"] = "Otra persona"
     payload_hash = chain.payload_hash(chain.event_payload(row))
-    _sql(
-        f"UPDATE {TABLE} SET actor_name = %s, payload_hash = %s, hash = %s WHERE id = %s",  # noqa: S608
-        "Otra persona",
-        payload_hash,
-        chain.link_hash(row["prev_hash"], payload_hash),
-        ids[2],
+    _rows(ids[2]).update(
+        actor_name="Otra persona",
+        payload_hash=payload_hash,
+        hash=chain.link_hash(row["prev_hash"], payload_hash),
     )
     _fails(ids[3], "link")
 
 
 def test_changing_a_hash_names_that_event(log):
     target = _ids()[5]
-    _sql(f"UPDATE {TABLE} SET hash = %s WHERE id = %s", "a" * 64, target)  # noqa: S608
+    _rows(target).update(hash="a" * 64)
     _fails(target, "hash")
 
 
 def test_the_command_exits_with_status_1_when_the_log_is_broken(log):
-    _sql(f"DELETE FROM {TABLE} WHERE id = %s", _ids()[2])  # noqa: S608
+    _rows(_ids()[2]).delete()
     with pytest.raises(SystemExit) as exit_:
         from django.core.management import ManagementUtility
 
@@ -126,7 +121,7 @@ def test_the_command_exits_with_status_1_when_the_log_is_broken(log):
 
 def test_deleting_the_last_rows_is_found_from_the_recorded_head(log):
     ids = _ids()
-    _sql(f"DELETE FROM {TABLE} WHERE id >= %s", ids[-2])  # noqa: S608
+    AuditEvent.objects.filter(pk__gte=ids[-2]).delete()
     with pytest.raises(CommandError) as error:
         _verify()
     message = str(error.value)

@@ -306,10 +306,18 @@ def test_meetings_held_counts_local_dates_and_kinds(forum, contact):
     ) == [early]
 
 
-def test_the_forum_of_a_member(forum):
+def test_the_forum_of_a_member(forum, django_assert_num_queries):
+    from cocrea.forum.models import Forum
     from cocrea.plans.tests.factories import MemberFactory
 
-    assert selectors.forum_of_member(forum.member) == forum
+    member = forum.member
+    with django_assert_num_queries(1):
+        read = selectors.forum_of_member(member)
+        assert read.member is member  # given, not read again
+    stored = Forum.objects.get(pk=forum.pk)
+    assert {f.attname: getattr(read, f.attname) for f in Forum._meta.concrete_fields} == {
+        f.attname: getattr(stored, f.attname) for f in Forum._meta.concrete_fields
+    }
     other = MemberFactory(code="HND", slug="honduras", name="Honduras", is_default=False)
     assert selectors.forum_of_member(other) is None
 
