@@ -6,21 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cocrea.core.filecheck import CheckedFile, accepted_types, file_check
+from cocrea.core.forms import UploadForm, link_field, reason_field, web_address_check
 from cocrea.core.markdown import MAX_MARKDOWN_CHARS
 from cocrea.forum.models import ForumSeat, Meeting
 from cocrea.plans.models import ActionPlan
 
 ISO_DATETIME = "%Y-%m-%dT%H:%M"
-# A text input, not type="url": a refused address is shown back for correction, and an invalid
-# value in a type="url" input is invalid HTML (the server checks it anyway).
-URL_INPUT = forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"})
 MARKDOWN_HELP = _("Markdown: *italics*, **bold**, lists with -, links as [text](https://...).")
 
 
@@ -34,10 +28,15 @@ def _datetime_field(label: Any, required: bool = True, help_text: Any = "") -> f
     )
 
 
-def _check_link(value: str) -> str:
-    if value and not value.lower().startswith(("https://", "http://")):
-        raise ValidationError(_("Give a web address that starts with https://."))
-    return value
+def _meeting_text(label: Any, *, rows: int, required_message: Any) -> forms.CharField:
+    """A meeting's own document (agenda, minutes), written in Markdown."""
+    return forms.CharField(
+        label=label,
+        max_length=MAX_MARKDOWN_CHARS,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=MARKDOWN_HELP,
+        error_messages={"required": required_message},
+    )
 
 
 class MeetingForm(forms.Form):
@@ -63,19 +62,9 @@ class MeetingForm(forms.Form):
         required=False,
         help_text=_("Address or room. Give a place, an online link or both."),
     )
-    online_url = forms.URLField(
-        label=_("Online link"),
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        widget=URL_INPUT,
-    )
-    agenda = forms.CharField(
-        label=_("Agenda"),
-        max_length=MAX_MARKDOWN_CHARS,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=MARKDOWN_HELP,
-        error_messages={"required": _("Write the agenda of the meeting.")},
+    online_url = link_field(_("Online link"))
+    agenda = _meeting_text(
+        _("Agenda"), rows=8, required_message=_("Write the agenda of the meeting.")
     )
 
     def __init__(self, *args: Any, plans: Any, **kwargs: Any) -> None:
@@ -84,7 +73,7 @@ class MeetingForm(forms.Form):
         plan_field.queryset = plans
 
     def clean_online_url(self) -> str:
-        return _check_link(self.cleaned_data.get("online_url") or "")
+        return web_address_check(self.cleaned_data.get("online_url") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -104,12 +93,10 @@ class MeetingForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why it is cancelled"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = reason_field(
+        _("Why it is cancelled"),
+        required_message=_("Say why the meeting is cancelled."),
         help_text=_("Public, on the meeting's page."),
-        error_messages={"required": _("Say why the meeting is cancelled.")},
     )
 
 
@@ -123,12 +110,8 @@ class SeatChoices(forms.ModelMultipleChoiceField):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(
-        label=_("Minutes"),
-        max_length=MAX_MARKDOWN_CHARS,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=MARKDOWN_HELP,
-        error_messages={"required": _("Write the minutes of the meeting.")},
+    minutes = _meeting_text(
+        _("Minutes"), rows=12, required_message=_("Write the minutes of the meeting.")
     )
     decisions = forms.CharField(
         label=_("Decisions"),
@@ -166,46 +149,22 @@ class MinutesForm(forms.Form):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(UploadForm):
+    """A meeting document: a file (checked like any upload, core/filecheck.py) or a link."""
+
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
         error_messages={"required": _("Give the document a title.")},
     )
     file = forms.FileField(label=_("File"), required=False)
-    url = forms.URLField(
-        label=_("Link"),
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        widget=URL_INPUT,
+    url = link_field(
+        _("Link"),
         help_text=_("Instead of a file: a public address where the document can be read."),
     )
 
-    def __init__(self, *args: Any, oversized: str | None = None, **kwargs: Any) -> None:
-        """`oversized`: the name of a file the upload handler stopped reading (too large)."""
-        super().__init__(*args, **kwargs)
-        self.oversized = oversized
-        self.fields["file"].help_text = gettext("Up to %(size)s: %(types)s.") % {
-            "size": filesizeformat(settings.COCREA_EVIDENCE_MAX_BYTES),
-            "types": accepted_types(),
-        }
-
-    def clean_file(self) -> CheckedFile | None:
-        if self.oversized:
-            raise ValidationError(
-                gettext("The file %(name)s is larger than %(limit)s.")
-                % {
-                    "name": self.oversized,
-                    "limit": filesizeformat(settings.COCREA_EVIDENCE_MAX_BYTES),
-                },
-                code="too_large",
-            )
-        upload = self.cleaned_data.get("file")
-        return file_check(upload) if upload else None
-
     def clean_url(self) -> str:
-        return _check_link(self.cleaned_data.get("url") or "")
+        return web_address_check(self.cleaned_data.get("url") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

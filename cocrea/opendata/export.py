@@ -56,6 +56,12 @@ def _c(name: str, kind: str = "string", lookup: str | None = None, description: 
     return Column(name, kind, lookup or name, description)
 
 
+# Columns that carry a rule every table keeps: rows are identified by their public id (never a
+# database integer), and people appear by their public name only.
+_PUBLIC_ID = _c("id", lookup="public_id")
+_AUTHOR = _c("author", lookup="author__public_name", description="Public name only")
+
+
 TABLES = (
     Table(
         "action_plans",
@@ -150,7 +156,7 @@ TABLES = (
         "Published progress reports",
         selectors.progress_reports,
         (
-            _c("id", lookup="public_id"),
+            _PUBLIC_ID,
             _c("plan", lookup="milestone__commitment__plan__slug"),
             _c("commitment", lookup="milestone__commitment__slug"),
             _c("milestone", "integer", "milestone__number"),
@@ -168,7 +174,7 @@ TABLES = (
         "Civil society's assessments",
         selectors.assessments,
         (
-            _c("id", lookup="public_id"),
+            _PUBLIC_ID,
             _c("plan", lookup="commitment__plan__slug"),
             _c("commitment", lookup="commitment__slug"),
             _c("milestone", "integer", "milestone__number"),
@@ -195,7 +201,7 @@ TABLES = (
         "Proposals (visible ones)",
         selectors.proposals,
         (
-            _c("id", lookup="public_id"),
+            _PUBLIC_ID,
             _c("consultation", lookup="consultation__slug"),
             _c("title"),
             _c("problem"),
@@ -203,7 +209,7 @@ TABLES = (
             _c("policy_area", lookup="policy_area__slug"),
             _c("department"),
             _c("municipality"),
-            _c("author", lookup="author__public_name", description="Public name only"),
+            _AUTHOR,
             _c("organisation", lookup="organisation__slug"),
             _c("support_count", "integer"),
             _c("comment_count", "integer"),
@@ -227,10 +233,10 @@ TABLES = (
         "Comments on proposals (visible ones)",
         selectors.comments,
         (
-            _c("id", lookup="public_id"),
+            _PUBLIC_ID,
             _c("proposal", lookup="proposal__public_id"),
             _c("in_reply_to", lookup="parent__public_id"),
-            _c("author", lookup="author__public_name", description="Public name only"),
+            _AUTHOR,
             _c("body"),
             _c("created_at", "datetime"),
         ),
@@ -240,7 +246,7 @@ TABLES = (
         "Forum meetings",
         selectors.meetings,
         (
-            _c("id", lookup="public_id"),
+            _PUBLIC_ID,
             _c("forum", lookup="forum__slug"),
             _c("plan", lookup="plan__slug"),
             _c("kind"),
@@ -296,11 +302,12 @@ def _write_table(table: Table, folder: Path) -> int:
         writer.writerow(names)
         json_file.write("[")
         for row in rows(table):
-            writer.writerow(["" if value is None else value for value in row])
+            cells = ["" if value is None else value for value in row]  # CSV and XLSX: no null
+            writer.writerow(cells)
             json_file.write(("," if count else "") + "\n")
             json.dump(dict(zip(names, row, strict=True)), json_file, ensure_ascii=False)
             count += 1
-            sheet.write_row(count, 0, ["" if value is None else value for value in row])
+            sheet.write_row(count, 0, cells)
         json_file.write("\n]\n")
     workbook.close()
     return count

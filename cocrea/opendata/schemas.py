@@ -4,7 +4,7 @@ use: slugs, OGP ids, public ids; never database integers."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.urls import reverse
 from ninja import Schema
@@ -12,6 +12,46 @@ from ninja import Schema
 
 def _url(name: str, **kwargs: Any) -> str:
     return reverse(name, kwargs=kwargs)
+
+
+# Most fields are a value read from a related row, in the same way for every schema; these build
+# their resolvers, so that a schema names what it reads instead of writing the reading again.
+Resolve: TypeAlias = "staticmethod[[Any], Any]"
+
+
+def _read(path: str) -> Resolve:
+    """The value at the end of `path` ("commitment.plan.slug": the slug of the commitment's
+    plan), or None where a relation on the way is empty (a proposal without a policy area). The
+    selectors fetch these relations with the rows, so reading them costs no query."""
+    names = path.split(".")
+
+    def resolve(obj: Any) -> Any:
+        for name in names:
+            if obj is None:
+                return None
+            obj = getattr(obj, name)
+        return obj
+
+    return staticmethod(resolve)
+
+
+def _each(relation: str, name: str) -> Resolve:
+    """One value of each related row (prefetched by the selectors), in their order."""
+
+    def resolve(obj: Any) -> list[Any]:
+        return [getattr(row, name) for row in getattr(obj, relation).all()]
+
+    return staticmethod(resolve)
+
+
+def _absolute_url(obj: Any) -> str:
+    return str(obj.get_absolute_url())
+
+
+def _public_name(obj: Any) -> str:
+    """The author's public name only (it may be a pseudonym); empty where the account is gone
+    (the author is set to null when an account is erased)."""
+    return obj.author.display_name if obj.author_id else ""
 
 
 class PlanOut(Schema):
@@ -28,17 +68,9 @@ class PlanOut(Schema):
     url: str
     updated_at: datetime
 
-    @staticmethod
-    def resolve_member(obj: Any) -> str:
-        return str(obj.member.name)
-
-    @staticmethod
-    def resolve_member_code(obj: Any) -> str:
-        return str(obj.member.code)
-
-    @staticmethod
-    def resolve_url(obj: Any) -> str:
-        return str(obj.get_absolute_url())
+    resolve_member = _read("member.name")
+    resolve_member_code = _read("member.code")
+    resolve_url = staticmethod(_absolute_url)
 
 
 class CommitmentOut(Schema):
@@ -71,21 +103,10 @@ class CommitmentOut(Schema):
     url: str
     updated_at: datetime
 
-    @staticmethod
-    def resolve_plan(obj: Any) -> str:
-        return str(obj.plan.slug)
-
-    @staticmethod
-    def resolve_lead_institution(obj: Any) -> str:
-        return str(obj.lead_institution.slug)
-
-    @staticmethod
-    def resolve_supporting_institutions(obj: Any) -> list[str]:
-        return [i.slug for i in obj.supporting_institutions.all()]
-
-    @staticmethod
-    def resolve_policy_areas(obj: Any) -> list[str]:
-        return [a.slug for a in obj.policy_areas.all()]
+    resolve_plan = _read("plan.slug")
+    resolve_lead_institution = _read("lead_institution.slug")
+    resolve_supporting_institutions = _each("supporting_institutions", "slug")
+    resolve_policy_areas = _each("policy_areas", "slug")
 
     @staticmethod
     def resolve_url(obj: Any) -> str:
@@ -106,17 +127,9 @@ class MilestoneOut(Schema):
     carried_over: bool
     updated_at: datetime
 
-    @staticmethod
-    def resolve_plan(obj: Any) -> str:
-        return str(obj.commitment.plan.slug)
-
-    @staticmethod
-    def resolve_commitment(obj: Any) -> str:
-        return str(obj.commitment.slug)
-
-    @staticmethod
-    def resolve_responsible_institution(obj: Any) -> str:
-        return str(obj.responsible_institution.slug)
+    resolve_plan = _read("commitment.plan.slug")
+    resolve_commitment = _read("commitment.slug")
+    resolve_responsible_institution = _read("responsible_institution.slug")
 
 
 class InstitutionOut(Schema):
@@ -139,9 +152,7 @@ class PolicyAreaOut(Schema):
     name_en: str
     theme: str | None
 
-    @staticmethod
-    def resolve_theme(obj: Any) -> str | None:
-        return obj.parent.slug if obj.parent_id else None
+    resolve_theme = _read("parent.slug")
 
 
 class EvidenceOut(Schema):
@@ -153,9 +164,7 @@ class EvidenceOut(Schema):
     size: int
     sha256: str
 
-    @staticmethod
-    def resolve_id(obj: Any) -> str:
-        return str(obj.public_id)
+    resolve_id = _read("public_id")
 
     @staticmethod
     def resolve_url(obj: Any) -> str:
@@ -178,33 +187,12 @@ class ProgressReportOut(Schema):
     corrects: str | None
     evidence: list[EvidenceOut]
 
-    @staticmethod
-    def resolve_id(obj: Any) -> str:
-        return str(obj.public_id)
-
-    @staticmethod
-    def resolve_plan(obj: Any) -> str:
-        return str(obj.milestone.commitment.plan.slug)
-
-    @staticmethod
-    def resolve_commitment(obj: Any) -> str:
-        return str(obj.milestone.commitment.slug)
-
-    @staticmethod
-    def resolve_milestone(obj: Any) -> int:
-        return int(obj.milestone.number)
-
-    @staticmethod
-    def resolve_institution(obj: Any) -> str:
-        return str(obj.institution.slug)
-
-    @staticmethod
-    def resolve_corrects(obj: Any) -> str | None:
-        return obj.corrects.public_id if obj.corrects_id else None
-
-    @staticmethod
-    def resolve_evidence(obj: Any) -> list[Any]:
-        return list(obj.evidence.all())
+    resolve_id = _read("public_id")
+    resolve_plan = _read("milestone.commitment.plan.slug")
+    resolve_commitment = _read("milestone.commitment.slug")
+    resolve_milestone = _read("milestone.number")
+    resolve_institution = _read("institution.slug")
+    resolve_corrects = _read("corrects.public_id")
 
 
 class AssessmentOut(Schema):
@@ -218,29 +206,11 @@ class AssessmentOut(Schema):
     published_at: datetime
     evidence: list[EvidenceOut]
 
-    @staticmethod
-    def resolve_id(obj: Any) -> str:
-        return str(obj.public_id)
-
-    @staticmethod
-    def resolve_plan(obj: Any) -> str:
-        return str(obj.commitment.plan.slug)
-
-    @staticmethod
-    def resolve_commitment(obj: Any) -> str:
-        return str(obj.commitment.slug)
-
-    @staticmethod
-    def resolve_milestone(obj: Any) -> int | None:
-        return obj.milestone.number if obj.milestone_id else None
-
-    @staticmethod
-    def resolve_organisation(obj: Any) -> str:
-        return str(obj.organisation.slug)
-
-    @staticmethod
-    def resolve_evidence(obj: Any) -> list[Any]:
-        return list(obj.evidence.all())
+    resolve_id = _read("public_id")
+    resolve_plan = _read("commitment.plan.slug")
+    resolve_commitment = _read("commitment.slug")
+    resolve_milestone = _read("milestone.number")
+    resolve_organisation = _read("organisation.slug")
 
 
 class IrmReviewOut(Schema):
@@ -264,13 +234,8 @@ class IrmReviewOut(Schema):
     report_url: str
     updated_at: datetime
 
-    @staticmethod
-    def resolve_plan(obj: Any) -> str:
-        return str(obj.commitment.plan.slug)
-
-    @staticmethod
-    def resolve_commitment(obj: Any) -> str:
-        return str(obj.commitment.slug)
+    resolve_plan = _read("commitment.plan.slug")
+    resolve_commitment = _read("commitment.slug")
 
 
 class PhaseOut(Schema):
@@ -288,17 +253,12 @@ class ConsultationOut(Schema):
     phases: list[PhaseOut]
     url: str
 
-    @staticmethod
-    def resolve_plan(obj: Any) -> str:
-        return str(obj.plan.slug)
+    resolve_plan = _read("plan.slug")
+    resolve_url = staticmethod(_absolute_url)
 
     @staticmethod
     def resolve_phases(obj: Any) -> list[Any]:
         return obj.ordered_phases()
-
-    @staticmethod
-    def resolve_url(obj: Any) -> str:
-        return str(obj.get_absolute_url())
 
 
 class ProposalOut(Schema):
@@ -318,34 +278,13 @@ class ProposalOut(Schema):
     created_at: datetime
     url: str
 
-    @staticmethod
-    def resolve_id(obj: Any) -> str:
-        return str(obj.public_id)
-
-    @staticmethod
-    def resolve_consultation(obj: Any) -> str:
-        return str(obj.consultation.slug)
-
-    @staticmethod
-    def resolve_policy_area(obj: Any) -> str | None:
-        return obj.policy_area.slug if obj.policy_area_id else None
-
-    @staticmethod
-    def resolve_author(obj: Any) -> str:
-        """The public name only (it may be a pseudonym)."""
-        return obj.author.display_name if obj.author_id else ""
-
-    @staticmethod
-    def resolve_organisation(obj: Any) -> str | None:
-        return obj.organisation.slug if obj.organisation_id else None
-
-    @staticmethod
-    def resolve_workshop(obj: Any) -> str | None:
-        return obj.workshop.title if obj.workshop_id else None
-
-    @staticmethod
-    def resolve_url(obj: Any) -> str:
-        return str(obj.get_absolute_url())
+    resolve_id = _read("public_id")
+    resolve_consultation = _read("consultation.slug")
+    resolve_policy_area = _read("policy_area.slug")
+    resolve_author = staticmethod(_public_name)
+    resolve_organisation = _read("organisation.slug")
+    resolve_workshop = _read("workshop.title")
+    resolve_url = staticmethod(_absolute_url)
 
 
 class ResponseOut(Schema):
@@ -356,17 +295,12 @@ class ResponseOut(Schema):
     merged_into: str | None
     answered_at: datetime
 
-    @staticmethod
-    def resolve_proposal(obj: Any) -> str:
-        return str(obj.proposal.public_id)
+    resolve_proposal = _read("proposal.public_id")
+    resolve_merged_into = _read("merged_into.public_id")
 
     @staticmethod
     def resolve_commitments(obj: Any) -> list[str]:
         return [f"{c.plan.slug}/{c.slug}" for c in obj.commitments.all()]
-
-    @staticmethod
-    def resolve_merged_into(obj: Any) -> str | None:
-        return obj.merged_into.public_id if obj.merged_into_id else None
 
 
 class CommentOut(Schema):
@@ -377,21 +311,10 @@ class CommentOut(Schema):
     body: str
     created_at: datetime
 
-    @staticmethod
-    def resolve_id(obj: Any) -> str:
-        return str(obj.public_id)
-
-    @staticmethod
-    def resolve_proposal(obj: Any) -> str:
-        return str(obj.proposal.public_id)
-
-    @staticmethod
-    def resolve_in_reply_to(obj: Any) -> str | None:
-        return obj.parent.public_id if obj.parent_id else None
-
-    @staticmethod
-    def resolve_author(obj: Any) -> str:
-        return obj.author.display_name if obj.author_id else ""
+    resolve_id = _read("public_id")
+    resolve_proposal = _read("proposal.public_id")
+    resolve_in_reply_to = _read("parent.public_id")
+    resolve_author = staticmethod(_public_name)
 
 
 class MeetingOut(Schema):
@@ -411,25 +334,11 @@ class MeetingOut(Schema):
     notice_days: int
     url: str
 
-    @staticmethod
-    def resolve_id(obj: Any) -> str:
-        return str(obj.public_id)
-
-    @staticmethod
-    def resolve_forum(obj: Any) -> str:
-        return str(obj.forum.slug)
-
-    @staticmethod
-    def resolve_plan(obj: Any) -> str | None:
-        return obj.plan.slug if obj.plan_id else None
-
-    @staticmethod
-    def resolve_decisions(obj: Any) -> list[str]:
-        return [d.text for d in obj.decisions.all()]
-
-    @staticmethod
-    def resolve_url(obj: Any) -> str:
-        return str(obj.get_absolute_url())
+    resolve_id = _read("public_id")
+    resolve_forum = _read("forum.slug")
+    resolve_plan = _read("plan.slug")
+    resolve_decisions = _each("decisions", "text")
+    resolve_url = staticmethod(_absolute_url)
 
 
 class AuditEventOut(Schema):

@@ -1,9 +1,11 @@
 """What the public API may read: the same public rows the pages show, and nothing else. Drafts
 (progress reports not published, consultations not published), hidden proposals and comments,
 emails, phones, legal names and private audit events never leave through here; tests check each
-against the API (cocrea/opendata/tests/test_privacy.py)."""
+against the API (cocrea/opendata/tests/test_api.py), and compare every list and filter with an
+independent read of the same rows (test_reads.py)."""
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -14,18 +16,24 @@ from cocrea.plans.models import ActionPlan, Commitment, Institution, Milestone, 
 from cocrea.tracking.models import Assessment, Evidence, IrmReview, ProgressReport
 
 
+def _matching(queryset: QuerySet, **lookups: Any) -> QuerySet:
+    """The rows that match every lookup given a value: a filter the client left out (None, or
+    empty) does not narrow the list. Every lookup here follows single-valued relations, so one
+    filter() call means the same as one per lookup."""
+    return queryset.filter(**{lookup: value for lookup, value in lookups.items() if value})
+
+
 def _since(queryset: QuerySet, since: datetime | None, field: str = "updated_at") -> QuerySet:
-    return queryset.filter(**{f"{field}__gte": since}) if since else queryset
+    """The rows changed (or, for `field`, published or recorded) at `since` or after."""
+    return _matching(queryset, **{f"{field}__gte": since})
 
 
 def plans(
     *, member: str | None = None, status: str | None = None, since: datetime | None = None
 ) -> QuerySet[ActionPlan]:
-    queryset = ActionPlan.objects.select_related("member")
-    if member:
-        queryset = queryset.filter(member__code=member)
-    if status:
-        queryset = queryset.filter(status=status)
+    queryset = _matching(
+        ActionPlan.objects.select_related("member"), member__code=member, status=status
+    )
     return _since(queryset, since)
 
 
@@ -40,15 +48,13 @@ def commitments(
         Prefetch("supporting_institutions", Institution.objects.only("slug")),
         Prefetch("policy_areas", PolicyArea.objects.only("slug")),
     )
-    if plan:
-        queryset = queryset.filter(plan__slug=plan)
     if institution:
         queryset = queryset.filter(
             Q(lead_institution__slug=institution) | Q(supporting_institutions__slug=institution)
         ).distinct()
-    if area:
+    if area:  # many-valued, like the institution: a filter() of its own
         queryset = queryset.filter(policy_areas__slug=area)
-    return _since(queryset, since)
+    return _since(_matching(queryset, plan__slug=plan), since)
 
 
 def milestones(
@@ -60,29 +66,23 @@ def milestones(
     due_before: str | None = None,
     since: datetime | None = None,
 ) -> QuerySet[Milestone]:
-    queryset = Milestone.objects.select_related(
-        "commitment", "commitment__plan", "responsible_institution"
+    queryset = _matching(
+        Milestone.objects.select_related(
+            "commitment", "commitment__plan", "responsible_institution"
+        ),
+        commitment__plan__slug=plan,
+        commitment__slug=commitment,
+        responsible_institution__slug=institution,
+        completion=completion,
+        end_date__lt=due_before,
     )
-    if plan:
-        queryset = queryset.filter(commitment__plan__slug=plan)
-    if commitment:
-        queryset = queryset.filter(commitment__slug=commitment)
-    if institution:
-        queryset = queryset.filter(responsible_institution__slug=institution)
-    if completion:
-        queryset = queryset.filter(completion=completion)
-    if due_before:
-        queryset = queryset.filter(end_date__lt=due_before)
     return _since(queryset, since)
 
 
 def institutions(
     *, kind: str | None = None, since: datetime | None = None
 ) -> QuerySet[Institution]:
-    queryset = Institution.objects.all()
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    return _since(queryset, since)
+    return _since(_matching(Institution.objects.all(), kind=kind), since)
 
 
 def policy_areas() -> QuerySet[PolicyArea]:
@@ -99,7 +99,7 @@ def progress_reports(
     completion: str | None = None,
     since: datetime | None = None,
 ) -> QuerySet[ProgressReport]:
-    queryset = (
+    queryset = _matching(
         ProgressReport.objects.filter(status=ProgressReport.Status.PUBLISHED)
         .select_related(
             "milestone",
@@ -108,40 +108,39 @@ def progress_reports(
             "institution",
             "corrects",
         )
-        .prefetch_related(_PUBLIC_EVIDENCE)
+        .prefetch_related(_PUBLIC_EVIDENCE),
+        milestone__commitment__plan__slug=plan,
+        institution__slug=institution,
+        completion=completion,
     )
-    if plan:
-        queryset = queryset.filter(milestone__commitment__plan__slug=plan)
-    if institution:
-        queryset = queryset.filter(institution__slug=institution)
-    if completion:
-        queryset = queryset.filter(completion=completion)
     return _since(queryset, since, "published_at")
 
 
 def assessments(*, plan: str | None = None, since: datetime | None = None) -> QuerySet[Assessment]:
-    queryset = Assessment.objects.select_related(
-        "commitment", "commitment__plan", "milestone", "organisation"
-    ).prefetch_related(_PUBLIC_EVIDENCE)
-    if plan:
-        queryset = queryset.filter(commitment__plan__slug=plan)
+    queryset = _matching(
+        Assessment.objects.select_related(
+            "commitment", "commitment__plan", "milestone", "organisation"
+        ).prefetch_related(_PUBLIC_EVIDENCE),
+        commitment__plan__slug=plan,
+    )
     return _since(queryset, since, "published_at")
 
 
 def irm_reviews(*, plan: str | None = None, since: datetime | None = None) -> QuerySet[IrmReview]:
-    queryset = IrmReview.objects.select_related("commitment", "commitment__plan")
-    if plan:
-        queryset = queryset.filter(commitment__plan__slug=plan)
+    queryset = _matching(
+        IrmReview.objects.select_related("commitment", "commitment__plan"),
+        commitment__plan__slug=plan,
+    )
     return _since(queryset, since)
 
 
 def consultations(*, plan: str | None = None) -> QuerySet[Consultation]:
-    queryset = (
+    return _matching(
         Consultation.objects.filter(published_at__isnull=False)
         .select_related("plan")
-        .prefetch_related("phases")
+        .prefetch_related("phases"),
+        plan__slug=plan,
     )
-    return queryset.filter(plan__slug=plan) if plan else queryset
 
 
 def _public_proposals() -> QuerySet[Proposal]:
@@ -155,57 +154,53 @@ def proposals(
     department: str | None = None,
     since: datetime | None = None,
 ) -> QuerySet[Proposal]:
-    queryset = _public_proposals().select_related(
-        "consultation", "author", "organisation", "policy_area", "workshop"
+    queryset = _matching(
+        _public_proposals().select_related(
+            "consultation", "author", "organisation", "policy_area", "workshop"
+        ),
+        consultation__slug=consultation,
+        policy_area__slug=area,
+        department=department,
     )
-    if consultation:
-        queryset = queryset.filter(consultation__slug=consultation)
-    if area:
-        queryset = queryset.filter(policy_area__slug=area)
-    if department:
-        queryset = queryset.filter(department=department)
     return _since(queryset, since)
 
 
 def responses(
     *, consultation: str | None = None, kind: str | None = None, since: datetime | None = None
 ) -> QuerySet[Response]:
-    queryset = (
+    queryset = _matching(
         Response.objects.filter(proposal__in=_public_proposals())
         .select_related("proposal", "merged_into")
-        .prefetch_related(Prefetch("commitments", Commitment.objects.select_related("plan")))
+        .prefetch_related(Prefetch("commitments", Commitment.objects.select_related("plan"))),
+        proposal__consultation__slug=consultation,
+        kind=kind,
     )
-    if consultation:
-        queryset = queryset.filter(proposal__consultation__slug=consultation)
-    if kind:
-        queryset = queryset.filter(kind=kind)
     return _since(queryset, since)
 
 
 def comments(*, proposal: str | None = None, since: datetime | None = None) -> QuerySet[Comment]:
-    queryset = Comment.objects.filter(
-        hidden_at__isnull=True, proposal__in=_public_proposals()
-    ).select_related("proposal", "parent", "author")
-    if proposal:
-        queryset = queryset.filter(proposal__public_id=proposal)
+    queryset = _matching(
+        Comment.objects.filter(
+            hidden_at__isnull=True, proposal__in=_public_proposals()
+        ).select_related("proposal", "parent", "author"),
+        proposal__public_id=proposal,
+    )
     return _since(queryset, since)
 
 
 def meetings(
     *, plan: str | None = None, kind: str | None = None, since: datetime | None = None
 ) -> QuerySet[Meeting]:
-    queryset = Meeting.objects.select_related("forum", "plan").prefetch_related("decisions")
-    if plan:
-        queryset = queryset.filter(plan__slug=plan)
-    if kind:
-        queryset = queryset.filter(kind=kind)
+    queryset = _matching(
+        Meeting.objects.select_related("forum", "plan").prefetch_related("decisions"),
+        plan__slug=plan,
+        kind=kind,
+    )
     return _since(queryset, since)
 
 
 def audit_events(
     *, since: datetime | None = None, context_type: str | None = None
 ) -> QuerySet[AuditEvent]:
-    queryset = AuditEvent.objects.filter(public=True)
-    if context_type:
-        queryset = queryset.filter(context_type=context_type)
+    queryset = _matching(AuditEvent.objects.filter(public=True), context_type=context_type)
     return _since(queryset, since, "created_at")

@@ -2,63 +2,31 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.core.forms import UploadForm, link_field, reason_field, web_address_check
 from cocrea.plans.models import Institution, Milestone
 from cocrea.tracking.models import Assessment, IrmReview
-from cocrea.tracking.uploads import CheckedFile, accepted_types, evidence_file_check
-
-# A text input, not type="url": a refused address is shown back for correction, and an invalid
-# value in a type="url" input is invalid HTML (the server checks it anyway).
-URL_INPUT = forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"})
+from cocrea.tracking.uploads import CheckedFile, evidence_file_check
 
 
-class EvidenceFields(forms.Form):
+class EvidenceFields(UploadForm):
     """One file and one link per submission; more can be added to a draft later."""
 
     file = forms.FileField(label=_("Evidence file"), required=False)
-    link = forms.URLField(
-        label=_("Evidence link"),
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        widget=URL_INPUT,
-        help_text=_("A public address where the evidence can be seen."),
+    link = link_field(
+        _("Evidence link"), help_text=_("A public address where the evidence can be seen.")
     )
     link_title = forms.CharField(label=_("What the link shows"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, oversized: str | None = None, **kwargs: Any) -> None:
-        """`oversized`: the name of a file the upload handler stopped reading (too large)."""
-        super().__init__(*args, **kwargs)
-        self.oversized = oversized
-        self.fields["file"].help_text = gettext("Up to %(size)s: %(types)s.") % {
-            "size": filesizeformat(settings.COCREA_EVIDENCE_MAX_BYTES),
-            "types": accepted_types(),
-        }
-
-    def clean_file(self) -> CheckedFile | None:
-        if self.oversized:
-            raise ValidationError(
-                gettext("The file %(name)s is larger than %(limit)s.")
-                % {
-                    "name": self.oversized,
-                    "limit": filesizeformat(settings.COCREA_EVIDENCE_MAX_BYTES),
-                },
-                code="too_large",
-            )
-        upload = self.cleaned_data.get("file")
-        return evidence_file_check(upload) if upload else None
+    def check_upload(self, upload: UploadedFile) -> CheckedFile:
+        return evidence_file_check(upload)  # the evidence policy: a type is refused "as evidence"
 
     def clean_link(self) -> str:
-        link: str = self.cleaned_data.get("link") or ""
-        if link and not link.lower().startswith(("https://", "http://")):
-            raise ValidationError(_("Give a web address that starts with https://."))
-        return link
+        return web_address_check(self.cleaned_data.get("link") or "")
 
     def evidence(self) -> tuple[list[CheckedFile], list[tuple[str, str]]]:
         checked = self.cleaned_data.get("file")
@@ -99,11 +67,8 @@ class ReportForm(EvidenceFields):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why it is returned"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say why the report is returned.")},
+    reason = reason_field(
+        _("Why it is returned"), required_message=_("Say why the report is returned.")
     )
 
 
@@ -139,13 +104,7 @@ class AssessmentForm(EvidenceFields):
 
 
 class IrmReviewForm(forms.ModelForm):
-    report_url = forms.URLField(
-        label=_("latest IRM report"),
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        widget=URL_INPUT,
-    )
+    report_url = link_field(_("latest IRM report"))
 
     class Meta:
         model = IrmReview

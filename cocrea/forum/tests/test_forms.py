@@ -191,3 +191,26 @@ def test_submissions_are_rate_limited(signed_in, forum, settings):
     statuses = [signed_in.post(url, _meeting_data()).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
     assert Meeting.objects.count() == 2
+
+
+def test_the_document_form_states_the_size_limit_and_the_accepted_types(
+    signed_in, meeting, settings
+):
+    settings.COCREA_EVIDENCE_MAX_BYTES = 64 * 1024
+    page = signed_in.get(en(_url("forum:document_new", meeting))).content.decode()
+    assert "Up to 64.0\xa0KB: PDF, PNG, JPEG, WebP, DOCX, XLSX, PPTX, ODT, ODS, ODP, CSV." in page
+
+
+def test_a_document_of_a_refused_type_is_refused_as_a_file_not_as_evidence(
+    signed_in, meeting, _media
+):
+    """The forum shares the upload form with tracking's evidence, not evidence's wording."""
+    response = signed_in.post(
+        en(_url("forum:document_new", meeting)),
+        {"title": "Doc", "file": upload("programa.pdf", EXE)},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The file programa.pdf is not of a type we accept. Accepted: PDF" in page
+    assert "as evidence" not in page
+    assert not MeetingDocument.objects.exists()

@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from cocrea.plans.tests.factories import InstitutionFactory, MilestoneFactory
 from cocrea.tracking import services
-from cocrea.tracking.models import Assessment, ProgressReport
+from cocrea.tracking.models import Assessment, Evidence, ProgressReport
+from cocrea.tracking.tests.conftest import EXE, PDF, upload
 
 
 def _new_url(milestone):
@@ -113,3 +114,38 @@ def test_a_correction_of_a_report_that_is_not_published_is_not_found(client, per
     )
     client.force_login(personas["official"])
     assert client.get(_new_url(milestone), {"corrige": draft.public_id}).status_code == 404
+
+
+def test_the_report_form_states_the_size_limit_and_the_accepted_types(
+    client, personas, milestone, settings
+):
+    settings.COCREA_EVIDENCE_MAX_BYTES = 64 * 1024
+    client.force_login(personas["official"])
+    page = client.get("/en" + _new_url(milestone)).content.decode()
+    assert "Up to 64.0\xa0KB: PDF, PNG, JPEG, WebP, DOCX, XLSX, PPTX, ODT, ODS, ODP, CSV." in page
+
+
+def test_evidence_of_a_refused_type_is_refused_as_evidence(
+    client, personas, milestone, report_data
+):
+    client.force_login(personas["official"])
+    response = client.post(
+        "/en" + _new_url(milestone), {**report_data, "file": upload("programa.pdf", EXE)}
+    )
+    assert response.status_code == 400
+    assert "The file programa.pdf is not of a type we accept as evidence." in (
+        response.content.decode()
+    )
+    assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
+
+
+def test_evidence_the_upload_handler_cut_is_named_with_the_limit(
+    client, personas, milestone, report_data, settings
+):
+    settings.COCREA_UPLOAD_MAX_BYTES = settings.COCREA_EVIDENCE_MAX_BYTES = 64 * 1024
+    client.force_login(personas["official"])
+    big = upload("enorme.pdf", PDF + b"0" * (200 * 1024))
+    response = client.post("/en" + _new_url(milestone), {**report_data, "file": big})
+    assert response.status_code == 400
+    assert "The file enorme.pdf is larger than 64.0\xa0KB." in response.content.decode()
+    assert not ProgressReport.objects.exists()
