@@ -153,7 +153,6 @@ TEMPLATES = [
 ]
 
 
-
 def _database(url: str) -> dict[str, Any]:
     database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     if database["ENGINE"].endswith("postgresql"):
