@@ -148,6 +148,12 @@ def _supporters(*extra: str) -> Prefetch:
     )
 
 
+# What a page that names a commitment reads of it: its plan and slug (its link), number, title
+# and OGP id; and of its plan, when named with it, the plan's slug and title.
+_COMMITMENT_NAMED = ("id", "plan_id", "number", "slug", "title", "ogp_id")
+_PLAN_NAMED = ("plan__id", "plan__slug", "plan__title")
+
+
 @dataclass(frozen=True)
 class CommitmentFilters:
     """Slugs checked against the plan's own choices by the filter form."""
@@ -176,12 +182,7 @@ def _plan_commitments(plan: ActionPlan, supporters: bool) -> list[Commitment]:
         Commitment.objects.filter(plan=plan)
         .select_related("lead_institution")
         .only(
-            "id",
-            "plan_id",
-            "number",
-            "slug",
-            "title",
-            "ogp_id",
+            *_COMMITMENT_NAMED,
             "lead_institution__id",
             "lead_institution__name",
             "lead_institution__acronym",
@@ -271,9 +272,7 @@ def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
 def commitment_heading(*, plan_slug: str, slug: str) -> Commitment:
     """A commitment with its plan, for pages about it that show only its title (its history)."""
     return get_object_or_404(
-        Commitment.objects.select_related("plan").only(
-            "id", "number", "slug", "title", "ogp_id", "plan__id", "plan__slug", "plan__title"
-        ),
+        Commitment.objects.select_related("plan").only(*_COMMITMENT_NAMED, *_PLAN_NAMED),
         plan__slug=plan_slug,
         slug=slug,
     )
@@ -311,17 +310,7 @@ def institution_commitments(*, institution: Institution) -> list[Commitment]:
     commitments = list(
         Commitment.objects.filter(pk__in=ids)
         .select_related("plan")
-        .only(
-            "id",
-            "number",
-            "slug",
-            "title",
-            "lead_institution_id",
-            "plan__id",
-            "plan__slug",
-            "plan__title",
-            "plan__start_date",
-        )
+        .only(*_COMMITMENT_NAMED, "lead_institution_id", *_PLAN_NAMED, "plan__start_date")
         .order_by("-plan__start_date", "number")
     )
     if commitments:

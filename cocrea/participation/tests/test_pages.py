@@ -15,6 +15,7 @@ from django.utils import timezone
 from cocrea.participation import services
 from cocrea.participation.models import Comment, Proposal, Response
 from cocrea.participation.standards import AMBER, GREEN, RED, standards_panel, windows
+from cocrea.participation.tests.factories import WorkshopFactory, answer, partly_adopted_proposal
 from conftest import build_plan, make_person
 from tests.appchecks.participation import _proposal, open_consultation
 
@@ -101,20 +102,11 @@ def test_the_list_filters_and_sorts_by_whitelists_only(client, personas):
 def test_each_row_of_the_list_says_who_proposed_where_and_its_answer(
     client, personas, institutions
 ):
-    from datetime import timedelta
-
-    from cocrea.participation.models import Workshop
     from cocrea.plans.models import PolicyArea
 
     consultation = open_consultation(build_plan(commitments=1))
     area = PolicyArea.objects.filter(parent__isnull=False).order_by("position").first()
-    workshop = Workshop.objects.create(
-        consultation=consultation,
-        title="Taller de Cobán",
-        held_on=timezone.localdate() - timedelta(days=3),
-        place="Cobán",
-        participants=20,
-    )
+    workshop = WorkshopFactory(consultation=consultation)
     _proposal(consultation, personas["citizen"], title="De taller", workshop=workshop)
     _proposal(
         consultation, personas["cso_member"], title="De la red", organisation=institutions["cso"]
@@ -498,14 +490,7 @@ def test_the_proposals_that_shaped_a_commitment_are_its_adopted_visible_ones(per
 def test_an_adopted_proposal_links_the_commitments_it_went_into(client, personas):
     plan = build_plan(commitments=2)
     first, second = plan.commitments.order_by("number")
-    proposal = _proposal(open_consultation(plan), personas["citizen"])
-    services.response_save(
-        actor=personas["point_of_contact"],
-        proposal=proposal,
-        kind="partly_adopted",
-        reasons="Se incorpora en parte a dos compromisos.",
-        commitments=[second, first],
-    )
+    proposal = partly_adopted_proposal(plan, [second, first], personas)
     html = client.get(f"/en{proposal.get_absolute_url()}").content.decode()
     links = [
         f'<a href="/en/planes/{plan.slug}/compromisos/{c.slug}/">{c.number}. {c.title}</a>'
@@ -520,13 +505,7 @@ def test_a_merged_proposal_links_to_the_one_it_was_merged_into(client, personas)
     consultation = open_consultation(build_plan(commitments=1))
     target = _proposal(consultation, personas["cso_member"], title="Propuesta que reúne")
     merged = _proposal(consultation, personas["citizen"], title="Propuesta parecida")
-    services.response_save(
-        actor=personas["point_of_contact"],
-        proposal=merged,
-        kind="merged",
-        reasons="Dice lo mismo que otra propuesta.",
-        merged_into=target,
-    )
+    answer(merged, personas, "merged", "Dice lo mismo que otra propuesta.", merged_into=target)
     with CaptureQueriesContext(connection) as merged_queries:
         html = client.get(f"/en/propuestas/{merged.public_id}/").content.decode()
     link = f'<a href="/en/propuestas/{target.public_id}/">Propuesta que reúne</a>'

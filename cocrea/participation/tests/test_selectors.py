@@ -18,12 +18,12 @@ from cocrea.participation.models import (
     Consultation,
     ConsultationFigures,
     Flag,
-    Phase,
     Proposal,
     Response,
     StandardAssessment,
     Workshop,
 )
+from cocrea.participation.tests.factories import WorkshopFactory, answer, partly_adopted_proposal
 from cocrea.plans.models import ActionPlan, Commitment, Institution, PolicyArea
 from conftest import build_plan, make_person
 from tests.appchecks.participation import _proposal, open_consultation
@@ -39,6 +39,12 @@ def _fields(obj) -> dict:
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
+def _phases_in_order(consultation_id: int) -> list:
+    """A consultation's phases in time order, read on their own (no prefetch)."""
+    phases = Consultation.objects.get(pk=consultation_id).phases.all()
+    return sorted(phases, key=lambda p: (p.starts_on, p.position))
+
+
 @pytest.fixture
 def consultation_with_proposals(personas, institutions):
     """Thirty-six proposals, one for each combination of area (two or none), department (two or
@@ -46,13 +52,7 @@ def consultation_with_proposals(personas, institutions):
     different orders."""
     consultation = open_consultation(build_plan(commitments=1))
     areas = list(PolicyArea.objects.filter(parent__isnull=False).order_by("position")[:2])
-    workshop = Workshop.objects.create(
-        consultation=consultation,
-        title="Taller de Cobán",
-        held_on=timezone.localdate() - timedelta(days=3),
-        place="Cobán",
-        participants=20,
-    )
+    workshop = WorkshopFactory(consultation=consultation)
     gone = make_person("Se fue")
     User.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
     authors = [personas["citizen"], personas["cso_member"], gone, None]
@@ -81,18 +81,18 @@ def consultation_with_proposals(personas, institutions):
     return consultation, areas[0]
 
 
+def _own_fields(proposal: Proposal) -> dict:
+    """The proposal's own fields that its row shows (the rest come through its relations)."""
+    names = "public_id title created_at department support_count comment_count hidden_at"
+    return {name: getattr(proposal, name) for name in names.split()}
+
+
 def _expected_row(proposal: Proposal) -> dict:
     """A proposal as the list shows it, each related row read on its own."""
     author = User.objects.filter(pk=proposal.author_id).first()
     area = PolicyArea.objects.filter(pk=proposal.policy_area_id).first()
     return {
-        "public_id": proposal.public_id,
-        "title": proposal.title,
-        "created_at": proposal.created_at,
-        "department": proposal.department,
-        "support_count": proposal.support_count,
-        "comment_count": proposal.comment_count,
-        "hidden_at": proposal.hidden_at,
+        **_own_fields(proposal),
         "hidden_reason_label": str(
             dict(Proposal.HideReason.choices).get(proposal.hidden_reason, "")
         ),
@@ -113,13 +113,7 @@ def _expected_row(proposal: Proposal) -> dict:
 def _row(proposal: Proposal) -> dict:
     """A row of `proposal_page`, read as the template reads it."""
     return {
-        "public_id": proposal.public_id,
-        "title": proposal.title,
-        "created_at": proposal.created_at,
-        "department": proposal.department,
-        "support_count": proposal.support_count,
-        "comment_count": proposal.comment_count,
-        "hidden_at": proposal.hidden_at,
+        **_own_fields(proposal),
         "hidden_reason_label": proposal.hidden_reason_label,
         "author": proposal.author.display_name if proposal.author else None,
         "organisation": proposal.organisation.name if proposal.organisation else None,
@@ -222,13 +216,7 @@ def test_a_consultation_is_read_with_its_plan_figures_and_phases(
         "consultation": _fields(Consultation.objects.get(pk=consultation.pk)),
         "plan": _fields(ActionPlan.objects.get(pk=consultation.plan_id)),
         "figures": _fields(ConsultationFigures.objects.get(pk=consultation.pk)),
-        "phases": [
-            _fields(p)
-            for p in sorted(
-                Phase.objects.filter(consultation_id=consultation.pk),
-                key=lambda p: (p.starts_on, p.position),
-            )
-        ],
+        "phases": [_fields(p) for p in _phases_in_order(consultation.pk)],
     }
     for read in (
         selectors.consultation_get(slug=consultation.slug, user=personas["citizen"]),
@@ -274,13 +262,7 @@ def test_a_proposal_is_read_with_all_its_page_shows(
 ):
     consultation = open_consultation(build_plan(commitments=1))
     area = PolicyArea.objects.filter(parent__isnull=False).order_by("position").first()
-    workshop = Workshop.objects.create(
-        consultation=consultation,
-        title="Taller",
-        held_on=timezone.localdate(),
-        place="Cobán",
-        participants=9,
-    )
+    workshop = WorkshopFactory(consultation=consultation, title="Taller", participants=9)
     target = _proposal(consultation, personas["citizen"], title="La que reúne")
     merged = _proposal(
         consultation,
@@ -291,13 +273,7 @@ def test_a_proposal_is_read_with_all_its_page_shows(
         workshop=workshop,
     )
     Proposal.objects.filter(pk=merged.pk).update(support_count=3, comment_count=8)
-    services.response_save(
-        actor=personas["point_of_contact"],
-        proposal=merged,
-        kind="merged",
-        reasons="Dice lo mismo que otra propuesta.",
-        merged_into=target,
-    )
+    answer(merged, personas, "merged", "Dice lo mismo que otra propuesta.", merged_into=target)
     with django_assert_num_queries(2):  # the proposal and all it shows; the phases
         read = selectors.proposal_get(public_id=merged.public_id)
     author = User.objects.get(pk=personas["cso_member"].pk)
@@ -316,13 +292,7 @@ def test_a_proposal_is_read_with_all_its_page_shows(
             "deleted_at": author.deleted_at,
             "display_name": author.display_name,
         },
-        "phases": [
-            p.pk
-            for p in sorted(
-                Phase.objects.filter(consultation_id=consultation.pk),
-                key=lambda p: (p.starts_on, p.position),
-            )
-        ],
+        "phases": [p.pk for p in _phases_in_order(consultation.pk)],
     }
     with django_assert_num_queries(0):
         got = {
@@ -353,14 +323,7 @@ def test_a_proposal_is_read_with_all_its_page_shows(
 def test_an_answer_lists_the_commitments_it_adopted_the_proposal_into(personas):
     plan = build_plan(commitments=3)
     first, _second, third = plan.commitments.order_by("number")
-    proposal = _proposal(open_consultation(plan), personas["citizen"])
-    services.response_save(
-        actor=personas["point_of_contact"],
-        proposal=proposal,
-        kind="partly_adopted",
-        reasons="Se incorpora en parte a dos compromisos.",
-        commitments=[third, first],
-    )
+    proposal = partly_adopted_proposal(plan, [third, first], personas)
     read = selectors.response_commitments(
         proposal=selectors.proposal_get(public_id=proposal.public_id)
     )

@@ -14,14 +14,7 @@ from django.http import Http404
 from django.utils import translation
 
 from cocrea.plans import progress, selectors
-from cocrea.plans.models import (
-    ActionPlan,
-    Commitment,
-    Institution,
-    Member,
-    Milestone,
-    PolicyArea,
-)
+from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone, PolicyArea
 from cocrea.plans.tests.factories import (
     ActionPlanFactory,
     CommitmentFactory,
@@ -80,88 +73,48 @@ def data(db) -> Data:
     )
     idle = InstitutionFactory(name="Zeta Sin Compromisos", acronym="ZSC", slug="zeta")
     areas = list(PolicyArea.objects.filter(parent__isnull=False).order_by("position")[:3])
-    first = CommitmentFactory(
-        plan=plan,
-        number=1,
-        slug="datos",
-        title="Datos abiertos",
-        ogp_id="GT0101",
-        lead_institution=minfin,
-        policy_areas=[areas[2], areas[0]],
-        supporting_institutions=[cso, academia],
-    )
-    second = CommitmentFactory(
-        plan=plan,
-        number=2,
-        slug="compras",
-        title="Compras públicas",
-        ogp_id="",
-        lead_institution=segeplan,
-        policy_areas=[areas[1]],
-        supporting_institutions=[cso],
-    )
-    CommitmentFactory(plan=plan, number=3, slug="vacio", title="Sin hitos", lead_institution=minfin)
-    old = CommitmentFactory(
-        plan=older,
-        number=7,
-        slug="antiguo",
-        title="Compromiso antiguo",
-        lead_institution=segeplan,
-        supporting_institutions=[minfin],
-    )
-    MilestoneFactory(
-        commitment=first,
-        number=1,
-        description="Publicar el presupuesto",
-        weight=2,
-        completion="limited",
-        start_date=date(2023, 10, 1),
-        end_date=date(2024, 1, 1),
-        responsible_institution=minfin,
-    )
-    MilestoneFactory(
-        commitment=first,
-        number=2,
-        description="Portal de datos",
-        completion="complete",
-        end_date=date(2099, 1, 1),
-        responsible_institution=minfin,
-    )
-    MilestoneFactory(
-        commitment=first,
-        number=3,
-        description="Retirado",
-        weight=3,
-        completion="withdrawn",
-        start_date=None,
-        end_date=None,
-        responsible_institution=cso,
-    )
-    MilestoneFactory(
-        commitment=second,
-        number=1,
-        description="Registro de proveedores",
-        completion="not_started",
-        end_date=date(2024, 6, 1),
-        responsible_institution=minfin,
-    )
-    MilestoneFactory(
-        commitment=second,
-        number=2,
-        description="Próximo paso",
-        completion="substantial",
-        end_date=date(2025, 3, 1),
-        responsible_institution=segeplan,
-    )
-    MilestoneFactory(
-        commitment=old,
-        number=1,
-        description="Hito del plan anterior",
-        completion="substantial",
-        start_date=date(2021, 10, 1),
-        end_date=date(2022, 5, 1),
-        responsible_institution=minfin,
-    )
+
+    def add_commitment(
+        of: ActionPlan, number: int, slug: str, title: str, lead: Institution, **extra: object
+    ) -> Commitment:
+        return CommitmentFactory(
+            plan=of, number=number, slug=slug, title=title, lead_institution=lead, **extra
+        )
+
+    first = add_commitment(plan, 1, "datos", "Datos abiertos", minfin, ogp_id="GT0101")
+    second = add_commitment(plan, 2, "compras", "Compras públicas", segeplan, ogp_id="")
+    add_commitment(plan, 3, "vacio", "Sin hitos", minfin)
+    old = add_commitment(older, 7, "antiguo", "Compromiso antiguo", segeplan)
+    first.policy_areas.set([areas[2], areas[0]])
+    second.policy_areas.set([areas[1]])
+    first.supporting_institutions.set([cso, academia])
+    second.supporting_institutions.set([cso])
+    old.supporting_institutions.set([minfin])
+    # number, description, completion, weight, start and end date, responsible institution
+    milestones = {
+        first: [
+            (1, "Publicar el presupuesto", "limited", 2, "2023-10-01", "2024-01-01", minfin),
+            (2, "Portal de datos", "complete", 1, "2023-09-01", "2099-01-01", minfin),
+            (3, "Retirado", "withdrawn", 3, None, None, cso),
+        ],
+        second: [
+            (1, "Registro de proveedores", "not_started", 1, "2023-09-01", "2024-06-01", minfin),
+            (2, "Próximo paso", "substantial", 1, "2023-09-01", "2025-03-01", segeplan),
+        ],
+        old: [(1, "Hito del plan anterior", "substantial", 1, "2021-10-01", "2022-05-01", minfin)],
+    }
+    for commitment, rows in milestones.items():
+        for number, description, completion, weight, start, end, responsible in rows:
+            MilestoneFactory(
+                commitment=commitment,
+                number=number,
+                description=description,
+                completion=completion,
+                weight=weight,
+                start_date=start and date.fromisoformat(start),
+                end_date=end and date.fromisoformat(end),
+                responsible_institution=responsible,
+            )
     return Data(plan, older, empty, minfin, segeplan, cso, academia, idle)
 
 
@@ -172,6 +125,11 @@ def _figures(commitment_id: int) -> dict[str, object]:
         "progress": progress.commitment_progress(milestones),
         "completion": progress.commitment_completion(milestones),
     }
+
+
+def _named(obj: object, *names: str) -> dict[str, object]:
+    """The attributes of `obj` of those names, by name."""
+    return {name: getattr(obj, name) for name in names}
 
 
 def _overdue(milestone: Milestone, today: date) -> bool:
@@ -245,12 +203,10 @@ def test_the_plan_list_gives_each_plan_its_member_years_and_commitment_count(
     data, settings, django_assert_num_queries
 ):
     settings.COCREA_PAGE_SIZE = 2
+    own = ("slug", "title", "ogp_id", "status")
     expected = [
         {
-            "slug": p.slug,
-            "title": p.title,
-            "ogp_id": p.ogp_id,
-            "status": p.status,
+            **_named(p, *own),
             "years": f"{p.start_date.year}–{p.end_date.year}"
             if p.start_date.year != p.end_date.year
             else str(p.start_date.year),
@@ -265,13 +221,8 @@ def test_the_plan_list_gives_each_plan_its_member_years_and_commitment_count(
             page = selectors.plan_list_page(number=number)
             read += [
                 {
-                    "slug": p.slug,
-                    "title": p.title,
-                    "ogp_id": p.ogp_id,
-                    "status": p.status,
-                    "years": p.years,
+                    **_named(p, *own, "years", "commitment_count"),
                     "member": p.member.name,
-                    "commitment_count": p.commitment_count,
                 }
                 for p in page
             ]
@@ -282,18 +233,17 @@ def test_the_plan_list_gives_each_plan_its_member_years_and_commitment_count(
     assert selectors.plan_list_page(number="x").number == 1
 
 
+# A commitment's own fields that name it in a list or a heading.
+_LISTED = ("pk", "number", "slug", "title", "ogp_id")
+
+
 def _list_row(c: Commitment) -> dict[str, object]:
     return {
-        "pk": c.pk,
-        "number": c.number,
-        "slug": c.slug,
-        "title": c.title,
-        "ogp_id": c.ogp_id,
+        **_named(c, *_LISTED),
         "lead": (c.lead_institution.slug, c.lead_institution.name, c.lead_institution.acronym),
         "areas": [(a.slug, a.name) for a in c.areas],  # type: ignore[attr-defined]
         "supporters": [(i.slug, i.name, str(i)) for i in c.supporters],  # type: ignore[attr-defined]
-        "progress": c.progress,
-        "completion": c.completion,
+        **_named(c, "progress", "completion"),
     }
 
 
@@ -302,11 +252,7 @@ def _expected_list_row(c: Commitment, supporters: bool = True) -> dict[str, obje
     areas = PolicyArea.objects.filter(commitments=c).order_by("position")
     backers = Institution.objects.filter(supported_commitments=c).order_by("name")
     return {
-        "pk": c.pk,
-        "number": c.number,
-        "slug": c.slug,
-        "title": c.title,
-        "ogp_id": c.ogp_id,
+        **_named(c, *_LISTED),
         "lead": (lead.slug, lead.name, lead.acronym),
         "areas": [
             (a.slug, a.name_en if translation.get_language() == "en" else a.name_es) for a in areas
@@ -410,6 +356,7 @@ def test_a_commitment_is_read_with_its_plan_lead_milestones_areas_and_supporters
     own = model_to_dict(expected, exclude=relations)
     plan = model_to_dict(ActionPlan.objects.get(commitments=expected))
     lead = model_to_dict(Institution.objects.get(led_commitments=expected))
+    shown = ("number", "description", "start_date", "end_date", "weight", "completion")
     # the commitment with its plan and lead; milestones; areas; supporters
     with django_assert_num_queries(4):
         read = selectors.commitment_get(plan_slug="quinto", slug="datos")
@@ -419,12 +366,7 @@ def test_a_commitment_is_read_with_its_plan_lead_milestones_areas_and_supporters
         assert model_to_dict(read.lead_institution) == lead
         milestones = [
             {
-                "number": m.number,
-                "description": m.description,
-                "start_date": m.start_date,
-                "end_date": m.end_date,
-                "weight": m.weight,
-                "completion": m.completion,
+                **_named(m, *shown),
                 "responsible": m.responsible_institution.slug,
                 "overdue": m.is_overdue,
                 "commitment": m.commitment.pk,
@@ -436,12 +378,7 @@ def test_a_commitment_is_read_with_its_plan_lead_milestones_areas_and_supporters
         figures = (read.progress, read.completion, read.status, len(read.overdue_milestones))
     assert milestones == [
         {
-            "number": m.number,
-            "description": m.description,
-            "start_date": m.start_date,
-            "end_date": m.end_date,
-            "weight": m.weight,
-            "completion": m.completion,
+            **_named(m, *shown),
             "responsible": Institution.objects.get(milestones=m).slug,
             "overdue": _overdue(m, date.today()),
             "commitment": expected.pk,
@@ -468,21 +405,10 @@ def test_a_commitment_is_read_with_its_plan_lead_milestones_areas_and_supporters
 def test_a_commitments_heading_has_its_title_and_plan(data, django_assert_num_queries):
     with django_assert_num_queries(1):
         read = selectors.commitment_heading(plan_slug="quinto", slug="compras")
-        fields = {
-            "number": read.number,
-            "slug": read.slug,
-            "title": read.title,
-            "ogp_id": read.ogp_id,
-            "plan": (read.plan.slug, read.plan.title),
-        }
+        fields = {**_named(read, *_LISTED), "plan": _named(read.plan, "slug", "title")}
     expected = Commitment.objects.get(slug="compras")
-    assert fields == {
-        "number": expected.number,
-        "slug": expected.slug,
-        "title": expected.title,
-        "ogp_id": expected.ogp_id,
-        "plan": (data.plan.slug, data.plan.title),
-    }
+    plan = ActionPlan.objects.get(commitments=expected)
+    assert fields == {**_named(expected, *_LISTED), "plan": _named(plan, "slug", "title")}
     with pytest.raises(Http404):
         selectors.commitment_heading(plan_slug="cuarto", slug="compras")
 
@@ -491,12 +417,10 @@ def test_the_institution_list_counts_what_each_leads_and_supports(
     data, settings, django_assert_num_queries
 ):
     settings.COCREA_PAGE_SIZE = 3
+    own = ("slug", "name", "acronym", "kind")
     expected = [
         {
-            "slug": i.slug,
-            "name": i.name,
-            "acronym": i.acronym,
-            "kind": i.kind,
+            **_named(i, *own),
             "led_count": Commitment.objects.filter(lead_institution=i).count(),
             "supported_count": i.supported_commitments.count(),
         }
@@ -506,14 +430,7 @@ def test_the_institution_list_counts_what_each_leads_and_supports(
     for number in ("1", "2"):
         with django_assert_num_queries(2):  # the count and the page
             read += [
-                {
-                    "slug": i.slug,
-                    "name": i.name,
-                    "acronym": i.acronym,
-                    "kind": i.kind,
-                    "led_count": i.led_count,
-                    "supported_count": i.supported_count,
-                }
+                _named(i, *own, "led_count", "supported_count")
                 for i in selectors.institution_list_page(number=number)
             ]
     assert read == expected
@@ -534,15 +451,17 @@ def test_an_institutions_commitments_are_those_it_leads_or_supports_newest_plan_
     data, slug, django_assert_num_queries
 ):
     institution = Institution.objects.get(slug=slug)
-    expected = [
-        {
-            "slug": c.slug,
-            "number": c.number,
-            "title": c.title,
+
+    def row(c: Commitment, progress: object) -> dict[str, object]:
+        return {
+            **_named(c, "slug", "number", "title"),
             "leads": c.lead_institution_id == institution.pk,
-            "plan": (c.plan.slug, c.plan.title),
-            "progress": _figures(c.pk)["progress"],
+            "plan": _named(c.plan, "slug", "title"),
+            "progress": progress,
         }
+
+    expected = [
+        row(c, _figures(c.pk)["progress"])
         for c in Commitment.objects.filter(
             Q(lead_institution=institution) | Q(supporting_institutions=institution)
         )
@@ -551,15 +470,7 @@ def test_an_institutions_commitments_are_those_it_leads_or_supports_newest_plan_
     ]
     with django_assert_num_queries(2 if expected else 1):  # commitments; their milestones
         read = [
-            {
-                "slug": c.slug,
-                "number": c.number,
-                "title": c.title,
-                "leads": c.lead_institution_id == institution.pk,
-                "plan": (c.plan.slug, c.plan.title),
-                "progress": c.progress,
-            }
-            for c in selectors.institution_commitments(institution=institution)
+            row(c, c.progress) for c in selectors.institution_commitments(institution=institution)
         ]
     assert read == expected
     if slug == "minfin":  # leads two of the current plan, supports one of the older
@@ -574,11 +485,10 @@ def test_an_institutions_milestones_come_a_page_at_a_time_with_commitment_plan_a
     data, settings, django_assert_num_queries
 ):
     settings.COCREA_PAGE_SIZE = 3
+    own = ("description", "end_date", "completion")
     expected = [
         {
-            "description": m.description,
-            "end_date": m.end_date,
-            "completion": m.completion,
+            **_named(m, *own),
             "commitment": (m.commitment.slug, m.commitment.number, m.commitment.title),
             "plan": (m.commitment.plan.slug, m.commitment.plan.number),
             "overdue": _overdue(m, TODAY),
@@ -595,9 +505,7 @@ def test_an_institutions_milestones_come_a_page_at_a_time_with_commitment_plan_a
             )
             read += [
                 {
-                    "description": m.description,
-                    "end_date": m.end_date,
-                    "completion": m.completion,
+                    **_named(m, *own),
                     "commitment": (m.commitment__slug, m.commitment__number, m.commitment__title),
                     "plan": (m.commitment__plan__slug, m.commitment__plan__number),
                     "overdue": m.overdue,

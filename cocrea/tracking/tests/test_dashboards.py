@@ -307,26 +307,20 @@ def varied(db):
     first.policy_areas.set(areas)
     second.policy_areas.set(areas[:1])
 
-    def milestone(commitment, number, institution, completion, start, end, weight):
-        return Milestone.objects.create(
-            commitment=commitment,
-            number=number,
-            description=f"Hito {number} de {commitment.title}",
-            start_date=start,
-            end_date=end,
-            responsible_institution=institution,
-            completion=completion,
-            weight=weight,
-        )
-
-    milestone(first, 11, marn, "limited", date(2024, 2, 1), date(2024, 11, 30), 3)  # overdue
-    milestone(first, 12, ine, "complete", date(2024, 3, 1), date(2024, 12, 15), 2)
-    milestone(first, 14, marn, "not_started", None, date(2025, 2, 20), 5)  # upcoming
-    milestone(second, 21, sat, "substantial", date(2024, 5, 1), date(2025, 3, 1), 4)  # upcoming
-    milestone(second, 23, marn, "withdrawn", date(2024, 6, 1), date(2024, 7, 1), 1)
-    milestone(second, 25, ine, "not_started", date(2024, 7, 1), None, 2)
-    milestone(old, 31, marn, "limited", date(2018, 10, 1), date(2020, 6, 30), 6)  # overdue
-    milestone(old, 32, ine, "complete", date(2019, 1, 1), date(2024, 4, 1), 1)
+    columns = "commitment number responsible_institution completion start_date end_date weight"
+    for row in [
+        (first, 11, marn, "limited", date(2024, 2, 1), date(2024, 11, 30), 3),  # overdue
+        (first, 12, ine, "complete", date(2024, 3, 1), date(2024, 12, 15), 2),
+        (first, 14, marn, "not_started", None, date(2025, 2, 20), 5),  # upcoming
+        (second, 21, sat, "substantial", date(2024, 5, 1), date(2025, 3, 1), 4),  # upcoming
+        (second, 23, marn, "withdrawn", date(2024, 6, 1), date(2024, 7, 1), 1),
+        (second, 25, ine, "not_started", date(2024, 7, 1), None, 2),
+        (old, 31, marn, "limited", date(2018, 10, 1), date(2020, 6, 30), 6),  # overdue
+        (old, 32, ine, "complete", date(2019, 1, 1), date(2024, 4, 1), 1),
+    ]:
+        values = dict(zip(columns.split(), row, strict=True))
+        description = f"Hito {values['number']} de {values['commitment'].title}"
+        Milestone.objects.create(description=description, **values)
     return {"plan": plan, "older": older, "marn": marn, "sat": sat, "ine": ine, "areas": areas}
 
 
