@@ -121,6 +121,29 @@ def make_person(public_name: str, *, mfa: bool = False, **fields: object):
     return user
 
 
+def sign_in_with_second_factor(client, user):
+    """Sign `user` in as the site's log-in does after the code of their authenticator app: the
+    session records the second factor, which the administration asks for
+    (cocrea/accounts/admin_site.py). The log-in itself is tested in accounts' admin tests."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.account.internal.userkit import user_id_to_str
+
+    client.force_login(user)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time()},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
+    return client
+
+
 def make_member(user, institution, role="member", status="approved"):
     from cocrea.plans.models import Membership
 

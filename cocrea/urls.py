@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler403 = "cocrea.core.views.forbidden"
 handler404 = "cocrea.core.views.not_found"
 handler500 = "cocrea.core.views.server_error"
 # allauth answers its rate limits through this handler too (allauth.core.ratelimit).

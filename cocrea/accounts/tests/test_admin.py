@@ -1,8 +1,10 @@
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from cocrea.accounts.models import RoleGrant, User
 from cocrea.audit.models import AuditEvent
+from conftest import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -10,7 +12,8 @@ pytestmark = pytest.mark.django_db
 def test_an_administrator_grants_a_role_in_the_administration_and_it_is_audited(client):
     admin = User.objects.create_superuser("admin", "admin@correo-privado.example", "x-long-pass-1")
     person = User.objects.create_user("p", "p@correo-privado.example", "x", public_name="Ana")
-    client.force_login(admin)
+    TOTP.activate(admin, generate_totp_secret())
+    sign_in_with_second_factor(client, admin)
     url = reverse("admin:accounts_user_change", args=[person.pk])
     page = client.get(url)
     assert page.status_code == 200

@@ -10,6 +10,7 @@ from cocrea.audit.models import AuditEvent
 from cocrea.forum import selectors, services
 from cocrea.forum.models import Attendance, Decision, ForumSeat, Meeting
 from cocrea.forum.tests.conftest import future
+from conftest import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -335,7 +336,7 @@ def test_the_admin_saves_seats_through_the_service(client, personas, forum, inst
 
     admin = personas["administrator"]
     RoleGrant.objects.create(user=admin, role=RoleGrant.Role.POINT_OF_CONTACT)
-    client.force_login(admin)
+    sign_in_with_second_factor(client, admin)
     assert client.get("/admin/forum/forum/").status_code == 200
     assert client.get("/admin/forum/meeting/").status_code == 200
     response = client.post(

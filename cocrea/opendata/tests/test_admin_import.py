@@ -13,7 +13,7 @@ from cocrea.audit.models import AuditEvent
 from cocrea.opendata.models import OgpImport
 from cocrea.opendata.tests.test_ogp import GOOD, _csv, _row
 from cocrea.plans.models import Commitment, Institution
-from conftest import make_person
+from conftest import make_person, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 # The worker runs as it does beside the server, on committed data and closing connections it
@@ -52,7 +52,7 @@ def _upload(client, path, language="en"):
 
 @pytest.fixture
 def admin_client(client, personas):
-    client.force_login(personas["administrator"])
+    sign_in_with_second_factor(client, personas["administrator"])
     return client
 
 
@@ -182,26 +182,30 @@ def test_only_the_point_of_contact_or_an_administrator_with_two_factors(
             assert "/admin/login/" in client.get(url)["Location"]
         assert "/admin/login/" in client.post(confirm)["Location"]
 
-    # Staff, but not allowed by the rule: staff without the role, and the point of contact
-    # without two-factor authentication.
-    staff_only = make_person("Personal Sin Rol", is_staff=True)
+    # The point of contact without two-factor authentication never reaches the administration.
     point_without_mfa = make_person("Punto Sin Factor", is_staff=True)
     from cocrea.accounts.models import RoleGrant
 
     RoleGrant.objects.create(user=point_without_mfa, role=RoleGrant.Role.POINT_OF_CONTACT)
-    for person in (staff_only, point_without_mfa):
-        client.force_login(person)
-        for url in pages:
-            assert client.get(url).status_code == 403, (person, url)
-        assert client.post(confirm).status_code == 403
-        assert "ogpimport" not in client.get("/admin/").content.decode()
+    client.force_login(point_without_mfa)
+    for url in pages:
+        assert "/admin/login/" in client.get(url)["Location"]
+    assert "/admin/login/" in client.post(confirm)["Location"]
+
+    # Staff in the administration with both factors, but not allowed by the import's rule.
+    staff_only = make_person("Personal Sin Rol", mfa=True, is_staff=True)
+    sign_in_with_second_factor(client, staff_only)
+    for url in pages:
+        assert client.get(url).status_code == 403, url
+    assert client.post(confirm).status_code == 403
+    assert "ogpimport" not in client.get("/admin/").content.decode()
     item.refresh_from_db()
     assert item.status == "checked" and item.confirmed_by is None
 
     # The point of contact, staff with two factors, is allowed; a GET never imports.
     personas["point_of_contact"].is_staff = True
     personas["point_of_contact"].save()
-    client.force_login(personas["point_of_contact"])
+    sign_in_with_second_factor(client, personas["point_of_contact"])
     for url in pages:
         assert client.get(url).status_code == 200
     assert client.get(confirm).status_code == 405

@@ -3,7 +3,7 @@ administrator's language."""
 
 import pytest
 
-from conftest import build_plan
+from conftest import build_plan, sign_in_with_second_factor
 from tests.appchecks.participation import open_consultation
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_publishing_timelines_reports_each_consultation_in_spanish(client, perso
 
     admin = personas["administrator"]  # staff, and the point of contact who may publish
     RoleGrant.objects.create(user=admin, role=RoleGrant.Role.POINT_OF_CONTACT)
-    client.force_login(admin)
+    sign_in_with_second_factor(client, admin)
     response = client.post(
         "/admin/participation/consultation/",
         {"action": "publish", "_selected_action": [ready.pk, public.pk]},

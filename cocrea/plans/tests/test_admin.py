@@ -14,11 +14,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client_en(client, django_user_model):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from conftest import sign_in_with_second_factor
+
     admin = django_user_model.objects.create_superuser(
         "admin", "admin@example.org", "a-long-password-1"
     )
-    client.force_login(admin)
-    return client
+    TOTP.activate(admin, generate_totp_secret())
+    return sign_in_with_second_factor(client, admin)
 
 
 def _commitment_form(plan, lead, **overrides):

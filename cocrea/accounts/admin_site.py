@@ -1,0 +1,84 @@
+"""The administration behind two factors. Django's admin has a log-in form of its own that asks
+for a password only; here it has none: `/admin/login/` sends people to the site's log-in (with
+its second factor), an account that may use the administration but has no authenticator app is
+sent to set one up, and one whose session did not pass the second factor is asked for a code.
+Whoever reaches an admin page is staff with an authenticator (`accounts.use_admin`, the rule)
+in a session that passed it. Superusers included, those made with `createsuperuser` too."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+
+def passed_second_factor(request: HttpRequest) -> bool:
+    """Whether this session's log-in (or a later re-authentication) used the second factor."""
+    from allauth.account.authentication import get_authentication_records
+
+    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def may_use_admin(request: HttpRequest) -> bool:
+    import rules
+
+    return bool(rules.has_perm("accounts.use_admin", request.user)) and passed_second_factor(
+        request
+    )
+
+
+class AdminSite(admin.AdminSite):
+    def has_permission(self, request: HttpRequest) -> bool:
+        return may_use_admin(request)
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """No password-only door: the next step towards the administration, or a refusal."""
+        import rules
+
+        target = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = ""
+        target = target or reverse("admin:index")
+        user = request.user
+        if not user.is_authenticated:
+            return _to("account_login", target)
+        if not _is_staff(user):
+            raise PermissionDenied
+        if not rules.has_perm("accounts.use_admin", user):
+            messages.info(
+                request,
+                _(
+                    "The administration asks for two-factor authentication. Set up an "
+                    "authenticator app to continue."
+                ),
+            )
+            return _to("mfa_activate_totp", target)
+        if not passed_second_factor(request):
+            return _to("mfa_reauthenticate", target)
+        return redirect(target)
+
+
+def _is_staff(user: Any) -> bool:
+    from cocrea.accounts.rules import is_staff_member
+
+    return bool(is_staff_member(user))
+
+
+def _to(name: str, target: str) -> HttpResponse:
+    return redirect(f"{reverse(name)}?{urlencode({REDIRECT_FIELD_NAME: target})}")
+
+
+class CocreaAdminConfig(AdminConfig):
+    """Django's admin app, with the site above as `admin.site`."""
+
+    default_site = "cocrea.accounts.admin_site.AdminSite"
