@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Reads of the API from any origin (CORS_URLS_REGEX); nothing else is shared.
     "corsheaders.middleware.CorsMiddleware",
+    # A NUL character in the address or a form is a 400, before anything reads it (issue 20).
+    "cocrea.core.badinput.RefuseNul",
     # Outside all that shapes a page, so a cached page skips all of it (cocrea.core.pagecache).
     "cocrea.core.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -7,11 +7,14 @@ are typed and whitelisted (an unknown value is a 422, never a query), answers ca
 Last-Modified and honour If-None-Match / If-Modified-Since, reads are open to any origin (CORS),
 and each client (by address) has a rate limit (COCREA_API_RATE)."""
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
@@ -23,6 +26,8 @@ from ninja.pagination import CursorPagination, paginate
 from ninja.params import functions as params
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from cocrea.forum.models import Meeting
 from cocrea.opendata import schemas, selectors, services
@@ -77,7 +82,47 @@ def input_refused(request: HttpRequest, error: InputError) -> HttpResponse:
     return api.create_response(request, {"detail": error.errors}, status=422)
 
 
-Since = Query(None, description="Only rows changed on or after this moment (ISO 8601).")
+# Moments and days are ISO 8601 text. Pydantic would also read a number as seconds since 1970
+# (`updated_since=0.5` was half a second past midnight, 1 January 1970): a number is refused.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MOMENT_HELP = (
+    "A moment in ISO 8601 (RFC 3339), such as 2025-01-31T08:00:00Z or 2025-01-31T08:00:00-06:00;"
+    " without an offset it is the server's time zone (COCREA_TIME_ZONE, America/Guatemala), and"
+    " a date alone (2025-01-31) is the start of that day there. Not a number."
+)
+DAY_HELP = "A date in ISO 8601, such as 2025-01-31. Not a number."
+
+
+def _iso_text(value: Any) -> Any:
+    if isinstance(value, date):  # a date or a datetime given from Python
+        return value
+    if not isinstance(value, str) or not _ISO_DAY.match(value):
+        raise PydanticCustomError(
+            "iso_8601",
+            "Give a date-time or a date in ISO 8601, such as 2025-01-31T08:00:00Z or 2025-01-31;"
+            " a number is not accepted.",
+        )
+    return value
+
+
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_iso_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "format": "date"},
+            ],
+            "description": MOMENT_HELP,
+        }
+    ),
+]
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_text),
+    WithJsonSchema({"type": "string", "format": "date", "description": DAY_HELP}),
+]
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -94,40 +139,131 @@ def _aware(moment: datetime | None) -> datetime | None:
         return edge.replace(tzinfo=UTC)
 
 
-class Cursor(CursorPagination):
-    """Ninja's cursor pagination, with its input described exactly in the OpenAPI document: an
-    opaque base64 cursor and a page size from 1 to 200. A cursor that is not one it gave is a
-    422."""
+# A cursor is a direction (n: onwards, r: backwards), how many rows to skip that sit exactly at
+# the position, a dot, and the position: the ordering field's value as a whole number (a moment
+# as microseconds since 1970-01-01 UTC). Every text the pattern admits names a place in the list,
+# so the OpenAPI document says exactly which cursors are accepted; anything else is a 422.
+CURSOR = r"^([nr][0-9]{1,6}\.-?[0-9]{1,18})?$"  # empty: the first page, as if left out
+CURSOR_HELP = (
+    "Where a page starts: take it from the `next` or `previous` link of the page before, and"
+    " leave it out for the first page. A well-formed cursor this API did not give still names a"
+    " place in the list (the answer may be empty); anything else is refused."
+)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+CURSOR_PARTS = re.compile(r"([nr])([0-9]+)\.(-?[0-9]+)")
+CURSOR_REFUSED = (
+    "Not a cursor of this API: follow the `next` or `previous` link of a page as it is,"
+    " or leave `cursor` out to start from the first page."
+)
+
+
+def _cursor_text(value: str) -> str:
+    if not re.fullmatch(CURSOR, value):
+        raise PydanticCustomError("cursor", CURSOR_REFUSED)
+    return value
+
+
+CursorText = Annotated[
+    str,
+    AfterValidator(_cursor_text),
+    WithJsonSchema({"type": "string", "pattern": CURSOR, "description": CURSOR_HELP}),
+]
+
+
+def _moment_at(microseconds: int) -> datetime:
+    """The moment a cursor names; one past the calendar's ends is clamped to it."""
+    try:
+        return EPOCH + microseconds * MICROSECOND
+    except OverflowError:
+        edge = datetime.min if microseconds < 0 else datetime.max
+        return edge.replace(tzinfo=UTC)
+
+
+class Pages(CursorPagination):
+    """Ninja's cursor pagination (its walk through the rows unchanged), with a cursor of our own
+    grammar (CURSOR above) instead of base64 of a query string: ninja's took any base64, then
+    failed with a 500 on whatever it decoded to (a NUL, a date on an integer field, `o=-1`).
+    Its input is described exactly in the OpenAPI document: a page size from 1 to 200 and a
+    cursor matching CURSOR."""
 
     class Input(Schema):
         page_size: int | None = Field(None, ge=1, le=200)
-        cursor: str | None = Field(None, pattern=r"^[A-Za-z0-9+/]*={0,2}$", max_length=200)
+        cursor: CursorText | None = None
+
+    class Cursor(CursorPagination.Cursor):
+        o: int = Field(default=0, ge=0)  # ninja's limit of 100 rows at one position would 500
+
+        @classmethod
+        def from_encoded_param(
+            cls, encoded_param: str | None, context: Any = None
+        ) -> "Pages.Cursor":
+            if not encoded_param:
+                return cls()
+            match = CURSOR_PARTS.fullmatch(encoded_param)
+            if match is None or not re.fullmatch(CURSOR, encoded_param):  # Input checked it
+                error = {"type": "cursor", "loc": ["query", "cursor"], "msg": CURSOR_REFUSED}
+                raise InputError([error])
+            direction, offset, position = match.groups()
+            return cls(r=direction == "r", o=int(offset), p=str(int(position)))
+
+        def encode_as_param(self) -> str:
+            return f"{'r' if self.r else 'n'}{self.o}.{self.p}"
+
+    def _get_position(self, item: Any) -> str:
+        value = getattr(item, self._order_attribute)
+        if isinstance(value, datetime):
+            return str((value - EPOCH) // MICROSECOND)
+        return str(int(value))
+
+    def _find_position(self, queryset: QuerySet, cursor: CursorPagination.Cursor) -> QuerySet:
+        if cursor.p is None:
+            return queryset
+        number = int(cursor.p)
+        field = queryset.model._meta.get_field(self._order_attribute)
+        value = _moment_at(number) if isinstance(field, models.DateTimeField) else number
+        cmp = "gte" if cursor.r == self._order_attribute_reversed else "lte"
+        return queryset.filter(**{f"{self._order_attribute}__{cmp}": value})
 
 
-def _cursor(*ordering: str) -> Any:
-    return paginate(Cursor, ordering=ordering)
+def _cursor(field: str) -> Any:
+    """Pages in the order of `field`, rows at the same value by id: the cursor counts such rows
+    (its offset), which means something only if they come in the same order every time."""
+    return paginate(Pages, ordering=(field, "pk") if field != "id" else (field,))
 
 
 def _listed(item: Any) -> dict[int, Any]:
-    """A list's answers: the page, a refused filter or cursor (422), too many requests (429)."""
-    return {200: list[item], 422: schemas.ErrorOut, 429: schemas.ErrorOut}
+    """A list's answers: the page, a NUL in the address (400, cocrea.core.badinput), a refused
+    filter or cursor (422), too many requests (429)."""
+    return {200: list[item], 400: schemas.ErrorOut, 422: schemas.ErrorOut, 429: schemas.ErrorOut}
+
+
+def _named(name: str, choices: type[models.TextChoices]) -> WithJsonSchema:
+    """A filter on a fixed set of values, described under its own name. Pydantic names an enum
+    after its class, and ninja keeps one schema per name for the whole document: the three
+    `Kind`s (institutions, responses, meetings) were all described by the last one, so a client
+    sent `kind=forum` to the institutions and got a 422."""
+    return WithJsonSchema({"title": name, "type": "string", "enum": list(choices.values)})
 
 
 # Filters on a fixed set of values take the model's own choices: anything else is a 422.
-PlanStatus = ActionPlan.Status
-Completion = Milestone.Completion
-InstitutionKind = Institution.Kind
-AnswerKind = Response.Kind
-DepartmentCode = Department
-MeetingKind = Meeting.Kind
+PlanStatus = Annotated[ActionPlan.Status, _named("PlanStatus", ActionPlan.Status)]
+Completion = Annotated[Milestone.Completion, _named("Completion", Milestone.Completion)]
+InstitutionKind = Annotated[Institution.Kind, _named("InstitutionKind", Institution.Kind)]
+AnswerKind = Annotated[Response.Kind, _named("ResponseKind", Response.Kind)]
+DepartmentCode = Annotated[Department, _named("Department", Department)]
+MeetingKind = Annotated[Meeting.Kind, _named("MeetingKind", Meeting.Kind)]
 Slug = Annotated[str, Field(max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
 PublicId = Annotated[str, Field(max_length=16, pattern=r"^[0-9a-f]+$")]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL stores no NUL character in text
 
 
 class PlanFilters(Schema):
-    member: Annotated[str, Field(max_length=20)] | None = None
+    member: Annotated[str, Field(max_length=20, pattern=NO_NUL)] | None = None
     status: PlanStatus | None = None
-    updated_since: datetime | None = None
+    updated_since: Moment | None = None
 
 
 @api.get("/plans", response=_listed(schemas.PlanOut), tags=["plans"])
@@ -143,6 +279,7 @@ def plan_list(request: HttpRequest, filters: Query[PlanFilters]) -> Any:
     "/plans/{slug}",
     response={
         200: schemas.PlanOut,
+        400: schemas.ErrorOut,
         404: schemas.ErrorOut,
         422: schemas.ErrorOut,
         429: schemas.ErrorOut,
@@ -158,7 +295,7 @@ class CommitmentFilters(Schema):
     plan: Slug | None = None
     institution: Slug | None = None
     policy_area: Slug | None = None
-    updated_since: datetime | None = None
+    updated_since: Moment | None = None
 
 
 @api.get("/commitments", response=_listed(schemas.CommitmentOut), tags=["plans"])
@@ -179,8 +316,8 @@ class MilestoneFilters(Schema):
     commitment: Slug | None = None
     institution: Slug | None = None
     completion: Completion | None = None
-    due_before: date | None = None
-    updated_since: datetime | None = None
+    due_before: Day | None = None
+    updated_since: Moment | None = None
 
 
 @api.get("/milestones", response=_listed(schemas.MilestoneOut), tags=["plans"])
@@ -199,7 +336,7 @@ def milestone_list(request: HttpRequest, filters: Query[MilestoneFilters]) -> An
 
 class InstitutionFilters(Schema):
     kind: InstitutionKind | None = None
-    updated_since: datetime | None = None
+    updated_since: Moment | None = None
 
 
 @api.get("/institutions", response=_listed(schemas.InstitutionOut), tags=["plans"])
@@ -220,7 +357,7 @@ class ReportFilters(Schema):
     plan: Slug | None = None
     institution: Slug | None = None
     completion: Completion | None = None
-    published_since: datetime | None = None
+    published_since: Moment | None = None
 
 
 @api.get("/progress-reports", response=_listed(schemas.ProgressReportOut), tags=["tracking"])
@@ -237,7 +374,7 @@ def progress_report_list(request: HttpRequest, filters: Query[ReportFilters]) ->
 
 class PlanSince(Schema):
     plan: Slug | None = None
-    updated_since: datetime | None = None
+    updated_since: Moment | None = None
 
 
 @api.get("/assessments", response=_listed(schemas.AssessmentOut), tags=["tracking"])
@@ -269,7 +406,7 @@ class ProposalFilters(Schema):
     consultation: Slug | None = None
     policy_area: Slug | None = None
     department: DepartmentCode | None = None
-    updated_since: datetime | None = None
+    updated_since: Moment | None = None
 
 
 @api.get("/proposals", response=_listed(schemas.ProposalOut), tags=["co-creation"])
@@ -288,7 +425,7 @@ def proposal_list(request: HttpRequest, filters: Query[ProposalFilters]) -> Any:
 class ResponseFilters(Schema):
     consultation: Slug | None = None
     kind: AnswerKind | None = None
-    updated_since: datetime | None = None
+    updated_since: Moment | None = None
 
 
 @api.get("/responses", response=_listed(schemas.ResponseOut), tags=["co-creation"])
@@ -302,7 +439,7 @@ def response_list(request: HttpRequest, filters: Query[ResponseFilters]) -> Any:
 
 class CommentFilters(Schema):
     proposal: PublicId | None = None
-    updated_since: datetime | None = None
+    updated_since: Moment | None = None
 
 
 @api.get("/comments", response=_listed(schemas.CommentOut), tags=["co-creation"])
@@ -315,7 +452,7 @@ def comment_list(request: HttpRequest, filters: Query[CommentFilters]) -> Any:
 class MeetingFilters(Schema):
     plan: Slug | None = None
     kind: MeetingKind | None = None
-    updated_since: datetime | None = None
+    updated_since: Moment | None = None
 
 
 @api.get("/meetings", response=_listed(schemas.MeetingOut), tags=["co-creation"])
@@ -328,8 +465,10 @@ def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
 
 
 class EventFilters(Schema):
-    context_type: Annotated[str, Field(max_length=100)] | None = None
-    since: datetime | None = None
+    context_type: (
+        Annotated[str, Field(max_length=100, pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")] | None
+    ) = None
+    since: Moment | None = None
 
 
 @api.get("/audit-events", response=_listed(schemas.AuditEventOut), tags=["history"])
@@ -350,11 +489,14 @@ class InstitutionToken(HttpBearer):
         return services.api_token_find(token)
 
 
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL stores no NUL character in text
+# No space of any kind. `\S` alone differs between the regex engines: JSON Schema's (ECMAScript)
+# counts U+FEFF as a space and U+0085 as not, the Rust one pydantic uses the other way round, so
+# a client following the document sent U+0085 and got a 422. Both are named, so both agree.
+WEB_ADDRESS = r"^https?://[^\s\u0085\ufeff]+$"
 
 
 class LinkIn(Schema):
-    url: Annotated[str, Field(max_length=500, pattern=r"^https?://\S+$")]
+    url: Annotated[str, Field(max_length=500, pattern=WEB_ADDRESS)]
     title: Annotated[str, Field(max_length=200, pattern=NO_NUL)] = ""
 
 
@@ -365,7 +507,7 @@ class ReportIn(Schema):
     completion: Completion
     percent: Annotated[int, Field(ge=0, le=100)]
     done: Annotated[str, Field(min_length=1, max_length=5000, pattern=NO_NUL)]
-    facts_date: date
+    facts_date: Day
     links: Annotated[list[LinkIn], Field(max_length=10)] = []
 
 

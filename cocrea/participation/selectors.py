@@ -2,6 +2,7 @@
 proposals, comments and supports. Filters and orderings are whitelists (SECURITY.md): request
 parameters never reach `filter()` or `order_by()` directly."""
 
+import re
 from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
@@ -163,10 +164,17 @@ class ProposalFilters:
         return params
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+
+
 def proposal_filters(params: Any) -> ProposalFilters:
-    """Whitelisted filters from the query string; unknown values are ignored."""
+    """Whitelisted filters from the query string; unknown values are ignored. The area is
+    looked up only when it has the shape of a slug: any other text (a NUL, which PostgreSQL
+    refuses to compare, or text longer than a slug) cannot name an area."""
     sort = params.get("orden", DEFAULT_SORT)
     area_slug = params.get("area", "")
+    if not _SLUG.fullmatch(area_slug):
+        area_slug = ""
     department = params.get("departamento", "")
     answer = params.get("respuesta", "")
     return ProposalFilters(
