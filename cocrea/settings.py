@@ -235,7 +235,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cocrea] "
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_USER_DISPLAY = "cocrea.accounts.models.public_name_of"
-# Limits on abuse, per IP address and per account key; a failed-login lockout included.
+# Email queued for the worker, failed log-ins counted per account and address (adapter.py); the
+# sign-up that answers a taken address after the same work, and races cleanly (signup.py).
+ACCOUNT_ADAPTER = "cocrea.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "cocrea.accounts.signup.SignupForm"}
+# Limits on abuse, per IP address and per key. The "login_failed" key is the account *and* the
+# client's address, so a lockout never reaches the owner on another address.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -248,6 +253,14 @@ ACCOUNT_RATE_LIMITS = {
     # Our own forms that publish or submit (cocrea.core.ratelimits).
     "submission": "20/m/user,200/h/user",
 }
+# The client's address (rate limits, lockout): REMOTE_ADDR, or behind proxies the entry of
+# X-Forwarded-For that the outermost of this many trusted proxies added (it appends what it saw).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
+    "COCREA_TRUSTED_PROXIES", 1 if env_bool("COCREA_BEHIND_PROXY", False) else 0
+)
+# The API's rate limit (django-ninja) takes the client's address the same way: without it, ninja
+# would count each X-Forwarded-For value a client makes up as a client of its own.
+NINJA_NUM_PROXIES = ALLAUTH_TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("COCREA_SITE_NAME", "Cocrea")
 LOGIN_URL = "account_login"
@@ -412,6 +425,13 @@ COCREA_OPENDATA_EXPORT_DELAY = env_int("COCREA_OPENDATA_EXPORT_DELAY", 300)
 # Background work (django-tasks): tasks are rows in the database, run by `manage.py db_worker`
 # (`make run` starts one beside the server; production runs it as a service of its own).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The TASKS backend of accounts' emails (cocrea/accounts/tasks.py): the database, so the worker
+# sends them. The test suite sends them at once (django-tasks' ImmediateBackend), so a test reads
+# an email right after its request; the tests of the queue itself switch to "default".
+COCREA_MAIL_TASKS = "default"
+if ENVIRONMENT == "test":
+    TASKS["immediate"] = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    COCREA_MAIL_TASKS = "immediate"
 # The public API (cocrea/opendata): requests per client address, and its pages.
 COCREA_API_RATE = env_str("COCREA_API_RATE", "600/m")
 NINJA_PAGINATION_PER_PAGE = 50

@@ -23,7 +23,7 @@ def passed_second_factor(request: HttpRequest) -> bool:
     """Whether this session's log-in (or a later re-authentication) used the second factor."""
     from allauth.account.authentication import get_authentication_records
 
-    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, request.user)
     return any(record.get("method") == "mfa" for record in records)
 
 

@@ -295,26 +295,38 @@ def response_save(
     response.reasons = reasons.strip()
     response.merged_into = merged_into
     response.author = actor
-    with transaction.atomic():
-        response.full_clean()
-        response.save()
-        response.commitments.set(commitments)
-        event_record(
-            actor=actor,
-            action="response.save",
-            target=response,
-            changes={
-                "proposal": [None, proposal.public_id],
-                "kind": [before["kind"], kind],
-                "reasons": [before.get("reasons"), response.reasons],
-                "commitments": [None, [str(c) for c in commitments]],
-                "merged_into": [None, merged_into.public_id if merged_into else None],
-            },
-            public=True,
-            context=proposal.consultation.plan,
-        )
-        consultation_figures_refresh(consultation=proposal.consultation)
-        transaction.on_commit(lambda: proposal_answered.send(sender=Response, response=response))
+    # Two answers sent at once (a double click, two tabs) both find no answer above; the
+    # second then meets the first in the one-answer-per-proposal constraint (issue #20).
+    try:
+        with transaction.atomic():
+            response.full_clean()
+            response.save()
+            response.commitments.set(commitments)
+            event_record(
+                actor=actor,
+                action="response.save",
+                target=response,
+                changes={
+                    "proposal": [None, proposal.public_id],
+                    "kind": [before["kind"], kind],
+                    "reasons": [before.get("reasons"), response.reasons],
+                    "commitments": [None, [str(c) for c in commitments]],
+                    "merged_into": [None, merged_into.public_id if merged_into else None],
+                },
+                public=True,
+                context=proposal.consultation.plan,
+            )
+            consultation_figures_refresh(consultation=proposal.consultation)
+            transaction.on_commit(
+                lambda: proposal_answered.send(sender=Response, response=response)
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _(
+                "Another answer to this proposal was saved a moment ago. Look at it and change"
+                " it if needed."
+            )
+        ) from None
     return response
 
 

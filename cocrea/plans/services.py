@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,21 +127,27 @@ def milestone_delete(*, actor: Any, milestone: Milestone) -> None:
 def membership_request(
     *, actor: Any, institution: Institution, role: str, show_on_profile: bool = False
 ) -> Membership:
-    """Ask to join an institution. Asking again after a refusal opens the same request anew."""
+    """Ask to join an institution. Asking again after a refusal opens the same request anew.
+    Two requests sent at once: the second meets the first's row in the unique constraint and
+    gets the same answer as one sent later."""
     if not allowed("plans.request_membership", actor, institution):
         raise PermissionDenied
-    with transaction.atomic():
-        membership = Membership.objects.filter(user=actor, institution=institution).first()
-        if membership is not None and membership.status != Membership.Status.REFUSED:
-            raise ValidationError(_("You have already asked to join this institution."))
-        membership = membership or Membership(user=actor, institution=institution)
-        membership.role = role
-        membership.status = Membership.Status.PENDING
-        membership.show_on_profile = show_on_profile
-        membership.decided_by = None
-        membership.decided_at = None
-        membership.decision_reason = ""
-        return _save_audited(actor=actor, instance=membership)
+    already = _("You have already asked to join this institution.")
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.filter(user=actor, institution=institution).first()
+            if membership is not None and membership.status != Membership.Status.REFUSED:
+                raise ValidationError(already)
+            membership = membership or Membership(user=actor, institution=institution)
+            membership.role = role
+            membership.status = Membership.Status.PENDING
+            membership.show_on_profile = show_on_profile
+            membership.decided_by = None
+            membership.decided_at = None
+            membership.decision_reason = ""
+            return _save_audited(actor=actor, instance=membership)
+    except IntegrityError:
+        raise ValidationError(already) from None
 
 
 def membership_decide(

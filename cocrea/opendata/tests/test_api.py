@@ -197,6 +197,16 @@ def test_each_client_has_a_rate_limit(client, world, settings):
     assert other.status_code == 200  # another client has its own count
 
 
+def test_a_made_up_forwarded_for_header_does_not_escape_the_rate_limit(client, world, settings):
+    """Without a proxy in front (the default), X-Forwarded-For is the client's own words."""
+    settings.COCREA_API_RATE = "3/m"
+    statuses = [
+        client.get("/api/v1/institutions", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
 def _list_queries(client) -> list[int]:
     counts = []
     for name in LISTS:
