@@ -7,7 +7,7 @@ DEV := COCREA_ENVIRONMENT=development
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format messages catalogues bench clean
+.PHONY: run serve test lint format messages catalogues bench chaos clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cocrea needs $(PYTHON) on the PATH."; exit 1; }
@@ -26,8 +26,9 @@ run: $(STAMP) var messages
 	$(DEV) $(PY) manage.py migrate --no-input
 	$(DEV) $(PY) manage.py seed_demo
 	$(DEV) $(PY) manage.py export_opendata --verbosity 0
-	@# The background worker (exports after changes, OGP imports) runs beside the server.
-	$(DEV) sh -c '$(PY) manage.py db_worker --no-reload & trap "kill $$! 2>/dev/null" EXIT; \
+	@# The background worker (exports after changes, OGP imports) runs beside the server,
+	@# started again by bin/supervise if it ends (docs/deployment.md).
+	$(DEV) sh -c 'bin/supervise $(PY) manage.py run_worker --no-reload & trap "kill $$! 2>/dev/null" EXIT; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)'
 
 # Production-like: gunicorn, DEBUG off, static files collected and served by WhiteNoise.
@@ -37,7 +38,7 @@ serve: $(STAMP) var messages
 	  COCREA_SECRET_KEY=$${COCREA_SECRET_KEY:-local-serve-only-$$(date +%s)} \
 	  COCREA_ALLOWED_HOSTS=$${COCREA_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	  sh -c '$(PY) manage.py collectstatic --no-input --verbosity 0 && \
-	  { $(PY) manage.py db_worker --no-reload & trap "kill $$! 2>/dev/null" EXIT; \
+	  { bin/supervise $(PY) manage.py run_worker --no-reload & trap "kill $$! 2>/dev/null" EXIT; \
 	  $(VENV)/bin/gunicorn cocrea.wsgi:application --bind $(HOST):$(PORT) --workers 2 --no-control-socket; }'
 
 test: $(STAMP) messages
@@ -63,6 +64,13 @@ catalogues: $(STAMP)
 bench: $(STAMP) var messages
 	bin/system-packages --bench
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The chaos load test (bench/chaos.py): two minutes of reads and writes on gunicorn, PostgreSQL
+# (DATABASE_URL) and Redis while a web worker, the database connections and the background
+# worker are killed; fails on any 5xx, lost write or stopped worker.
+chaos: $(STAMP) var messages
+	bin/system-packages --bench
+	$(PY) bench/chaos.py $(CHAOS_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -138,7 +138,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, workers: int = 2) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [
             GUNICORN,
@@ -146,7 +146,7 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--worker-class",
             "sync",
             "--no-control-socket",

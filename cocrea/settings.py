@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A request whose database connection was closed half-way runs again on a new one, when
+    # nothing was committed yet (issue 20).
+    "cocrea.core.reconnect.RetryLostConnection",
 ]
 
 ROOT_URLCONF = "cocrea.urls"
@@ -157,7 +160,12 @@ TEMPLATES = [
 
 
 def _database(url: str) -> dict[str, Any]:
-    database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    # Connections are kept for a minute and checked before a request (or the task worker's
+    # loop) reuses one, so a connection the server closed (a restart, pg_terminate_backend) is
+    # replaced instead of failing the request (issue 20).
+    database: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    )
     if database["ENGINE"].endswith("postgresql"):
         # Parameters bound by the server, and a statement run five times on a connection
         # prepared, so PostgreSQL stops planning it again (Django turns preparing off unless
@@ -180,6 +188,7 @@ else:
             "NAME": env_str("COCREA_SQLITE_PATH", str(VAR_DIR / "cocrea.sqlite3")),
             # One connection per worker thread, kept: opening one costs more than most queries.
             "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -422,8 +431,10 @@ COCREA_OPENDATA_ROOT = Path(env_str("COCREA_OPENDATA_ROOT", str(VAR_DIR / "opend
 # Seconds between a public change and the background export that includes it: the changes of
 # that span are exported together (cocrea/opendata/tasks.py).
 COCREA_OPENDATA_EXPORT_DELAY = env_int("COCREA_OPENDATA_EXPORT_DELAY", 300)
-# Background work (django-tasks): tasks are rows in the database, run by `manage.py db_worker`
-# (`make run` starts one beside the server; production runs it as a service of its own).
+# Background work (django-tasks): tasks are rows in the database, run by `manage.py run_worker`
+# (django-tasks-db's worker, kept going through database errors: cocrea/core/management/commands/
+# run_worker.py; `make run` starts one beside the server; production runs it as a service of its
+# own, docs/deployment.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # The TASKS backend of accounts' emails (cocrea/accounts/tasks.py): the database, so the worker
 # sends them. The test suite sends them at once (django-tasks' ImmediateBackend), so a test reads
@@ -432,6 +443,10 @@ COCREA_MAIL_TASKS = "default"
 if ENVIRONMENT == "test":
     TASKS["immediate"] = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     COCREA_MAIL_TASKS = "immediate"
+# The worker (`manage.py run_worker`) records that it is alive at most this often (seconds), and
+# `/health/worker/` answers 503 when no worker has been seen for COCREA_WORKER_STALE_SECONDS.
+COCREA_WORKER_HEARTBEAT_SECONDS = env_int("COCREA_WORKER_HEARTBEAT_SECONDS", 30)
+COCREA_WORKER_STALE_SECONDS = env_int("COCREA_WORKER_STALE_SECONDS", 300)
 # The public API (cocrea/opendata): requests per client address, and its pages.
 COCREA_API_RATE = env_str("COCREA_API_RATE", "600/m")
 NINJA_PAGINATION_PER_PAGE = 50

@@ -25,6 +25,7 @@ _mark_public_forms(allauth_urls.urlpatterns)
 # language is part of the address: shareable, cacheable, and the same page in both languages.
 urlpatterns: list[URLPattern | URLResolver] = [
     path("health/", core_views.health, name="health"),
+    path("health/worker/", core_views.health_worker, name="health_worker"),
     *api_patterns,
 ]
 

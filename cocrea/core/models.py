@@ -24,3 +24,21 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class WorkerHeartbeat(models.Model):
+    """The background worker's sign of life (`manage.py run_worker`): one row per running
+    worker, its time updated as its loop goes round, read by `/health/worker/`. Operational
+    state, like the data version: no audit event, no page-cache bump."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+
+    def __str__(self) -> str:
+        return self.worker_id

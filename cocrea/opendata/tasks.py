@@ -1,4 +1,4 @@
-"""Background work of open data (django-tasks, run by `manage.py db_worker`): the bulk export
+"""Background work of open data (django-tasks, run by `manage.py run_worker`): the bulk export
 and the administration's OGP imports (imports.py).
 
 After a change, the bulk files are exported again: `export_soon` receives `core.signals
