@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Reads of the API from any origin (CORS_URLS_REGEX); nothing else is shared.
     "corsheaders.middleware.CorsMiddleware",
+    # Bodies past their view's limit refused from Content-Length (413) in the first process_view,
+    # before any other reads them (cocrea.core.bodylimit).
+    "cocrea.core.bodylimit.BodyLimitMiddleware",
     # A NUL character in the address or a form is a 400, before anything reads it (issue 20).
     "cocrea.core.badinput.RefuseNul",
     # Outside all that shapes a page, so a cached page skips all of it (cocrea.core.pagecache).
@@ -404,6 +407,23 @@ COCREA_IMPORT_MAX_BYTES = env_int("COCREA_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # No uploaded file is read past this size (cocrea.core.uploads): the largest of the limits; each
 # form then checks its own.
 COCREA_UPLOAD_MAX_BYTES = max(COCREA_EVIDENCE_MAX_BYTES, COCREA_IMPORT_MAX_BYTES)
+# Office files (zip files) and images are refused past these, before anything is unpacked or
+# decoded (cocrea.core.filecheck, cocrea.core.scrub): the sum of the members' unpacked sizes,
+# their number, and an image's pixels (all its frames).
+COCREA_OFFICE_MAX_UNPACKED_BYTES = env_int("COCREA_OFFICE_MAX_UNPACKED_BYTES", 256 * 1024 * 1024)
+COCREA_OFFICE_MAX_MEMBERS = env_int("COCREA_OFFICE_MAX_MEMBERS", 2000)
+COCREA_IMAGE_MAX_PIXELS = env_int("COCREA_IMAGE_MAX_PIXELS", 50_000_000)
+# The views that take files, by URL name, with the setting that holds their file limit: their
+# request bodies may hold that much more than DATA_UPLOAD_MAX_MEMORY_SIZE (cocrea.core.bodylimit).
+# Every other request body is refused past DATA_UPLOAD_MAX_MEMORY_SIZE, before it is read.
+COCREA_UPLOAD_VIEWS = {
+    "tracking:report_new": "COCREA_EVIDENCE_MAX_BYTES",
+    "tracking:report": "COCREA_EVIDENCE_MAX_BYTES",
+    "tracking:assessment_new": "COCREA_EVIDENCE_MAX_BYTES",
+    "forum:document_new": "COCREA_EVIDENCE_MAX_BYTES",
+    "api:progress_report_evidence_add": "COCREA_EVIDENCE_MAX_BYTES",
+    "admin:opendata_ogpimport_add": "COCREA_IMPORT_MAX_BYTES",
+}
 FILE_UPLOAD_HANDLERS = [
     "cocrea.core.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -54,7 +54,8 @@ def web_address_check(value: str) -> str:
 
 class UploadForm(forms.Form):
     """A form with a `file` field, declared by the form itself (its label and place differ from
-    form to form), whose upload is checked from its content and cleaned to a CheckedFile.
+    form to form), whose upload is checked from its content and cleaned to a CheckedFile, its
+    metadata removed (core/scrub.py); the field's help text tells the uploader so.
 
     `oversized` is the name of a file the upload handler stopped reading as too large
     (core/uploads.py): such a file never reaches the form, which would otherwise say nothing or
@@ -64,10 +65,17 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.oversized = oversized
         # Per form, not on the field: the limit is a setting, the words the request's language.
-        self.fields["file"].help_text = gettext("Up to %(size)s: %(types)s.") % {
+        limits = gettext("Up to %(size)s: %(types)s.") % {
             "size": filesizeformat(settings.COCREA_EVIDENCE_MAX_BYTES),
             "types": accepted_types(),
         }
+        # What core/scrub.py does to every file, said where the file is chosen.
+        scrubbed = gettext(
+            "Before the file is kept and published we remove what it says about who made it: "
+            "author, organisation, software and dates of documents, and the place (GPS), "
+            "camera and time of photos."
+        )
+        self.fields["file"].help_text = f"{limits} {scrubbed}"
 
     def check_upload(self, upload: UploadedFile) -> CheckedFile:
         return file_check(upload)

@@ -12,12 +12,13 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from playwright.sync_api import Browser, Page, expect
 
+from cocrea.core.tests.files import BLANK_PDF
 from cocrea.plans.tests.factories import CommitmentFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "una-clave-larga-de-prueba-1"  # conftest.make_person's
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = BLANK_PDF  # a real PDF: an unreadable one is refused (cocrea/core/scrub.py)
 
 
 def sign_in(page: Page, base: str, user) -> None:

@@ -3,11 +3,12 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from cocrea.core.tests.files import BLANK_PDF
 from cocrea.forum import services
 from cocrea.forum.models import Forum, ForumSeat
 from cocrea.plans.tests.factories import ActionPlanFactory, InstitutionFactory, MemberFactory
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = BLANK_PDF  # a real PDF, unchanged by the metadata cleaning (cocrea/core/scrub.py)
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 100
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cocrea.audit.models import AuditEvent
 from cocrea.audit.services import event_record
+from cocrea.core.tests.files import BLANK_PDF
 from cocrea.opendata import services
 from cocrea.opendata.models import ApiToken, token_hash
 from cocrea.plans.models import Membership
@@ -148,7 +149,7 @@ def test_an_empty_name_is_refused_with_a_message(client, personas):
 
 # Files as evidence of a draft: POST /api/v1/progress-reports/{id}/evidence (multipart).
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = BLANK_PDF  # a real PDF, unchanged by the metadata cleaning (cocrea/core/scrub.py)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 
 
