@@ -133,3 +133,22 @@ def _sample_tracking(commitment: Any, person: Any) -> None:
     IrmReview.objects.create(
         commitment=commitment, verifiable="verifiable", potential_for_results="modest"
     )
+
+
+# The API's lists, /api/v1/<name> (cocrea/opendata/api.py).
+API_LISTS = [
+    "plans",
+    "commitments",
+    "milestones",
+    "institutions",
+    "policy-areas",
+    "progress-reports",
+    "assessments",
+    "irm-reviews",
+    "consultations",
+    "proposals",
+    "responses",
+    "comments",
+    "meetings",
+    "audit-events",
+]

@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from cocrea.core import badinput
 from conftest import build_plan
-from tests.pages import plan_samples, public_pages
+from tests.pages import API_LISTS, plan_samples, public_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -58,22 +58,6 @@ API_PARAMETERS = [
     "since",
     "cursor",
     "page_size",
-]
-API_LISTS = [
-    "plans",
-    "commitments",
-    "milestones",
-    "institutions",
-    "policy-areas",
-    "progress-reports",
-    "assessments",
-    "irm-reviews",
-    "consultations",
-    "proposals",
-    "responses",
-    "comments",
-    "meetings",
-    "audit-events",
 ]
 
 

@@ -7,7 +7,6 @@ PostgreSQL ends a connection with pg_terminate_backend, as it did to gunicorn's 
 has no server that could close one; there the setting is checked, and that a database error on a
 connection that still works is never hidden by running the view again."""
 
-import psycopg
 import pytest
 from django.db import OperationalError, close_old_connections, connection, connections
 from django.http import HttpRequest, HttpResponse
@@ -16,22 +15,15 @@ from django.urls import ResolverMatch
 from cocrea.core.models import WorkerHeartbeat
 from cocrea.core.reconnect import RetryLostConnection
 from cocrea.core.signals import data_changed
+from cocrea.core.tests.pg import other_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 POSTGRESQL = "postgresql"
 
 
 def _terminate_this_connection() -> int:
-    database = connection.settings_dict
     pid = connection.connection.info.backend_pid
-    with psycopg.connect(
-        dbname=database["NAME"],
-        host=database["HOST"],
-        port=database["PORT"] or None,
-        user=database["USER"],
-        password=database["PASSWORD"],
-        autocommit=True,
-    ) as other:
+    with other_connection() as other:
         other.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])  # waits until gone
     return int(pid)
 

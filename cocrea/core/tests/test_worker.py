@@ -65,17 +65,12 @@ def outage() -> Iterator[None]:
     if connection.vendor == "postgresql":
         import psycopg
 
+        from cocrea.core.tests.pg import other_connection
+
         database = connection.settings_dict
         # PostgreSQL will not close the database a session is using to it: the switch is
         # thrown from a connection to the maintenance database.
-        with psycopg.connect(
-            dbname="postgres",
-            host=database["HOST"],
-            port=database["PORT"] or None,
-            user=database["USER"],
-            password=database["PASSWORD"],
-            autocommit=True,
-        ) as other:
+        with other_connection("postgres") as other:
             name = psycopg.sql.Identifier(database["NAME"])
             other.execute(psycopg.sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(name))
             try:

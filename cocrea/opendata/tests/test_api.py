@@ -16,25 +16,11 @@ from cocrea.plans.services import commitment_save
 from cocrea.tracking.models import ProgressReport
 from conftest import build_plan
 from tests.appchecks.participation import _proposal, open_consultation
+from tests.pages import API_LISTS
 
 pytestmark = pytest.mark.django_db
 
-LISTS = [
-    "plans",
-    "commitments",
-    "milestones",
-    "institutions",
-    "policy-areas",
-    "progress-reports",
-    "assessments",
-    "irm-reviews",
-    "consultations",
-    "proposals",
-    "responses",
-    "comments",
-    "meetings",
-    "audit-events",
-]
+LISTS = API_LISTS
 
 
 def _cursor_of(url: str) -> str:

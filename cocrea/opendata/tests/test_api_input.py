@@ -16,26 +16,10 @@ from cocrea.participation.models import Department, Response
 from cocrea.plans.models import ActionPlan, Institution, Milestone
 from cocrea.plans.tests.factories import CommitmentFactory, MilestoneFactory
 from conftest import build_plan
+from tests.pages import API_LISTS as LISTS
 from tests.pages import plan_samples
 
 pytestmark = pytest.mark.django_db
-
-LISTS = [
-    "plans",
-    "commitments",
-    "milestones",
-    "institutions",
-    "policy-areas",
-    "progress-reports",
-    "assessments",
-    "irm-reviews",
-    "consultations",
-    "proposals",
-    "responses",
-    "comments",
-    "meetings",
-    "audit-events",
-]
 
 
 @pytest.fixture

@@ -12,17 +12,7 @@ from PIL import Image
 from cocrea.core.tests import files
 from cocrea.tracking.models import Evidence
 from cocrea.tracking.tests.conftest import upload
-
-
-def _new_url(milestone):
-    return reverse(
-        "tracking:report_new",
-        kwargs={
-            "plan_slug": milestone.commitment.plan.slug,
-            "slug": milestone.commitment.slug,
-            "number": milestone.number,
-        },
-    )
+from cocrea.tracking.tests.test_forms import _new_url
 
 
 def _download(client, evidence):
