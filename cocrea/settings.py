@@ -110,7 +110,8 @@ COCREA_COMMITMENT_SECTIONS = [
     "cocrea.tracking.sections.commitment_section",
     "cocrea.participation.sections.commitment_section",
 ]
-# What apps above plans add to `manage.py seed_demo`.
+# What apps above plans add to `manage.py seed_demo`: functions seed(stdout, today=None), run
+# after the plans, each doing nothing once its part exists.
 COCREA_DEMO_SEEDERS = [
     "cocrea.tracking.demo.seed",
     "cocrea.forum.demo.seed",

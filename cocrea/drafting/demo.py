@@ -70,7 +70,7 @@ def _versions(lead: Institution | None, year: int) -> list[dict[str, Any]]:
     return [first, second]
 
 
-def seed(stdout: Any) -> None:
+def seed(stdout: Any, today: date | None = None) -> None:
     _, plan = plan_selectors.home_plan()
     consultation = Consultation.objects.filter(plan=plan).first() if plan else None
     if consultation is None or Draft.objects.filter(consultation=consultation).exists():

@@ -1,10 +1,12 @@
 """Demonstration forum for `manage.py seed_demo` (listed in COCREA_DEMO_SEEDERS): Guatemala's
 Comité Técnico de Gobierno Abierto with eight government and eight non-government seats, its
-rules, and meetings across the current plan's co-creation and implementation, written through
-the services by the demonstration point of contact. Every text says it is a demonstration; the
-dates follow the plan's. Civil society's results meetings stop after the first year, so the
-co-creation standards (standard 5) show a gap. Safe to run again: it does nothing once the forum
-exists."""
+rules, and meetings across the current plan's co-creation and implementation, one every few
+months (each half-year has its forum meeting), and the session that opened the next plan's
+co-creation, written through the services by the demonstration point of contact. Every text says
+it is a demonstration; the dates follow the plan's. Civil society's results meetings were held
+twice in the first year; the first of the second year was cancelled, so the co-creation
+standards (standard 5) show a gap once that year ends. Safe to run again: it does nothing once
+the forum exists."""
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -139,14 +141,20 @@ def _held(
     services.meeting_document_add(
         actor=contact, meeting=meeting, title="Guatemala en la OGP (enlace de referencia)", url=LINK
     )
+    # Minutes published a week after the session, as the rules ask (the row only: the audit
+    # log keeps the day the demo was loaded).
+    Meeting.objects.filter(pk=meeting.pk).update(
+        minutes_published_at=min(starts + timedelta(days=7), timezone.now())
+    )
     return meeting
 
 
-def seed(stdout: Any) -> None:
+def seed(stdout: Any, today: date | None = None) -> None:
     member, plan = plan_selectors.home_plan()
     if member is None or plan is None or Forum.objects.filter(member=member).exists():
         return
-    today = timezone.localdate()
+    today = today or timezone.localdate()
+    following = ActionPlan.objects.filter(member=member, number=plan.number + 1).first()
     co_creation = _months(plan.start_date, -6)
     with transaction.atomic():
         contact = _contact()
@@ -199,7 +207,7 @@ def seed(stdout: Any) -> None:
              ("Priorizar seis compromisos.", "Publicar la respuesta a cada propuesta.")),
             (_months(plan.start_date, 3), "Primer seguimiento de la implementación", 18, ()),
             (_months(plan.start_date, 9), "Segundo seguimiento de la implementación", 15, ()),
-            (_months(plan.start_date, 15), "Tercer seguimiento de la implementación", 21, ()),
+            (_months(plan.start_date, 14), "Tercer seguimiento de la implementación", 21, ()),
         ]  # fmt: skip
         held = 0
         for index, (day, title, notice, decisions) in enumerate(sessions):
@@ -221,7 +229,18 @@ def seed(stdout: Any) -> None:
                     absent=2, others=23 + months,
                 )  # fmt: skip
                 held += 1
-        cancelled_day = _months(plan.start_date, 18)
+        if following is not None and following.start_date > today:
+            # The session that set the calendar, days before the consultation announced it.
+            day = _months(plan.start_date, 13) + timedelta(days=10)
+            if day < today:
+                _held(
+                    contact, forum, following, seats, day=day, kind=Meeting.Kind.FORUM,
+                    title="Calendario de cocreación del próximo plan", notice=17,
+                    decisions=("Aprobar el calendario de cocreación del próximo plan.",),
+                    absent=1,
+                )  # fmt: skip
+                held += 1
+        cancelled_day = _months(plan.start_date, 12) + timedelta(days=20)
         if cancelled_day < today:
             cancelled = services.meeting_create(
                 actor=contact,
@@ -245,12 +264,12 @@ def seed(stdout: Any) -> None:
             forum=forum,
             plan=plan,
             kind=Meeting.Kind.FORUM,
-            title="Cierre del plan y preparación del siguiente",
+            title="Cuarto seguimiento de la implementación y propuestas recibidas",
             starts_at=upcoming,
             ends_at=upcoming + timedelta(hours=2),
             place="Salón de sesiones, Ciudad de Guatemala",
             online_url="https://example.org/sala-virtual-demostracion",
-            agenda=f"{NOTE} agenda escrita para la demostración.\n\n1. Informe de cierre\n"
-            "2. Calendario de cocreación del próximo plan",
+            agenda=f"{NOTE} agenda escrita para la demostración.\n\n1. Avance de los hitos\n"
+            "2. Propuestas recibidas en la consulta del próximo plan",
         )
     stdout.write(f"Demo forum: {len(seats)} seats, {held} meetings held.")

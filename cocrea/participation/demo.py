@@ -7,17 +7,26 @@ demonstration.
 The consultation happened before the plan began, so its rows carry those past dates. The
 services refuse what the rules refuse today (nobody proposes outside the proposal phase), so
 this history is written directly, in one transaction, and is not in the audit log; nothing in
-it pretends to be a real person's words. Safe to run again: it does nothing once the
-consultation exists."""
+it pretends to be a real person's words.
 
-from datetime import datetime, time, timedelta
+The next plan's consultation is the living one: published, and taking proposals on the day the
+demo is loaded (its dates are counted from the next plan's, which seed_demo dates from that
+day), so a signed-in citizen can propose, support and comment at once. Its proposals, supports,
+comments and answers are written through the services, as people would, and their rows' dates
+are then spread over the weeks the phase has been open (the audit log keeps the day they were
+loaded). Safe to run again: each part does nothing once its consultation exists."""
+
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from cocrea.accounts.models import User
+from cocrea.forum.demo import _contact
+from cocrea.participation import services
 from cocrea.participation.models import (
     Comment,
     Consultation,
@@ -30,7 +39,8 @@ from cocrea.participation.models import (
 )
 from cocrea.participation.services import consultation_figures_refresh
 from cocrea.plans import selectors as plan_selectors
-from cocrea.plans.models import Commitment, Institution, PolicyArea
+from cocrea.plans.management import demo_data
+from cocrea.plans.models import ActionPlan, Commitment, Institution, PolicyArea
 
 NOTE = "Demostración:"
 TIMELINE = [  # kind, days from the plan's start (negative: before), length in days
@@ -77,7 +87,12 @@ def _at(day: Any, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
-def seed(stdout: Any) -> None:
+def seed(stdout: Any, today: date | None = None) -> None:
+    _past(stdout)
+    _open(stdout, today or timezone.localdate())
+
+
+def _past(stdout: Any) -> None:
     _, plan = plan_selectors.home_plan()
     if plan is None or Consultation.objects.filter(plan=plan).exists():
         return
@@ -188,3 +203,153 @@ def seed(stdout: Any) -> None:
                 response.commitments.set([commitments[index % len(commitments)]])
         consultation_figures_refresh(consultation=consultation)
     stdout.write(f"Demo consultation: {len(created)} proposals for {plan.title}.")
+
+
+# The next plan's consultation, counted in days from the first of the month the demo was dated
+# from (`anchor`; the day it is loaded falls in the month after it): proposals opened 25 days
+# before and close 45 days after, so they are open on any day of that month.
+OPEN_TIMELINE = [
+    (Phase.Kind.INFORMATION, -44, -26),
+    (Phase.Kind.PROPOSALS, -25, 45),
+    (Phase.Kind.DELIBERATION, 46, 65),
+    (Phase.Kind.DRAFTING, 66, 95),
+    (Phase.Kind.VALIDATION, 96, 109),
+    (Phase.Kind.RESPONSE, 110, 139),
+]
+PUBLISHED = -45  # 20 days before proposals open: the notice the standards ask for
+# (title, department, municipality, answer): answered as they arrive, some not yet.
+OPEN_PROPOSALS: list[tuple[str, str, str, str | None]] = [
+    ("Mapa abierto de las escuelas sin agua potable", Department.PETEN, "Flores",
+     Response.Kind.MERGED),
+    ("Calendario público de las obras viales del departamento", Department.TOTONICAPAN,
+     "Totonicapán", None),
+    ("Datos abiertos sobre tiempos de espera en los hospitales", Department.CHIQUIMULA,
+     "Chiquimula", None),
+    ("Registro público de las ayudas por sequía", Department.JUTIAPA, "Jutiapa",
+     Response.Kind.NOT_ADOPTED),
+    ("Consultas en línea sobre el presupuesto municipal", Department.RETALHULEU, "Retalhuleu",
+     None),
+    ("Abastecimiento de agua en las escuelas", Department.ALTA_VERAPAZ, "Cobán", None),
+    ("Información accesible en lenguas mayas sobre los trámites", Department.TOTONICAPAN,
+     "Momostenango", Response.Kind.OUT_OF_SCOPE),
+    ("Seguimiento ciudadano de las compras de medicamentos", Department.ZACAPA, "Zacapa", None),
+]  # fmt: skip
+OPEN_REASONS: dict[str, str] = {
+    Response.Kind.MERGED: "se une a la propuesta sobre el agua en las escuelas, que plantea "
+    "lo mismo.",
+    Response.Kind.NOT_ADOPTED: "el registro ya existe y se publica cada mes; se enlazará "
+    "desde el plan.",
+    Response.Kind.OUT_OF_SCOPE: "no depende del Organismo Ejecutivo; se traslada a las "
+    "municipalidades.",
+}
+
+
+def _when(anchor: date, days: float, now: datetime) -> datetime:
+    """The moment `days` after the anchor's 9:00, never later than now."""
+    return min(_at(anchor, 9) + timedelta(days=days), now)
+
+
+def _open(stdout: Any, today: date) -> None:
+    _, current = plan_selectors.home_plan()
+    following = (
+        ActionPlan.objects.filter(member=current.member, number=current.number + 1).first()
+        if current
+        else None
+    )
+    if (
+        following is None
+        or following.start_date <= today
+        or Consultation.objects.filter(plan=following).exists()
+    ):
+        return
+    months = 12 * demo_data.PLAN_YEARS - demo_data.MONTHS_INTO_CURRENT
+    anchor = demo_data.add_months(following.start_date, -months)
+    # The answers would email the demonstration people (at .invalid addresses): not sent.
+    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    with quiet, transaction.atomic():
+        contact = _contact()
+        consultation = services.consultation_save(
+            actor=contact,
+            consultation=Consultation(
+                plan=following,
+                slug=f"consulta-{following.slug}",
+                title=f"Consulta para el {following.title}",
+                description=f"{NOTE} envíe su propuesta en línea mientras la fase de "
+                "propuestas esté abierta, o en los talleres departamentales. El punto de "
+                "contacto responde cada propuesta con sus razones.",
+            ),
+        )
+        for kind, first, last in OPEN_TIMELINE:
+            services.phase_save(
+                actor=contact,
+                phase=Phase(
+                    consultation=consultation,
+                    kind=kind,
+                    starts_on=anchor + timedelta(days=first),
+                    ends_on=anchor + timedelta(days=last),
+                ),
+            )
+        services.consultation_publish(actor=contact, consultation=consultation)
+        now = timezone.now()
+        Consultation.objects.filter(pk=consultation.pk).update(
+            published_at=_when(anchor, PUBLISHED, now)
+        )
+        consultation.refresh_from_db()
+        people = [
+            _person(f"demo-participante-{i}", f"Participante {i} (demostración)")
+            for i in range(1, 6)
+        ]
+        areas = list(PolicyArea.objects.filter(parent__isnull=False).order_by("position")[:8])
+        created: list[Proposal] = []
+        for index, (title, department, municipality, _answer) in enumerate(OPEN_PROPOSALS):
+            proposal = services.proposal_create(
+                actor=people[index % len(people)],
+                consultation=consultation,
+                title=title,
+                problem=f"{NOTE} descripción del problema escrita para la demostración, no "
+                "tomada de una propuesta real.",
+                proposal=f"{NOTE} propuesta escrita para la demostración.",
+                policy_area=areas[(index + 3) % len(areas)] if areas else None,
+                department=department,
+                municipality=municipality,
+            )
+            day = -23 + index * 3  # one every three days since proposals opened
+            Proposal.objects.filter(pk=proposal.pk).update(created_at=_when(anchor, day, now))
+            created.append(proposal)
+            for offset, person in enumerate(people[: (index * 3) % 5]):
+                if person.pk != proposal.author_id:
+                    services.support_add(actor=person, proposal=proposal)
+                    Support.objects.filter(proposal=proposal, user=person).update(
+                        created_at=_when(anchor, day + 1 + offset / 4, now)
+                    )
+            if index % 3 == 2:
+                continue  # a few without comments yet
+            question = services.comment_add(
+                actor=people[(index + 1) % len(people)],
+                proposal=proposal,
+                body=f"{NOTE} comentario con una pregunta a quien propuso.",
+            )
+            answer = services.comment_add(
+                actor=proposal.author,
+                proposal=proposal,
+                parent=question,
+                body=f"{NOTE} respuesta de quien propuso.",
+            )
+            Comment.objects.filter(pk=question.pk).update(created_at=_when(anchor, day + 1, now))
+            Comment.objects.filter(pk=answer.pk).update(created_at=_when(anchor, day + 2, now))
+        for index, (proposal, row) in enumerate(zip(created, OPEN_PROPOSALS, strict=True)):
+            answer_kind = row[3]
+            if answer_kind is None:
+                continue
+            response = services.response_save(
+                actor=contact,
+                proposal=proposal,
+                kind=answer_kind,
+                reasons=f"{NOTE} {OPEN_REASONS[answer_kind]}",
+                merged_into=created[5] if answer_kind == Response.Kind.MERGED else None,
+            )
+            Response.objects.filter(pk=response.pk).update(
+                answered_at=_when(anchor, -23 + index * 3 + 6, now)
+            )
+        consultation_figures_refresh(consultation=consultation)
+    stdout.write(f"Demo consultation open: {len(created)} proposals for {following.title}.")

@@ -4,6 +4,7 @@ member, none of whom can log in) report, publish and assess through the services
 show both views, a difference and a history. Every text says it is a demonstration; no IRM
 findings are invented. Safe to run again: it does nothing once its reports exist."""
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -49,7 +50,19 @@ def _member(user: User, institution: Institution, role: str, decider: User) -> N
     plan_services.membership_decide(actor=decider, membership=membership, approve=True)
 
 
-def seed(stdout: Any) -> None:
+def _backdate(report: ProgressReport, facts: date) -> None:
+    """The report as if written on its facts' day and published a week later, never later than
+    now (rows only: the audit log keeps the day the demo was loaded)."""
+    now = timezone.now()
+    written = min(timezone.make_aware(datetime.combine(facts, time(9))), now)
+    published = min(written + timedelta(days=7), now)
+    ProgressReport.objects.filter(pk=report.pk).update(
+        created_at=written, submitted_at=written, published_at=published
+    )
+
+
+def seed(stdout: Any, today: date | None = None) -> None:
+    today = today or timezone.localdate()
     _, plan = plan_selectors.home_plan()
     cso = Institution.objects.filter(kind=Institution.Kind.CIVIL_SOCIETY).order_by("name").first()
     if plan is None or cso is None:
@@ -58,10 +71,13 @@ def seed(stdout: Any) -> None:
         return
     milestones = [
         m
-        for m in Milestone.objects.filter(commitment__plan=plan, number=1)
+        for m in Milestone.objects.filter(commitment__plan=plan)
         .select_related("commitment", "responsible_institution")
-        .order_by("commitment__number")[:3]
-        if m.completion in PERCENT
+        .order_by("end_date", "commitment__number", "number")
+        if m.completion in PERCENT and m.completion != Milestone.Completion.NOT_STARTED
+    ]
+    assessed = sorted((m for m in milestones if m.number == 1), key=lambda m: m.commitment.number)[
+        :3
     ]
     with transaction.atomic():
         contact = _person("demo-punto-de-contacto", "Punto de contacto (demostración)")
@@ -71,9 +87,9 @@ def seed(stdout: Any) -> None:
         official = _person("demo-funcionaria", "Funcionaria (demostración)")
         citizen = _person("demo-sociedad-civil", f"{cso.short_name} (demostración)")
         _member(citizen, cso, Membership.Role.MEMBER, contact)
-        today = timezone.localdate()
-        for index, milestone in enumerate(milestones):
+        for milestone in milestones:
             _member(official, milestone.responsible_institution, "reporting_official", contact)
+            facts = min(today, milestone.end_date or today)
             report = services.progress_report_create(
                 actor=official,
                 milestone=milestone,
@@ -81,11 +97,13 @@ def seed(stdout: Any) -> None:
                 percent=PERCENT[milestone.completion],
                 done=f"{NOTE} informe de avance escrito para la demostración, no tomado de la "
                 "realidad.",
-                facts_date=min(today, milestone.end_date or today),
+                facts_date=facts,
                 links=[EVIDENCE],
             )
             services.progress_report_submit(actor=official, report=report)
             services.progress_report_publish(actor=contact, report=report)
+            _backdate(report, facts)
+        for index, milestone in enumerate(assessed):
             services.assessment_publish(
                 actor=citizen,
                 commitment=milestone.commitment,
@@ -96,4 +114,4 @@ def seed(stdout: Any) -> None:
                 reading=f"{NOTE} lectura de la sociedad civil escrita para la demostración.",
                 links=[EVIDENCE],
             )
-    stdout.write(f"Demo tracking: {len(milestones)} reports published and assessed.")
+    stdout.write(f"Demo tracking: {len(milestones)} reports published, {len(assessed)} assessed.")

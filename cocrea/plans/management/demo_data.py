@@ -2,7 +2,7 @@
 commitment counts and OGP ids; plan V's known titles and lead institutions (../DOMAIN.md); the
 rest plausible and marked as demonstration content."""
 
-from datetime import date
+from datetime import date, timedelta
 
 # (slug, name, acronym, kind, website)
 INSTITUTIONS = [
@@ -72,20 +72,34 @@ INSTITUTIONS = [
     ("cnc", "Comisión Nacional contra la Corrupción", "CNC", "government", ""),
 ]
 
-# number, title, start, end, status, summary
+# Plans I to V: (number, start, end, status, commitments), their real years.
 PLANS = [
     (1, date(2012, 4, 1), date(2013, 6, 30), "closed", 14),
     (2, date(2014, 11, 1), date(2016, 6, 30), "closed", 48),
     (3, date(2016, 7, 1), date(2018, 6, 30), "closed", 22),
     (4, date(2018, 9, 1), date(2020, 8, 31), "closed", 24),
     (5, date(2021, 9, 1), date(2023, 8, 31), "closed", 12),
-    (6, date(2023, 9, 1), date(2025, 8, 31), "implementation", 6),
 ]
+# The plan being implemented (VI, with its real commitment count) and the next one, in
+# co-creation, are dated from the day the demo is loaded (`living_dates`), so the site always
+# has a plan under way and a consultation open. (number, status, commitments)
+CURRENT_PLAN = (6, "implementation", 6)
+NEXT_PLAN = (7, "co_creation", 0)
+MONTHS_INTO_CURRENT = 15  # the current plan's start, in whole months before the demo's day
+PLAN_YEARS = 2
 PLAN_TITLE = "Plan de Acción Nacional de Gobierno Abierto"
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
-ORDINAL = {1: "Primer", 2: "Segundo", 3: "Tercer", 4: "Cuarto", 5: "Quinto", 6: "Sexto"}
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII"}
+ORDINAL = {
+    1: "Primer",
+    2: "Segundo",
+    3: "Tercer",
+    4: "Cuarto",
+    5: "Quinto",
+    6: "Sexto",
+    7: "Séptimo",
+}
 # OGP numbers Guatemala's commitments in one sequence across plans: plan I starts at GT0001.
-FIRST_OGP_NUMBER = {1: 1, 2: 15, 3: 63, 4: 85, 5: 109, 6: 121}
+FIRST_OGP_NUMBER = {1: 1, 2: 15, 3: 63, 4: 85, 5: 109, 6: 121, 7: 127}
 
 # Plan V: (title, lead, supporting, policy-area columns). Titles and leads from DOMAIN.md where
 # known; numbers 9 to 12 are plausible inventions.
@@ -300,3 +314,26 @@ SDG_BY_AREA = {
     "Inclusion": [10],
     "Youth": [8],
 }
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), kept at most the 28th."""
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
+
+
+def living_dates(today: date) -> dict[str, date]:
+    """The dates the living part of the demo hangs on, from the day it is loaded. `anchor` is
+    the first of today's month: every date is counted from it, so loading the demo again in
+    the same month gives the same dates (and changes nothing), and `today` falls within the
+    month after `anchor` (the margins below are chosen for that)."""
+    anchor = today.replace(day=1)
+    start = add_months(anchor, -MONTHS_INTO_CURRENT)
+    following = add_months(start, 12 * PLAN_YEARS)
+    return {
+        "anchor": anchor,
+        "current_start": start,
+        "current_end": following - timedelta(days=1),
+        "next_start": following,
+        "next_end": add_months(following, 12 * PLAN_YEARS) - timedelta(days=1),
+    }

@@ -1,6 +1,13 @@
 """`manage.py seed_demo`: Guatemala's action plans as demonstration data. Idempotent: every row is
 found by its natural key and saved through the services, which record an audit event only when
-something changed, so a second run changes nothing."""
+something changed, so a second run changes nothing.
+
+A living demo: plans I to V keep their real years; the current plan (VI) and the next one (VII)
+are dated from the month the demo is first loaded (`demo_data.living_dates`): VI in its
+sixteenth month of implementation, with milestones done, overdue and due soon; VII in
+co-creation, its consultation taking proposals. Loading it again later, even in another month,
+keeps the first dates (read back from plan VII) and changes nothing: the demo then ages as a
+real site would. For a demo dated today again, load it into an empty database."""
 
 import random
 from datetime import date, timedelta
@@ -9,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from cocrea.plans import services
@@ -31,6 +39,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rng = random.Random(2012)  # noqa: S311 - reproducible demo data, not security
+        today = timezone.localdate()
+        self.dates = data.living_dates(self._first_day(today))
         with transaction.atomic():
             member = services.member_save(
                 actor=None,
@@ -58,7 +68,14 @@ class Command(BaseCommand):
                 for slug, name, acronym, kind, website in data.INSTITUTIONS
             }
             areas = {a.ogp_column: a for a in PolicyArea.objects.all()}
-            for number, start, end, status, count in data.PLANS:
+            dates = self.dates
+            plans = [
+                *data.PLANS,
+                (data.CURRENT_PLAN[0], dates["current_start"], dates["current_end"],
+                 *data.CURRENT_PLAN[1:]),
+                (data.NEXT_PLAN[0], dates["next_start"], dates["next_end"], *data.NEXT_PLAN[1:]),
+            ]  # fmt: skip
+            for number, start, end, status, count in plans:
                 plan = self._plan(member, number, start, end, status)
                 rows = (
                     data.PLAN_V
@@ -68,7 +85,7 @@ class Command(BaseCommand):
                 for index in range(count):
                     self._commitment(plan, index + 1, rows[index], institutions, areas, rng)
         for seeder in settings.COCREA_DEMO_SEEDERS:  # apps above plans add their part
-            import_string(seeder)(self.stdout)
+            import_string(seeder)(self.stdout, today=today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {ActionPlan.objects.count()} plans, "
@@ -78,9 +95,30 @@ class Command(BaseCommand):
             )
         )
 
+    @staticmethod
+    def _first_day(today: date) -> date:
+        """The day the living plans were first dated from: read back from the next plan once it
+        exists (so a later run changes nothing), else today."""
+        following = ActionPlan.objects.filter(
+            member__code="GTM", number=data.NEXT_PLAN[0]
+        ).values_list("start_date", flat=True)
+        months = 12 * data.PLAN_YEARS - data.MONTHS_INTO_CURRENT
+        return data.add_months(following[0], -months) if following else today
+
     def _plan(self, member: Member, number: int, start: date, end: date, status: str) -> ActionPlan:
         roman = data.ROMAN[number]
         years = f"{start.year}-{end.year}"
+        facts = {
+            data.CURRENT_PLAN[0]: "Sus fechas se calculan a partir del día en que se cargó la "
+            "demostración; el número de compromisos y los identificadores OGP son reales, los "
+            "textos son ilustrativos.",
+            data.NEXT_PLAN[0]: "Sus fechas se calculan a partir del día en que se cargó la "
+            "demostración; el plan está en cocreación y aún no tiene compromisos.",
+        }.get(
+            number,
+            "Los años, el número de compromisos y los identificadores OGP son reales; los "
+            "textos de los compromisos son ilustrativos.",
+        )
         return services.action_plan_save(
             actor=None,
             plan=_upsert(
@@ -92,11 +130,10 @@ class Command(BaseCommand):
                     "start_date": start,
                     "end_date": end,
                     "status": status,
-                    "ogp_id": f"AP_GTM0{number}",
+                    "ogp_id": f"AP_GTM0{number}" if number != data.NEXT_PLAN[0] else "",
                     "summary": (
                         f"Plan {roman} de Guatemala ante la Alianza para el Gobierno Abierto. "
-                        f"{DEMO_NOTE} Los años, el número de compromisos y los identificadores "
-                        "OGP son reales; los textos de los compromisos son ilustrativos."
+                        f"{DEMO_NOTE} {facts}"
                     ),
                 },
             ),
@@ -173,10 +210,21 @@ class Command(BaseCommand):
         count = rng.randint(3, 6)
         span = (plan.end_date - plan.start_date).days
         steps = data.MILESTONE_STEPS[:count]
+        ends = [plan.start_date + timedelta(days=span * (i + 1) // count) for i in range(count)]
+        living = plan.status == ActionPlan.Status.IMPLEMENTATION
+        anchor = self.dates["anchor"]
+        # The first milestone still to come ends in 45 days or so: within the 60 days that make
+        # a milestone "due soon" on any day of the demo's month.
+        soon = next((i for i, end in enumerate(ends) if end >= anchor), None) if living else None
+        if soon is not None:
+            ends[soon] = min(anchor + timedelta(days=45), plan.end_date)
+        past = [i for i, end in enumerate(ends) if end < anchor]
         for index, (description, output) in enumerate(steps):
             start = plan.start_date + timedelta(days=span * index // count)
-            end = plan.start_date + timedelta(days=span * (index + 1) // count)
+            end = ends[index]
             completion = self._completion(plan, index, count, rng)
+            if living:
+                completion = self._living_completion(commitment.number, index, past, soon)
             services.milestone_save(
                 actor=None,
                 milestone=_upsert(
@@ -185,7 +233,7 @@ class Command(BaseCommand):
                     {
                         "description": description,
                         "expected_output": output,
-                        "start_date": start,
+                        "start_date": min(start, end),
                         "end_date": end,
                         "responsible_institution": lead,
                         "weight": 2 if index == count - 1 else 1,
@@ -194,6 +242,20 @@ class Command(BaseCommand):
                     },
                 ),
             )
+
+    @staticmethod
+    def _living_completion(number: int, index: int, past: list[int], soon: int | None) -> str:
+        """The current plan's milestones follow their dates: those that ended are complete,
+        but the last one ended of every third commitment lags (overdue); the one due soon is
+        under way in even commitments, not started in odd ones (at risk); the rest have not
+        started."""
+        c = Milestone.Completion
+        if index in past:
+            lagging = number % 3 == 1 and index == past[-1]
+            return c.LIMITED if lagging else c.COMPLETE
+        if index == soon:
+            return c.SUBSTANTIAL if number % 2 == 0 else c.NOT_STARTED
+        return c.NOT_STARTED
 
     @staticmethod
     def _completion(plan: ActionPlan, index: int, count: int, rng: random.Random) -> str:
