@@ -185,3 +185,40 @@ def test_tracking_forms_are_accessible_and_valid_html_for_who_uses_them(
             assert response.status_code == 400, path
             documents[f"{path} (errors)"] = response.content.decode()
     assert gates.html_errors(documents) == {}
+
+
+def _error_pages(client: Client) -> dict[str, str]:
+    """The pages that refuse, in both languages: 400 (a NUL in the address), 403 (a signed-in
+    person at the administration's door), 404 and 413 (a body past the form's limit)."""
+    from django.conf import settings
+
+    from conftest import make_person
+
+    documents = {}
+    for prefix in ("", "/en"):
+        documents[f"{prefix}/planes/?area=%00"] = client.get(f"{prefix}/planes/?area=%00")
+        documents[f"{prefix}/no-existe/"] = client.get(f"{prefix}/no-existe/")
+        documents[f"{prefix}/cuentas/login/ (too large)"] = client.post(
+            f"{prefix}/cuentas/login/",
+            b"x",
+            content_type="application/x-www-form-urlencoded",
+            CONTENT_LENGTH=str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1),
+        )
+    client.force_login(make_person("Ciudadana Curiosa"))
+    for prefix in ("", "/en"):
+        documents[f"{prefix}/admin/login/"] = client.get(f"{prefix}/admin/login/")
+    statuses = {page: response.status_code for page, response in documents.items()}
+    assert sorted(set(statuses.values())) == [400, 403, 404, 413], statuses
+    return {page: response.content.decode() for page, response in documents.items()}
+
+
+def test_the_error_pages_are_valid_html_in_both_languages(db):
+    assert gates.html_errors(_error_pages(Client())) == {}
+
+
+ERROR_ADDRESSES = ["/planes/?area=%00", "/no-existe/"]
+
+
+def test_the_error_pages_reached_by_an_address_are_accessible(live_server, browser):
+    pages = [f"{prefix}{path}" for prefix in ("", "/en") for path in ERROR_ADDRESSES]
+    assert gates.accessibility_violations(browser, live_server.url, pages) == {}
