@@ -51,7 +51,7 @@ def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
         institution=commitment.lead_institution,
         defaults={"status": Membership.Status.APPROVED, "show_on_profile": True},
     )
-    _sample_history(commitment, person)
+    _sample_history(commitment)
     _sample_tracking(commitment, person)
     samples: dict[str, Callable[[], dict[str, str]]] = {
         "plans:home": dict,
@@ -79,7 +79,7 @@ def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
     return samples
 
 
-def _sample_history(commitment: Any, person: Any) -> None:
+def _sample_history(commitment: Any) -> None:
     """A change made through a service, once, so the commitment's history and the audit log have
     an event to show (factories write without the services). The responsible person's email
     is among the changes: the public pages must not show it."""
@@ -93,7 +93,7 @@ def _sample_history(commitment: Any, person: Any) -> None:
     commitment.responsible_name = "Persona Responsable de Muestra"
     commitment.responsible_email = "responsable.privada@example.org"
     commitment.responsible_phone = "+502 5555 0000"
-    commitment_save(actor=person, commitment=commitment)
+    commitment_save(actor=None, commitment=commitment)  # the system: a person needs the role
 
 
 def _sample_tracking(commitment: Any, person: Any) -> None:

@@ -2,12 +2,15 @@
 for a password only; here it has none: `/admin/login/` sends people to the site's log-in (with
 its second factor), an account that may use the administration but has no authenticator app is
 sent to set one up, and one whose session did not pass the second factor is asked for a code.
-Whoever reaches an admin page is staff with an authenticator (`accounts.use_admin`, the rule)
-in a session that passed it. Superusers included, those made with `createsuperuser` too."""
+Whoever reaches an admin page is staff or the point of contact, with an authenticator
+(`accounts.use_admin`, the rule) in a session that passed it. Superusers included, those made
+with `createsuperuser` too. The point of contact sees only what their role is granted
+(`desk_permissions` in the apps' rules) and every save goes through the services."""
 
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -36,6 +39,19 @@ def may_use_admin(request: HttpRequest) -> bool:
 
 
 class AdminSite(admin.AdminSite):
+    # Named after the site, not "Django administration": the point of contact works here.
+    @property
+    def site_header(self) -> str:  # type: ignore[override]
+        return _("%(site)s: administration") % {"site": settings.COCREA_SITE_NAME}
+
+    @property
+    def site_title(self) -> str:  # type: ignore[override]
+        return self.site_header
+
+    @property
+    def index_title(self) -> str:  # type: ignore[override]
+        return _("What you may prepare and edit here")
+
     def has_permission(self, request: HttpRequest) -> bool:
         return may_use_admin(request)
 
@@ -52,7 +68,7 @@ class AdminSite(admin.AdminSite):
         user = request.user
         if not user.is_authenticated:
             return _to("account_login", target)
-        if not _is_staff(user):
+        if not _may_enter(user):
             raise PermissionDenied
         if not rules.has_perm("accounts.use_admin", user):
             messages.info(
@@ -68,10 +84,11 @@ class AdminSite(admin.AdminSite):
         return redirect(target)
 
 
-def _is_staff(user: Any) -> bool:
-    from cocrea.accounts.rules import is_staff_member
+def _may_enter(user: Any) -> bool:
+    """Staff, or the point of contact, whose role opens the desk (accounts/rules.py)."""
+    from cocrea.accounts.rules import is_point_of_contact, is_staff_member
 
-    return bool(is_staff_member(user))
+    return bool(is_staff_member(user) or is_point_of_contact(user))
 
 
 def _to(name: str, target: str) -> HttpResponse:

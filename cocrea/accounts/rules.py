@@ -1,11 +1,16 @@
-"""Who may use the administration, as named `rules` predicates: staff (superusers included)
-with an authenticator app set up. The administration also asks that this session passed the
-second factor (`cocrea.accounts.admin_site`), so a password alone never opens it."""
+"""Who may use the administration, as named `rules` predicates: staff (superusers included) and
+the point of contact, with an authenticator app set up. The administration also asks that this
+session passed the second factor (`cocrea.accounts.admin_site`), so a password alone never opens
+it. What the point of contact may see and change there is granted per model by each app's
+rules (`<app>.<action>_<model>` permissions), not by Django's permission tables: the role is
+the grant, and taking the role away takes the desk away."""
 
 from typing import Any
 
 import rules
 from allauth.mfa.models import Authenticator
+
+from cocrea.accounts.models import RoleGrant
 
 
 @rules.predicate
@@ -28,6 +33,31 @@ def is_staff_member(user: Any) -> bool:
     )
 
 
-can_use_admin = is_staff_member & has_mfa
+@rules.predicate
+def is_point_of_contact(user: Any) -> bool:
+    """The government's point of contact for OGP: runs the process (plans, consultations,
+    answers, reports) from the site and from the administration's desk."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and RoleGrant.objects.filter(user=user, role=RoleGrant.Role.POINT_OF_CONTACT).exists()
+    )
+
+
+# The point of contact's desk: what their role lets them do in the administration, as Django
+# permission names that each app grants to it in its rules.py (`desk_permissions`).
+runs_the_desk = is_point_of_contact & has_mfa
+
+can_use_admin = (is_staff_member | is_point_of_contact) & has_mfa
+
+
+def desk_permissions(app_label: str, grants: dict[str, tuple[str, ...]]) -> None:
+    """Grant the point of contact's desk `<app>.<action>_<model>` for each model and action
+    listed, and the app's module permission (the administration lists the app)."""
+    rules.add_perm(app_label, runs_the_desk)
+    for model, actions in grants.items():
+        for action in actions:
+            rules.add_perm(f"{app_label}.{action}_{model}", runs_the_desk)
+
 
 rules.add_perm("accounts.use_admin", can_use_admin)

@@ -5,6 +5,7 @@ log. Meetings are read only here: they are announced, changed and documented on 
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -19,6 +20,8 @@ class NoDelete(admin.ModelAdmin):
 
 @admin.register(Forum)
 class ForumAdmin(NoDelete):
+    # A link typed without a scheme is https (Django 6 default; the form would warn).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "member", "established_on", "rules_published_on"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -512,20 +513,32 @@ def export_rows(commitments: Iterable[Commitment]) -> Iterator[dict[str, str]]:
         yield row
 
 
-def export_file(path: Path) -> int:
-    commitments = (
-        Commitment.objects.exclude(ogp_id="")
-        .select_related("plan", "plan__member", "lead_institution", "irm_review")
+def export_commitments(plan: ActionPlan | None = None) -> QuerySet[Commitment]:
+    """Every commitment with an OGP id, or every commitment of one plan (a new plan's have no
+    OGP id yet: OGP gives them one when it receives the file)."""
+    commitments = Commitment.objects.all() if plan else Commitment.objects.exclude(ogp_id="")
+    if plan is not None:
+        commitments = commitments.filter(plan=plan)
+    return (
+        commitments.select_related("plan", "plan__member", "lead_institution", "irm_review")
         .prefetch_related("supporting_institutions", "policy_areas")
-        .order_by("ogp_id")
+        .order_by("plan__start_date", "number", "ogp_id")
     )
+
+
+def export_write(handle: Any, commitments: QuerySet[Commitment]) -> int:
+    """Write the commitments as OGP's CSV to an open text handle; return how many."""
     areas = [a.ogp_column for a in PolicyArea.objects.order_by("position")]
     header = IDENTITY + list(IrmReview.OGP_COLUMNS.values()) + areas
+    writer = csv.DictWriter(handle, fieldnames=header)
+    writer.writeheader()
     count = 0
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        for row in export_rows(commitments.iterator(chunk_size=500)):
-            writer.writerow(row)
-            count += 1
+    for row in export_rows(commitments.iterator(chunk_size=500)):
+        writer.writerow(row)
+        count += 1
     return count
+
+
+def export_file(path: Path) -> int:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        return export_write(handle, export_commitments().order_by("ogp_id"))

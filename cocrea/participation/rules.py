@@ -9,6 +9,7 @@ import rules
 from django.utils import timezone
 
 from cocrea.accounts.models import RoleGrant
+from cocrea.accounts.rules import desk_permissions
 from cocrea.participation.models import Comment, Consultation, Phase, Proposal
 from cocrea.plans.rules import (
     has_mfa,
@@ -101,3 +102,15 @@ rules.add_perm("participation.flag", can_flag)
 rules.add_perm("participation.moderate", can_moderate)
 rules.add_perm("participation.manage_consultation", can_manage)
 rules.add_perm("participation.assess_standard", can_assess_standard)
+
+# The point of contact's desk in the administration (accounts/rules.py): consultations and their
+# timeline prepared there, through the services; people's proposals and workshops read only.
+desk_permissions(
+    "participation",
+    {
+        "consultation": ("view", "add", "change"),
+        "phase": ("view", "add", "change", "delete"),
+        "proposal": ("view",),
+        "workshop": ("view",),
+    },
+)

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from cocrea.accounts.models import User
 from cocrea.participation import selectors
 from cocrea.participation.models import Comment, Proposal, StandardAssessment
-from cocrea.participation.rules import can_moderate
+from cocrea.participation.rules import can_moderate, is_point_of_contact
 from cocrea.plans.models import Commitment
 
 
@@ -27,15 +28,27 @@ def commitment_section(request: HttpRequest, commitment: Commitment) -> SafeStri
 
 
 def my_space_section(request: HttpRequest) -> SafeString:
+    """A person's proposals; the moderator's flags; and the point of contact's queues: the
+    proposals owed an answer (oldest first, with the days each has waited) and the flags
+    waiting for a moderator (which the point of contact sees, and a moderator decides)."""
     user: Any = request.user
     proposals = selectors.my_proposals(user=user)
-    flags = selectors.open_flags() if can_moderate(user) else []
-    if not proposals and not flags:
+    moderates = bool(can_moderate(user))
+    contact = bool(is_point_of_contact(user))
+    flags = selectors.open_flags() if moderates or contact else []
+    queue = selectors.proposals_awaiting_answer() if contact else None
+    if not proposals and not flags and queue is None:
         return mark_safe("")
     return mark_safe(  # noqa: S308 - rendered by the autoescaping template engine
         render_to_string(
             "participation/_my_space.html",
-            {"proposals": proposals, "flags": flags},
+            {
+                "proposals": proposals,
+                "flags": flags,
+                "moderates": moderates,
+                "queue": queue,
+                "today": timezone.localdate(),
+            },
             request=request,
         )
     )

@@ -423,3 +423,19 @@ def standard_assessments(*, plan_id: int) -> list[StandardAssessment]:
             seen.add(key)
             current.append(assessment)
     return current
+
+
+@dataclass(frozen=True)
+class AnswerQueue:
+    """The proposals still owed a reasoned answer, oldest first, and how many in all."""
+
+    proposals: list[Proposal]
+    total: int
+
+
+def proposals_awaiting_answer(*, limit: int = 50) -> AnswerQueue:
+    """The point of contact's queue: visible proposals without a response, oldest first (the
+    longest wait on top), from every consultation; two queries at any size."""
+    waiting = Proposal.objects.filter(response__isnull=True, hidden_at__isnull=True)
+    proposals = list(waiting.select_related("consultation").order_by("created_at", "id")[:limit])
+    return AnswerQueue(proposals=proposals, total=waiting.count())

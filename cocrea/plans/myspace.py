@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from cocrea.accounts.models import User
 from cocrea.plans import rules
 from cocrea.plans.forms import MembershipDecisionForm
-from cocrea.plans.models import Commitment, Membership, Milestone
+from cocrea.plans.models import ActionPlan, Commitment, Membership, Milestone
 
 
 def my_space_section(request: HttpRequest) -> SafeString:
@@ -86,3 +86,21 @@ def personal_data(user: User) -> dict[str, object]:
             )
         )
     }
+
+
+def desk_section(request: HttpRequest) -> SafeString:
+    """The point of contact's desk, first in their space: where each part of their job is done.
+    The repository, consultations, the forum and OGP's files in the administration, opened to
+    the role (accounts/rules.py); the queues (answers, reports, requests, flags) below, on the
+    site's own pages. Nothing for anyone else."""
+    user: Any = request.user
+    if not rules.is_point_of_contact(user):
+        return SafeString("")
+    current = ActionPlan.objects.order_by("-start_date").only("slug", "title").first()
+    return mark_safe(  # noqa: S308 - rendered by the autoescaping template engine
+        render_to_string(
+            "plans/_desk.html",
+            {"ready": rules.has_mfa(user), "plan": current},
+            request=request,
+        )
+    )

@@ -6,8 +6,9 @@ from typing import Any
 import rules
 from allauth.account.models import EmailAddress
 
-from cocrea.accounts.models import RoleGrant
-from cocrea.accounts.rules import has_mfa as has_mfa  # the rule lives with accounts
+from cocrea.accounts.rules import desk_permissions
+from cocrea.accounts.rules import has_mfa as has_mfa  # the rules live with accounts
+from cocrea.accounts.rules import is_point_of_contact as is_point_of_contact
 from cocrea.plans.models import Institution, Membership
 
 
@@ -16,14 +17,6 @@ def has_verified_email(user: Any) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and EmailAddress.objects.filter(user=user, verified=True).exists()
-    )
-
-
-@rules.predicate
-def is_point_of_contact(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and RoleGrant.objects.filter(user=user, role=RoleGrant.Role.POINT_OF_CONTACT).exists()
     )
 
 
@@ -89,8 +82,30 @@ can_decide_membership = (
     & (is_point_of_contact | is_administrator | is_coordinator_of_its_institution)
 )
 
+# The repository itself (members, plans, commitments, milestones, institutions): the point of
+# contact and administrators, with two factors. The services check it for every person; the
+# system's own work (the demo, OGP imports' rows) passes no person.
+can_manage_repository = (is_point_of_contact | is_administrator) & has_mfa
+
 rules.add_perm("plans.request_membership", can_request_membership)
 rules.add_perm("plans.decide_membership", can_decide_membership)
+rules.add_perm("plans.manage_repository", can_manage_repository)
+
+# The point of contact's desk in the administration (accounts/rules.py): the repository edited
+# through the services; OGP's policy areas and people's memberships read only (memberships are
+# decided in My space, by rule).
+desk_permissions(
+    "plans",
+    {
+        "member": ("view", "change"),
+        "actionplan": ("view", "add", "change"),
+        "commitment": ("view", "add", "change"),
+        "milestone": ("view", "add", "change", "delete"),
+        "institution": ("view", "add", "change"),
+        "policyarea": ("view",),
+        "membership": ("view",),
+    },
+)
 
 
 def allowed(permission: str, user: object, obj: object = None) -> bool:

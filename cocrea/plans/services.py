@@ -42,6 +42,14 @@ def _field_values(instance: models.Model) -> dict[str, Any]:
     }
 
 
+def _require_manager(actor: Any) -> None:
+    """A person changes the repository only by rule (`plans.manage_repository`: the point of
+    contact or an administrator, with two factors); `None` is the system's own work (the demo,
+    commands run on the server)."""
+    if actor is not None and not allowed("plans.manage_repository", actor):
+        raise PermissionDenied
+
+
 def _save_audited(
     *,
     actor: Any,
@@ -80,14 +88,17 @@ def _save_audited(
 
 
 def member_save(*, actor: Any, member: Member) -> Member:
+    _require_manager(actor)
     return _save_audited(actor=actor, instance=member)
 
 
 def institution_save(*, actor: Any, institution: Institution) -> Institution:
+    _require_manager(actor)
     return _save_audited(actor=actor, instance=institution)
 
 
 def action_plan_save(*, actor: Any, plan: ActionPlan) -> ActionPlan:
+    _require_manager(actor)
     return _save_audited(actor=actor, instance=plan)
 
 
@@ -104,14 +115,17 @@ def commitment_save(
         m2m["supporting_institutions"] = supporting_institutions
     if policy_areas is not None:
         m2m["policy_areas"] = policy_areas
+    _require_manager(actor)
     return _save_audited(actor=actor, instance=commitment, m2m=m2m)
 
 
 def milestone_save(*, actor: Any, milestone: Milestone) -> Milestone:
+    _require_manager(actor)
     return _save_audited(actor=actor, instance=milestone)
 
 
 def milestone_delete(*, actor: Any, milestone: Milestone) -> None:
+    _require_manager(actor)
     with transaction.atomic():
         event_record(
             actor=actor,

@@ -1,7 +1,8 @@
 """Demonstration tracking data for `manage.py seed_demo` (listed in COCREA_DEMO_SEEDERS): on the
 current plan, three demonstration people (an official, the point of contact and a civil-society
-member, none of whom can log in) report, publish and assess through the services, so the pages
-show both views, a difference and a history. Every text says it is a demonstration; no IRM
+member, who can log in only on a development machine: accounts/demo.py) report, publish and
+assess through the services, so the pages show both views, a difference and a history, and one
+report waits for the point of contact. Every text says it is a demonstration; no IRM
 findings are invented. Safe to run again: it does nothing once its reports exist."""
 
 from datetime import date, datetime, time, timedelta
@@ -114,4 +115,38 @@ def seed(stdout: Any, today: date | None = None) -> None:
                 reading=f"{NOTE} lectura de la sociedad civil escrita para la demostración.",
                 links=[EVIDENCE],
             )
-    stdout.write(f"Demo tracking: {len(milestones)} reports published, {len(assessed)} assessed.")
+        waiting = _report_awaiting_publication(plan, official, contact, today)
+    stdout.write(
+        f"Demo tracking: {len(milestones)} reports published, {len(assessed)} assessed, "
+        f"{waiting} awaiting the point of contact."
+    )
+
+
+def _report_awaiting_publication(plan: Any, official: User, contact: User, today: date) -> int:
+    """One report sent by the official and not yet published: the point of contact's work for
+    the day (issue 21). On the not-started milestone whose deadline comes first."""
+    milestone = (
+        Milestone.objects.filter(
+            commitment__plan=plan,
+            completion=Milestone.Completion.NOT_STARTED,
+            end_date__gte=today,
+        )
+        .select_related("responsible_institution")
+        .order_by("end_date", "commitment__number", "number")
+        .first()
+    )
+    if milestone is None:
+        return 0
+    _member(official, milestone.responsible_institution, "reporting_official", contact)
+    report = services.progress_report_create(
+        actor=official,
+        milestone=milestone,
+        completion=Milestone.Completion.LIMITED,
+        percent=PERCENT["limited"],
+        done=f"{NOTE} primeros pasos del hito, escritos para la demostración; esperan que el "
+        "punto de contacto los publique.",
+        facts_date=today,
+        links=[EVIDENCE],
+    )
+    services.progress_report_submit(actor=official, report=report)
+    return 1

@@ -5,6 +5,7 @@ from typing import Any
 
 import rules
 
+from cocrea.accounts.rules import desk_permissions
 from cocrea.plans.models import Commitment, Membership, Milestone
 from cocrea.plans.rules import (
     has_mfa,
@@ -73,3 +74,7 @@ rules.add_perm("tracking.return_report", can_publish_report)
 rules.add_perm("tracking.view_report", can_view_report)
 rules.add_perm("tracking.assess", can_assess)
 rules.add_perm("tracking.record_irm_review", can_record_irm_review)
+
+# The point of contact's desk in the administration (accounts/rules.py): reports and assessments
+# read there; reports are published or returned on their pages, by the rules above.
+desk_permissions("tracking", {"progressreport": ("view",), "assessment": ("view",)})

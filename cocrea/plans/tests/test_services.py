@@ -3,8 +3,10 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from cocrea.accounts.models import RoleGrant
 from cocrea.audit.models import AuditEvent
 from cocrea.plans import services
 from cocrea.plans.models import Commitment, Milestone, PolicyArea
@@ -81,9 +83,42 @@ def test_the_event_names_the_public_name_of_the_person_not_their_email(django_us
     user = django_user_model.objects.create_user(
         username="ana", email="ana@example.org", password="x-long-password", public_name="Quetzal"
     )
+    RoleGrant.objects.create(user=user, role=RoleGrant.Role.POINT_OF_CONTACT)
+    TOTP.activate(user, generate_totp_secret())
     institution = InstitutionFactory()
     institution.website = "https://example.gob.gt"
     services.institution_save(actor=user, institution=institution)
     event = AuditEvent.objects.get()
     assert event.actor_name == "Quetzal"
     assert "ana@example.org" not in str(event.changes)
+
+
+@pytest.mark.parametrize("persona", ["citizen", "official", "coordinator", "moderator"])
+def test_a_person_without_the_role_changes_nothing_in_the_repository(personas, persona):
+    """The services hold the rule, not only the administration's pages: whoever calls them."""
+    actor = personas[persona]
+    institution = InstitutionFactory(name="Ministerio de Salud")
+    milestone = MilestoneFactory()
+    events = AuditEvent.objects.count()
+    institution.name = "Otro nombre"
+    with pytest.raises(PermissionDenied):
+        services.institution_save(actor=actor, institution=institution)
+    with pytest.raises(PermissionDenied):
+        services.milestone_delete(actor=actor, milestone=milestone)
+    institution.refresh_from_db()
+    assert institution.name == "Ministerio de Salud"
+    assert Milestone.objects.filter(pk=milestone.pk).exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_point_of_contact_needs_the_second_factor_to_change_the_repository(personas):
+    contact = personas["point_of_contact"]
+    contact.authenticator_set.all().delete()
+    institution = InstitutionFactory(name="Ministerio de Salud")
+    institution.name = "Otro nombre"
+    with pytest.raises(PermissionDenied):
+        services.institution_save(actor=contact, institution=institution)
+    TOTP.activate(contact, generate_totp_secret())
+    services.institution_save(actor=contact, institution=institution)
+    institution.refresh_from_db()
+    assert institution.name == "Otro nombre"
