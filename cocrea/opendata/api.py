@@ -584,6 +584,12 @@ def progress_report_submit(request: HttpRequest, payload: ReportIn) -> Any:
     auth=InstitutionToken(),
     response=_written(EvidenceAdded),
     tags=["writing"],
+    # The form takes `file` and `title` and nothing else: said in the document, and held below.
+    openapi_extra={
+        "requestBody": {
+            "content": {"multipart/form-data": {"schema": {"additionalProperties": False}}}
+        }
+    },
 )
 def progress_report_evidence_add(
     request: HttpRequest,
@@ -597,6 +603,9 @@ def progress_report_evidence_add(
     a type accepted as evidence (PDF, PNG, JPEG, WebP, DOCX, XLSX, PPTX, ODT, ODS, ODP, CSV)
     that its name's extension agrees with. Only a draft or a returned report takes files; a
     submitted or published one is a 403."""
+    unknown = sorted((set(request.POST) - {"title"}) | (set(request.FILES) - {"file"}))
+    if unknown:
+        return Status(400, {"detail": [f"Unknown field: {name}" for name in unknown[:10]]})
     report = ProgressReport.objects.filter(public_id=id).first()
     if report is None:
         return Status(404, {"detail": "No such report."})

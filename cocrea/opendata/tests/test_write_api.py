@@ -350,3 +350,14 @@ def test_a_failure_after_the_file_is_stored_leaves_nothing(
     with pytest.raises(RuntimeError):
         _attach(client, plain, draft.public_id, _upload("informe.pdf", PDF))
     assert _state(media) == before
+
+
+def test_a_field_the_form_does_not_take_is_a_400_and_changes_nothing(client, token, draft, media):
+    """The document says the form is `file` and `title` only (additionalProperties false): a
+    misspelt field is named, not silently dropped."""
+    _stored, plain = token
+    before = _state(media)
+    response = _attach(client, plain, draft.public_id, _upload("informe.pdf", PDF), titel="Inf")
+    assert response.status_code == 400, response.content
+    assert json.loads(response.content)["detail"] == ["Unknown field: titel"]
+    assert _state(media) == before
