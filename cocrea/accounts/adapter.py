@@ -8,17 +8,22 @@
   REMOTE_ADDR, or X-Forwarded-For from the proxies settings.ALLAUTH_TRUSTED_PROXY_COUNT trusts
   (COCREA_TRUSTED_PROXIES), IPv6 counted by /64.
 - Confirming an address that another account confirmed a moment earlier answers with allauth's
-  "already confirmed by another account" message instead of a database error."""
+  "already confirmed by another account" message instead of a database error.
+- Emails name the site (settings.COCREA_SITE_NAME) and its public address (COCREA_SITE_URL),
+  never the host a request came in on: without django.contrib.sites, allauth's `current_site`
+  would be the request's host ("Hello from 127.0.0.1:8000!")."""
 
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.core.internal.ratelimit import get_ip
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.sites.shortcuts import get_current_site
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -38,12 +43,23 @@ def lockout_message() -> str:
     )
 
 
+def email_site() -> SimpleNamespace:
+    """What allauth's email templates read as `current_site`: its name and domain."""
+    return SimpleNamespace(
+        name=settings.COCREA_SITE_NAME,
+        domain=urlsplit(settings.COCREA_SITE_URL).netloc or settings.COCREA_SITE_URL,
+    )
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx = {"request": request, "email": email, "current_site": email_site()}
         ctx.update(context)
         mail_queue(self.render_mail(template_prefix, email, ctx))
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{settings.COCREA_SITE_NAME}] {subject}"
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """The key of the "login_failed" rate: the account and the client's address."""
