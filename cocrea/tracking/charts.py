@@ -8,9 +8,13 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from markupsafe import Markup, escape
 
-WIDTH = 560
-LABEL_WIDTH = 200
-ROW = 26
+# Drawn for a phone: 320 units wide, shown between 320 and 352 px wide (site.css), so that a unit
+# is about a pixel on a 360 px screen and the 14-unit text (13 in the timeline) stays at least
+# 12 px there. Labels go above their bars, where a long name has the whole width.
+WIDTH = 320
+ROW = 40
+LABEL_CHARS = 40
+VALUE_ROOM = 48
 
 # The charts are written with f-strings (a dashboard draws some 150 rows; `Markup.format` per
 # row was a third of its time): every piece of text goes through markupsafe's `escape`, the
@@ -25,10 +29,10 @@ class Bar:
 
 
 def bar_chart(*, bars: list[Bar], label: str, maximum: int | None = None, unit: str = "") -> Markup:
-    """Horizontal bars, one per row, with the value written after each bar."""
+    """Horizontal bars, one per row, each under its label, with the value written after it."""
     top = maximum if maximum is not None else max([b.value for b in bars] + [1])
-    span = WIDTH - LABEL_WIDTH - 60
-    height = ROW * len(bars) + 8
+    span = WIDTH - VALUE_ROOM
+    height = ROW * len(bars) + 4
     unit_text = escape(unit)
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
@@ -36,15 +40,13 @@ def bar_chart(*, bars: list[Bar], label: str, maximum: int | None = None, unit: 
     ]
     for i, bar in enumerate(bars):
         width = round(span * bar.value / top) if top else 0
-        short = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
+        short = bar.label if len(bar.label) <= LABEL_CHARS else bar.label[: LABEL_CHARS - 1] + "…"
         value = int(bar.value)
         parts.append(
-            f'<g transform="translate(0,{i * ROW + 4})"><title>{escape(bar.label)}: {value}'
-            f'{unit_text}</title><text x="{LABEL_WIDTH - 8}" y="17" text-anchor="end" '
-            f'class="chart-label">{escape(short)}</text><rect x="{LABEL_WIDTH}" y="4" '
-            f'width="{width}" height="18" class="bar {escape(bar.css)}"></rect>'
-            f'<text x="{LABEL_WIDTH + width + 6}" y="17" class="chart-value">{value}'
-            f"{unit_text}</text></g>"
+            f'<g transform="translate(0,{i * ROW})"><title>{escape(bar.label)}: {value}'
+            f'{unit_text}</title><text x="0" y="15" class="chart-label">{escape(short)}</text>'
+            f'<rect x="0" y="20" width="{width}" height="14" class="bar {escape(bar.css)}"></rect>'
+            f'<text x="{width + 5}" y="32" class="chart-value">{value}{unit_text}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text escaped above
@@ -73,37 +75,39 @@ def timeline(*, spans: list[Span], label: str, today: date) -> Markup:
     first = min([start for _label, start, _end, _css in drawn] + [today]) - timedelta(days=15)
     last = max([end for _label, _start, end, _css in drawn] + [today]) + timedelta(days=15)
     days = max((last - first).days, 1)
-    left, span, row, axis = 70, WIDTH - 80, 14, 22
+    left, span, row, axis = 48, WIDTH - 56, 18, 22
 
     def x(day: date) -> int:
         return left + round(span * (day - first).days / days)
 
-    height = axis + row * len(drawn) + 6
+    height = axis + row * len(drawn) + 18
     parts = [
         f'<svg class="chart chart--timeline" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
         f'height="{height}" role="img" aria-label="{escape(label)}">'
     ]
     # A mark per year, or per few years on a long axis, so the labels never overlap.
-    step = max(1, -(-(last.year - first.year) // 8))
+    step = max(1, -(-(last.year - first.year) // 5))
     for year in range(first.year + 1, last.year + 1, step):
         tick = x(date(year, 1, 1))
         parts.append(
             f'<line x1="{tick}" x2="{tick}" y1="14" y2="{axis + row * len(drawn)}" class="tick">'
-            f'</line><text x="{tick + 3}" y="11" class="chart-label">{year}</text>'
+            f'</line><text x="{tick + 3}" y="13" class="chart-label">{year}</text>'
         )
     for i, (name, start, end, css) in enumerate(drawn):
         y = axis + i * row
         parts.append(
             f"<g><title>{escape(name)}: {start} – {end}</title>"
-            f'<text x="{left - 6}" y="{y + 9}" text-anchor="end" '
-            f'class="chart-label chart-label--small">{escape(name[:10])}</text>'
-            f'<rect x="{x(start)}" y="{y}" width="{max(x(end) - x(start), 2)}" height="10" '
+            f'<text x="{left - 6}" y="{y + 12}" text-anchor="end" '
+            f'class="chart-label chart-label--small">{escape(name[:6])}</text>'
+            f'<rect x="{x(start)}" y="{y + 2}" width="{max(x(end) - x(start), 2)}" height="12" '
             f'class="bar {escape(css)}"></rect></g>'
         )
     now, today_label = x(today), escape(_("today"))
+    # The word "today" beside its line, on the side with room for it.
+    anchor = f'x="{now + 3}"' if now < WIDTH - 60 else f'x="{now - 3}" text-anchor="end"'
     parts.append(
         f'<line x1="{now}" x2="{now}" y1="14" y2="{height}" class="today"></line>'
-        f'<text x="{now + 3}" y="{height - 2}" class="chart-label today-label">'
+        f'<text {anchor} y="{height - 2}" class="chart-label today-label">'
         f"{today_label}</text></svg>"
     )
     return Markup("".join(parts))  # noqa: S704 - every text escaped above
