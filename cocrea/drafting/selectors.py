@@ -3,6 +3,7 @@ of drafts, versions and comments: related rows come with their query, and the co
 draft come in one query, grouped here by section."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from cocrea.core.markdown import render_markdown
 from cocrea.drafting.models import SECTION_NAMES, SECTIONS, Draft, DraftVersion, SectionComment
+from cocrea.drafting.rules import DRAFTING_PHASES
 from cocrea.participation.models import Consultation, Phase
 
 _HISTORY_FIELDS = ("id", "draft_id", "number", "title", "change_note", "created_at", "created_by")
@@ -25,6 +27,33 @@ def consultation_get(*, slug: str) -> Consultation:
         slug=slug,
         published_at__isnull=False,
     )
+
+
+@dataclass(frozen=True)
+class Commenting:
+    """Whether a consultation's open drafts take comments today (`is_open`, the rule of
+    rules.in_drafting_phase), until when (`until`), and when closed, the day they next open
+    (`opens_on`, None when no drafting or validation phase is ahead). A draft is said to be open
+    for comment only while this is open."""
+
+    is_open: bool
+    until: date | None = None
+    opens_on: date | None = None
+
+
+def draft_commenting(*, consultation: Consultation, today: date) -> Commenting:
+    """From the consultation's phases, prefetched by its selectors: no query."""
+    if not consultation.is_published:
+        return Commenting(is_open=False)
+    phase = consultation.phase_on(today)
+    if phase is not None and phase.kind in DRAFTING_PHASES:
+        return Commenting(is_open=True, until=phase.ends_on)
+    ahead = [
+        p.starts_on
+        for p in consultation.ordered_phases()
+        if p.kind in DRAFTING_PHASES and p.starts_on > today
+    ]
+    return Commenting(is_open=False, opens_on=min(ahead, default=None))
 
 
 def consultation_drafts(*, consultation: Consultation) -> QuerySet[Draft]:

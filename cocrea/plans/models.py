@@ -226,6 +226,24 @@ class ActionPlan(TimeStampedModel):
     def years(self) -> str:
         return plan_years(self.start_date, self.end_date)
 
+    @property
+    def has_ended(self) -> bool:
+        return self.end_date < timezone.localdate()
+
+    @property
+    def is_current(self) -> bool:
+        """Being carried out today: in implementation and not past its end date. A plan whose
+        end date has passed is not current, even before the point of contact closes it."""
+        return self.status == self.Status.IMPLEMENTATION and not self.has_ended
+
+    @property
+    def status_label(self) -> str:
+        """Its status as pages show it: an implementation past the plan's end date is said to
+        have ended, not shown as still under way."""
+        if self.status == self.Status.IMPLEMENTATION and self.has_ended:
+            return str(_("Implementation ended"))
+        return str(self.get_status_display())
+
 
 def plan_years(start: date, end: date) -> str:
     """A plan's years as lists show them: the first and last joined by a dash, or one year."""

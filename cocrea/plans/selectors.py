@@ -15,6 +15,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -22,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from cocrea.plans import progress
 from cocrea.plans.models import (
@@ -40,19 +42,25 @@ def default_member() -> Member | None:
     return Member.objects.order_by("-is_default", "name").first()
 
 
-def home_plan() -> tuple[Member | None, ActionPlan | None]:
-    """The default member and its current plan: the plan being implemented (the most recent if
-    several), else its most recent plan. One query (the member comes with its plan); a second
-    only when the member has no plan yet."""
-    implementing = Case(
-        When(status=ActionPlan.Status.IMPLEMENTATION, then=Value(1)), default=Value(0)
+def home_plan(today: date | None = None) -> tuple[Member | None, ActionPlan | None]:
+    """The default member and the plan its home page shows: the plan being implemented today
+    (in implementation and not past its end date; `ActionPlan.is_current`), else one still in
+    implementation past its end date (not yet closed), else its most recent plan; the most
+    recent first among several. One query (the member comes with its plan); a second only when
+    the member has no plan yet."""
+    today = today or timezone.localdate()
+    implementing = Q(status=ActionPlan.Status.IMPLEMENTATION)
+    rank = Case(
+        When(implementing & Q(end_date__gte=today), then=Value(2)),
+        When(implementing, then=Value(1)),
+        default=Value(0),
     )
     plan = (
         ActionPlan.objects.filter(
             member_id=Subquery(Member.objects.order_by("-is_default", "name").values("pk")[:1])
         )
         .select_related("member")
-        .order_by(implementing.desc(), "-start_date")
+        .order_by(rank.desc(), "-start_date")
         .first()
     )
     return (plan.member, plan) if plan is not None else (default_member(), None)
@@ -116,15 +124,20 @@ def _figure_rows(milestones: QuerySet[Milestone]) -> QuerySet:
     return milestones.order_by().values_list(*_FIGURES, named=True)
 
 
-def _set_figures(commitments: list[Commitment], milestones: Iterable[Any]) -> dict[int, list[Any]]:
-    """Sets each commitment's `progress` and `completion` (progress.py's rule) from the rows of
-    its milestones; returns those rows by commitment."""
+def _set_figures(
+    commitments: list[Commitment], milestones: Iterable[Any], today: date | None = None
+) -> dict[int, list[Any]]:
+    """Sets each commitment's `progress`, `completion` and `status` (progress.py's rules, the
+    status as of today) from the rows of its milestones; returns those rows by commitment."""
     by_commitment: dict[int, list[Any]] = {c.pk: [] for c in commitments}
     for milestone in milestones:
         by_commitment[milestone.commitment_id].append(milestone)
+    today = today or timezone.localdate()
     for commitment in commitments:
-        commitment.progress = progress.commitment_progress(by_commitment[commitment.pk])
-        commitment.completion = progress.commitment_completion(by_commitment[commitment.pk])
+        rows = by_commitment[commitment.pk]
+        commitment.progress = progress.commitment_progress(rows)
+        commitment.completion = progress.commitment_completion(rows)
+        commitment.status = progress.commitment_status(rows, today)
     return by_commitment
 
 
@@ -325,6 +338,7 @@ class InstitutionMilestone:
     ones through their lookups), and whether it is `overdue` (progress.py reads it as a
     milestone, weight included)."""
 
+    id: int
     description: str
     end_date: date | None
     completion: str
@@ -402,7 +416,7 @@ def plan_glance(*, plan: ActionPlan, today: date, upcoming: int = 5) -> PlanGlan
         .order_by()
         .values(*_MILESTONE_ROW_VALUES)
     ]
-    by_commitment = _set_figures(commitments, milestones)
+    by_commitment = _set_figures(commitments, milestones, today)
     for milestone in milestones:
         milestone.is_overdue = progress.milestone_is_overdue(milestone, today)
 

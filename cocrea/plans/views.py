@@ -8,13 +8,24 @@ from django.utils.translation import ngettext
 from cocrea.core.decorators import public_page
 from cocrea.plans import selectors
 from cocrea.plans.forms import PlanFilterForm
-from cocrea.plans.models import ActionPlan, Institution, Membership
+from cocrea.plans.models import ActionPlan, Commitment, Institution, Membership
+from cocrea.plans.sections import Note, commitment_parts, home_sections
+
+
+def _disputed(commitments: list[Commitment]) -> set[int]:
+    """Which of these commitments civil society's current view disagrees with: tracking's to
+    say (COCREA_DISPUTED_COMMITMENTS), one query for the whole list."""
+    if not commitments:
+        return set()
+    return set(import_string(settings.COCREA_DISPUTED_COMMITMENTS)(commitments))
 
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    member, plan = selectors.home_plan()
-    glance = selectors.plan_glance(plan=plan, today=timezone.localdate()) if plan else None
+    today = timezone.localdate()
+    member, plan = selectors.home_plan(today)
+    glance = selectors.plan_glance(plan=plan, today=today) if plan else None
+    disputed_ids = _disputed(glance.commitments) if glance else set()
     overdue = len(glance.overdue) if glance else 0
     see_all_overdue = ngettext(
         "See the %(count)s overdue milestone in the plan",
@@ -24,7 +35,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/home.html",
-        {"member": member, "glance": glance, "see_all_overdue": see_all_overdue},
+        {
+            "member": member,
+            "glance": glance,
+            "see_all_overdue": see_all_overdue,
+            "disputed_ids": disputed_ids,
+            "disputed": [c for c in glance.commitments if c.pk in disputed_ids] if glance else [],
+            # Apps above plans say what a visitor can do now (participation: the consultation).
+            "take_part": home_sections(request),
+        },
     )
 
 
@@ -49,10 +68,8 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
             completion=form.cleaned_data["completion"] or None,
             disputed=form.cleaned_data["agreement"] == "disputed",
         )
-    # Whether civil society's view differs is tracking's to say (COCREA_DISPUTED_COMMITMENTS).
-    disputed_ids = (
-        import_string(settings.COCREA_DISPUTED_COMMITMENTS)(every) if filters.disputed else set()
-    )
+    # Each row marks whether civil society's view differs, and the filter can keep only those.
+    disputed_ids = _disputed(every)
     commitments = selectors.commitments_filtered(every, filters, disputed_ids)
     filtered = filters != selectors.CommitmentFilters()
     heading = ngettext("%(count)s commitment", "%(count)s commitments", len(commitments)) % {
@@ -67,6 +84,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "filtered": filtered,
             "heading": heading,
+            "disputed_ids": disputed_ids,
         },
     )
 
@@ -74,14 +92,17 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def commitment_detail(request: HttpRequest, plan_slug: str, slug: str) -> HttpResponse:
     commitment = selectors.commitment_get(plan_slug=plan_slug, slug=slug)
-    # Apps above plans add their parts (tracking: the official and civil-society views).
-    sections = [
-        import_string(path)(request, commitment) for path in settings.COCREA_COMMITMENT_SECTIONS
-    ]
+    # Apps above plans add their parts (tracking: the official and civil-society views, at the
+    # top whether civil society agrees, and in each milestone's row what it says of it).
+    parts = commitment_parts(request, commitment)
+    notes: dict[int, list[Note]] = {}
+    for part in parts:
+        for milestone_id, remarks in part.milestone_notes.items():
+            notes.setdefault(milestone_id, []).extend(remarks)
     return render(
         request,
         "plans/commitment_detail.html",
-        {"commitment": commitment, "sections": sections},
+        {"commitment": commitment, "parts": parts, "notes": notes},
     )
 
 
@@ -95,17 +116,23 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
     institution = selectors.institution_get(slug=slug)
+    commitments = selectors.institution_commitments(institution=institution)
+    page = selectors.institution_milestones_page(
+        institution=institution, number=request.GET.get("page"), today=timezone.localdate()
+    )
+    # Tracking says which of the page's milestones civil society disagrees on (one query).
+    disputed_milestones = import_string(settings.COCREA_DISPUTED_MILESTONES)(
+        [row.id for row in page.object_list]
+    )
     return render(
         request,
         "plans/institution_detail.html",
         {
             "institution": institution,
             "membership_roles": Membership.Role.choices,
-            "commitments": selectors.institution_commitments(institution=institution),
-            "page": selectors.institution_milestones_page(
-                institution=institution,
-                number=request.GET.get("page"),
-                today=timezone.localdate(),
-            ),
+            "commitments": commitments,
+            "disputed_ids": _disputed(commitments),
+            "page": page,
+            "disputed_milestones": disputed_milestones,
         },
     )

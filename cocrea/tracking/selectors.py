@@ -1,7 +1,7 @@
 """Reads for tracking's pages and sections, each a fixed number of queries."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -30,6 +30,46 @@ class Side:
     @property
     def disputed(self) -> bool:
         return differs(self.official, self.assessments)
+
+    @property
+    def declared(self) -> bool:
+        """A milestone whose completion was set (by an import or the administration) without a
+        published progress report behind it: shown as declared, not as reported."""
+        return (
+            self.milestone is not None
+            and not self.reports
+            and self.official not in (None, Milestone.Completion.NOT_STARTED)
+        )
+
+    @property
+    def anchor(self) -> str:
+        """The id of this side's block on the commitment's page."""
+        return f"side-{self.milestone.number}" if self.milestone else "side-whole"
+
+
+@dataclass
+class Agreement:
+    """What the top of a commitment's page says of civil society's view: over its milestone
+    sides, those where views differ (`disputed`), how many were assessed, the same for the
+    commitment as a whole, and the milestones whose completion is only declared."""
+
+    total: int
+    disputed: list[Side]
+    assessed: int
+    whole: Side
+    declared: list[Side]
+
+
+def agreement_of(sides: list[Side]) -> Agreement:
+    """From `commitment_sides` (the whole first, then each milestone): no query."""
+    whole, milestones = sides[0], sides[1:]
+    return Agreement(
+        total=len(milestones),
+        disputed=[s for s in milestones if s.disputed],
+        assessed=sum(1 for s in milestones if s.assessments),
+        whole=whole,
+        declared=[s for s in milestones if s.declared],
+    )
 
 
 def differs(official: str | None, current: Iterable[Any]) -> bool:
@@ -219,6 +259,30 @@ def disputed_commitment_ids(commitments: list[Commitment]) -> set[int]:
         commitment_id
         for (commitment_id, milestone_id), rows in readings.items()
         if differs(official[(commitment_id, milestone_id)], _current_per_organisation(rows))
+    }
+
+
+def disputed_milestone_ids(milestone_ids: Collection[int]) -> set[int]:
+    """The milestones among these where some organisation's current reading differs from the
+    milestone's official completion (the institution page's marks). One query of `values()`
+    rows; none without milestones."""
+    if not milestone_ids:
+        return set()
+    readings: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    official: dict[int, str] = {}
+    for row in (
+        Assessment.objects.filter(milestone_id__in=list(milestone_ids))
+        .order_by("-published_at", "-pk")
+        .values("milestone_id", "organisation_id", "completion", "milestone__completion")
+    ):
+        readings[row["milestone_id"]].append(
+            SimpleNamespace(organisation_id=row["organisation_id"], completion=row["completion"])
+        )
+        official[row["milestone_id"]] = row["milestone__completion"]
+    return {
+        milestone_id
+        for milestone_id, rows in readings.items()
+        if differs(official[milestone_id], _current_per_organisation(rows))
     }
 
 

@@ -16,7 +16,8 @@ def test_home_to_plan_to_commitment_then_the_same_commitment_in_english(live_ser
     commitment = plan.commitments.get(number=3)
 
     page.goto(live_server.url + "/")
-    expect(page.locator("h1")).to_have_text(plan.title)
+    expect(page.locator("h1")).to_have_text(f"Gobierno abierto en {plan.member.name}")
+    expect(page.locator("#current-plan")).to_contain_text(plan.title)
     page.get_by_role("link", name="Ver todos los compromisos de este plan").click()
 
     expect(page).to_have_url(re.compile(rf"/planes/{plan.slug}/$"))

@@ -27,6 +27,8 @@ def test_spanish_is_served_without_prefix_and_english_under_en():
     ],
 )
 def test_home_shows_the_current_plan_at_a_glance(client, plan, lang, heading, overdue):
+    plan.end_date = date(2099, 8, 31)  # still being carried out
+    plan.save()
     response = client.get(url("plans:home", lang))
     html = response.content.decode()
     assert response.status_code == 200
@@ -53,8 +55,58 @@ def test_home_prefers_the_plan_in_implementation(client, plan):
         end_date=plan.end_date.replace(year=2032),
     )
     html = client.get("/").content.decode()
-    assert plan.title in html.split("<h1", 1)[1].split("</h1>")[0]
-    assert newer.title not in html.split("<h1", 1)[1].split("</h1>")[0]
+    heading = html.split('<h2 id="current-plan">', 1)[1].split("</h2>")[0]
+    assert plan.title in heading
+    assert newer.title not in heading
+
+
+@pytest.mark.parametrize(("lang", "current"), [("es", "vigente"), ("en", "Current action plan")])
+def test_a_plan_past_its_end_date_is_not_called_current(client, plan, lang, current):
+    # The fixture's plan is in implementation but ended on 31 August 2025.
+    assert plan.status == "implementation" and plan.end_date == date(2025, 8, 31)
+    assert not plan.is_current
+    html = client.get(url("plans:home", lang)).content.decode()
+    assert plan.title in html.split('<h2 id="current-plan">', 1)[1].split("</h2>")[0]
+    assert current not in html
+    detail = client.get(url("plans:plan", lang, slug=plan.slug)).content.decode()
+    assert current not in detail
+
+
+def test_a_plan_past_its_end_date_says_its_implementation_ended(client, plan):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert plan.status_label == "Implementation ended"
+    with translation.override("es"):
+        assert plan.status_label == "Implementación concluida"
+    html = client.get(url("plans:home", "en")).content.decode()
+    heading = html.split('<h2 id="current-plan">', 1)[1].split("</h2>")[0]
+    assert heading == f"Latest action plan: {plan.title}"
+    assert "Implementation ended on Aug. 31, 2025" in html
+    detail = client.get(url("plans:plan", "en", slug=plan.slug)).content.decode()
+    assert '<span class="status status--implementation">Implementation ended</span>' in detail
+    listed = client.get(url("plans:plan_list", "en")).content.decode()
+    assert '<span class="status status--implementation">Implementation ended</span>' in listed
+
+
+def test_the_home_plan_is_the_one_being_carried_out_before_one_past_its_end(db):
+    from cocrea.plans.selectors import home_plan
+    from conftest import build_plan
+
+    ended = build_plan(commitments=1, slug="ended", number=1)  # implementation, ended 2025
+    running = build_plan(
+        commitments=1,
+        slug="running",
+        number=2,
+        member=ended.member,
+        start_date=date(2021, 1, 1),
+        end_date=date(2099, 1, 1),
+    )
+    assert home_plan(date(2026, 12, 1)) == (ended.member, running)
+    assert running.is_current
+    running.status = "closed"
+    running.save()
+    assert home_plan(date(2026, 12, 1)) == (ended.member, ended)
 
 
 def test_home_without_any_plan_says_so(client, db):
@@ -69,7 +121,8 @@ def test_plan_list_shows_years_status_and_counts(client, plan, lang, status):
     assert plan.title in html
     assert "2023–2025" in html
     assert status in html
-    assert '<td class="num">3</td>' in html  # commitments
+    label = "Commitments" if lang == "en" else "Compromisos"
+    assert f'<td class="num" data-label="{label}">3</td>' in html  # commitments
 
 
 @pytest.mark.parametrize(("lang", "word"), [("es", "compromisos"), ("en", "commitments")])
@@ -298,9 +351,9 @@ def test_an_institution_s_milestone_rows_escape_text_and_link_the_commitment(cli
     html = client.get(address).content.decode()
     link = url("plans:commitment", "es", plan_slug=commitment.plan.slug, slug=commitment.slug)
     assert "<script>alert" not in html and "<i>" not in html
-    assert "<td>Publicar &lt;script&gt;alert(1)&lt;/script&gt;</td>" in html
+    assert '<td data-label="Hito">Publicar &lt;script&gt;alert(1)&lt;/script&gt;</td>' in html
     assert (
-        f'<td><a href="{link}">{commitment.plan.number}.3 '
+        f'<td data-label="Compromiso"><a href="{link}">{commitment.plan.number}.3 '
         "Datos &lt;i&gt;&#34;abiertos&#34;&lt;/i&gt;</a></td>"
     ) in html
 
