@@ -46,9 +46,16 @@ def log(commitment, django_user_model):
     """Six events through the services: the commitment changed twice (the second time with its
     responsible person's contact details), a milestone added, changed and deleted, and someone's
     public name set (private)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from cocrea.accounts.models import RoleGrant
+
     person = django_user_model.objects.create_user(
         "quetzal", email="quetzal@correo-privado.example", public_name="Quetzal"
     )
+    # The point of contact: the repository changes only by their hand (plans.manage_repository).
+    RoleGrant.objects.create(user=person, role=RoleGrant.Role.POINT_OF_CONTACT)
+    TOTP.activate(person, generate_totp_secret())
     commitment.title = "Datos abiertos para todos"
     services.commitment_save(actor=person, commitment=commitment)
     milestone = services.milestone_save(
@@ -124,24 +131,38 @@ def test_the_addresses_of_the_history():
     )
 
 
+def _row(field: str, before: str, after: str) -> str:
+    """A row of an event's folded table of changes (stacked on a phone: each cell its label)."""
+    return (
+        f'<th scope="row" data-label="Field">{field}</th><td data-label="Before">{before}</td>'
+        f'<td data-label="After">{after}</td>'
+    )
+
+
 def test_the_history_shows_public_changes_newest_first_with_labels_and_values(client, log):
     html = client.get(_history(log)).content.decode()
-    order = [html.index(label) for label in ("Milestone deleted", "Milestone added")]
+    order = [html.index(label) for label in ("Milestone removed", "Milestone added")]
     assert order == sorted(order)
-    assert "Commitment updated" in html
+    # Each event is a sentence; each change to something existing is one too.
+    assert "Commitment “Datos abiertos para todos” changed" in html
+    assert "Title changed from Datos abiertos to Datos abiertos para todos." in html
+    assert "Completion changed from Not started to Limited." in html
+    assert "Position: Directora." in html
     assert "Quetzal" in html
-    assert '<th scope="row">Position</th><td>—</td><td>Directora</td>' in html
-    assert '<th scope="row">Completion</th><td>Not started</td><td>Limited</td>' in html
-    title = '<th scope="row">Title</th><td>Datos abiertos</td><td>Datos abiertos para todos</td>'
-    assert title in html
+    # The record behind each sentence is folded away, with the event's full hash.
+    assert _row("Position", "—", "Directora") in html
+    assert _row("Completion", "Not started", "Limited") in html
+    assert _row("Title", "Datos abiertos", "Datos abiertos para todos") in html
     # ids of other objects are shown as their names
     institution = escape(str(log.lead_institution))
-    assert f'<th scope="row">Responsible institution</th><td>—</td><td>{institution}</td>' in html
-    assert f'<th scope="row">Commitment</th><td>—</td><td>{escape(str(log))}</td>' in html
+    assert _row("Responsible institution", "—", institution) in html
+    assert _row("Commitment", "—", escape(str(log))) in html
     for event in AuditEvent.objects.filter(public=True):
-        assert f'title="{event.hash}"' in html
+        assert f'<code class="hash">{event.hash}</code>' in html
         assert f'id="event-{event.id}"' in html
+    assert html.count('<details class="event-record">') == 5
     assert "<time datetime=" in html
+    assert "sha256" not in html and "{&#34;" not in html
 
 
 def test_the_history_never_shows_private_fields_or_private_events(client, log):
@@ -233,7 +254,9 @@ def test_the_history_and_the_log_page_cost_the_same_queries_with_few_and_many_ev
 
 def test_the_log_page_links_events_to_the_history_of_their_commitment(client, log):
     html = client.get(_url("audit:log")).content.decode()
-    assert "Milestone deleted" in html and "Commitment updated" in html
+    assert (
+        "Milestone removed: " in html and "Commitment “Datos abiertos para todos” changed" in html
+    )
     assert f'href="{_history(log)}"' in html
     for value in PRIVATE:
         assert value not in html

@@ -1,7 +1,9 @@
 """The Jinja2 environment for Cocrea's public pages (see docs/adr/0002).
 
-Translatable text is written `{{ _("...") }}`, which Django's makemessages extracts from these
-templates as it does from its own; plurals come from Python (`ngettext` in a helper).
+Translatable text is written `{{ _("...") }}`, plurals `{{ ngettext("%(num)d x", "%(num)d xs",
+n)|format(num=n) }}` (old-style gettext: %(name)s placeholders filled by `format`). Our
+`makemessages` (core/management/commands/makemessages.py) reads these templates with Babel's
+Jinja2 extractor, into the same catalogue as the Python code and the Django templates.
 """
 
 from datetime import date, datetime
@@ -19,7 +21,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, StrictUndefined
 from jinja2 import Template as JinjaTemplate
 
-from cocrea.core import i18n
+from cocrea.core import i18n, words
 
 
 # Lists call these once per row with values that repeat (the same few addresses and dates), so
@@ -113,5 +115,11 @@ def environment(**options: Any) -> Environment:
         capfirst=capfirst,
         # People's Markdown, sanitised (core/markdown.py): the only way user text becomes markup.
         markdown=render_markdown,
+        # Figures in words, in the page's language (core/words.py): "165 KB", "97 días".
+        # Jinja's own filesizeformat says "165.0 kB"; ours replaces it for every template.
+        filesize=words.filesize,
+        filesizeformat=words.filesize,
+        days=words.days,
+        number=words.number,
     )
     return env

@@ -25,6 +25,7 @@ from cocrea.drafting.forms import (
     WithdrawForm,
 )
 from cocrea.drafting.models import VALUE_SECTIONS, Draft, DraftVersion, SectionComment
+from cocrea.drafting.refusals import comment_reason
 from cocrea.participation.models import Consultation
 from cocrea.plans.rules import allowed
 
@@ -60,6 +61,9 @@ def draft_list(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "consultation": consultation,
             "phase": _phase_today(consultation),
+            "commenting": selectors.draft_commenting(
+                consultation=consultation, today=timezone.localdate()
+            ),
             "drafts": list(selectors.consultation_drafts(consultation=consultation)),
             "can_create": allowed("drafting.create_draft", request.user, consultation),
         },
@@ -81,7 +85,11 @@ def _draft_page(
             "sections": selectors.sections_with_comments(draft=draft),
             "value_sections": VALUE_SECTIONS,
             "phase": _phase_today(draft.consultation),
+            "commenting": selectors.draft_commenting(
+                consultation=draft.consultation, today=timezone.localdate()
+            ),
             "can_comment": allowed("drafting.comment", user, draft),
+            "comment_reason": comment_reason(user, draft, request.path),
             "can_add_version": allowed("drafting.add_version", user, draft),
             "can_approve": allowed("drafting.approve", user, draft),
             "can_hide": allowed("drafting.hide_comment", user, SectionComment()),

@@ -16,8 +16,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from cocrea.core import words
 from cocrea.core.decorators import acts, public_page
-from cocrea.opendata import documents, services
+from cocrea.opendata import descriptions, documents, services
 from cocrea.opendata.api import api
 from cocrea.opendata.models import ApiToken
 from cocrea.plans import selectors as plan_selectors
@@ -96,14 +97,16 @@ def _latest() -> tuple[Path | None, list[Path]]:
 @public_page
 def opendata(request: HttpRequest) -> HttpResponse:
     archive, files = _latest()
+    day = archive.stem.removeprefix("cocrea-datos-") if archive else ""
     return render(
         request,
         "opendata/index.html",
         {
             "archive": archive,
-            "files": [(p.name, p.stat().st_size) for p in files],
+            "offered": descriptions.offered(files),
             "archive_size": archive.stat().st_size if archive else 0,
-            "day": archive.stem.removeprefix("cocrea-datos-") if archive else "",
+            "day": words.day(day),
+            "day_iso": day,
         },
     )
 

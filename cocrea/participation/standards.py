@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cocrea.audit.selectors import public_updates
+from cocrea.core import words
 from cocrea.forum.models import Meeting
 from cocrea.forum.selectors import active_seats, forum_of_member, meetings_held
 from cocrea.participation.models import Consultation, Phase, StandardAssessment
@@ -115,7 +116,7 @@ def _ratio_status(met: int, judged: int) -> str:
 def _span_text(span: tuple[date, date]) -> str:
     start, end = span
     last = end.toordinal() - 1
-    return f"{start.isoformat()} – {date.fromordinal(last).isoformat()}"
+    return f"{words.day(start)} – {words.day(date.fromordinal(last))}"
 
 
 def _cocreation_start(plan: ActionPlan, consultation: Consultation | None) -> date:

@@ -28,9 +28,11 @@ from cocrea.participation.forms import (
     WorkshopForm,
 )
 from cocrea.participation.models import Comment, Department, Proposal, Response, Workshop
+from cocrea.participation.refusals import discuss_reason, propose_reason
 from cocrea.participation.standards import standards_panel
 from cocrea.plans import selectors as plan_selectors
 from cocrea.plans.models import Institution, Membership
+from cocrea.plans.refusals import account_reason, membership_reason
 from cocrea.plans.rules import allowed, civil_society_organisations
 
 
@@ -74,6 +76,7 @@ def consultation(request: HttpRequest, slug: str) -> HttpResponse:
             "figures": selectors.consultation_figures(consultation=item),
             "kinds": Response.Kind,
             "can_propose": allowed("participation.propose", request.user, item),
+            "propose_reason": propose_reason(request.user, item, request.path),
             "can_record_workshop": allowed("participation.record_workshop", request.user, item),
             "workshops": list(item.workshops.order_by("-held_on")[:50]),
         },
@@ -105,6 +108,7 @@ def proposals(request: HttpRequest, slug: str) -> HttpResponse:
             "unanswered": selectors.UNANSWERED,
             "sorts": selectors.SORTS,
             "can_propose": allowed("participation.propose", request.user, item),
+            "propose_reason": propose_reason(request.user, item, request.path),
         },
     )
 
@@ -130,6 +134,7 @@ def proposal(request: HttpRequest, public_id: str) -> HttpResponse:
             "supported": selectors.supports(user=user, proposal=item),
             "can_support": allowed("participation.support", user, item),
             "can_comment": allowed("participation.comment", user, item),
+            "discuss_reason": discuss_reason(user, item, request.path),
             "can_respond": allowed("participation.respond", user, item),
             "can_flag": allowed("participation.flag", user, item),
             "can_moderate": allowed("participation.moderate", user, item),
@@ -148,7 +153,9 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
     item = selectors.consultation_get(slug=slug, user=request.user)
     staff = allowed("participation.record_workshop", request.user, item)
     if not (allowed("participation.propose", request.user, item) or staff):
-        raise PermissionDenied
+        # The refusal says why and what to do (the phase's dates, verifying the address).
+        reason = propose_reason(request.user, item, request.path)
+        return render(request, "403.html", {"reason": reason}, status=403)
     organisations = list(
         Institution.objects.filter(
             memberships__user=request.user.pk, memberships__status=Membership.Status.APPROVED
@@ -415,7 +422,12 @@ def standard_assess(request: HttpRequest, slug: str) -> HttpResponse:
     if limited := submission_limited(request):
         return limited
     plan = plan_selectors.plan_get(slug=slug)
-    _require("participation.assess_standard", request, plan)
+    if not allowed("participation.assess_standard", request.user, plan):
+        # Said, not only refused: verify the address, or join an organisation (its link).
+        reason = account_reason(
+            request.user, request.path, login_text=_("Log in to publish an assessment.")
+        ) or membership_reason(request.user)
+        return render(request, "403.html", {"reason": reason}, status=403)
     form = StandardAssessmentForm(
         request.POST or None,
         organisations=civil_society_organisations(request.user),

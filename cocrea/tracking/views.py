@@ -13,6 +13,7 @@ from cocrea.core.decorators import acts
 from cocrea.core.ratelimits import submission_limited
 from cocrea.plans import selectors as plan_selectors
 from cocrea.plans.models import Milestone
+from cocrea.plans.refusals import account_reason, membership_reason
 from cocrea.plans.rules import allowed, civil_society_organisations
 from cocrea.tracking import selectors, services
 from cocrea.tracking.forms import AssessmentForm, IrmReviewForm, ReportForm, ReturnForm
@@ -194,7 +195,11 @@ def assessment_new(request: HttpRequest, plan_slug: str, slug: str) -> HttpRespo
         return limited
     commitment = plan_selectors.commitment_get(plan_slug=plan_slug, slug=slug)
     if not allowed("tracking.assess", request.user, commitment):
-        raise PermissionDenied
+        # Said, not only refused: verify the address, or join an organisation (its link).
+        reason = account_reason(
+            request.user, request.path, login_text=_("Log in to publish an assessment.")
+        ) or membership_reason(request.user)
+        return render(request, "403.html", {"reason": reason}, status=403)
     organisations = civil_society_organisations(request.user)
     form = AssessmentForm(
         request.POST or None,

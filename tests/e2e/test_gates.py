@@ -189,7 +189,8 @@ def test_tracking_forms_are_accessible_and_valid_html_for_who_uses_them(
 
 def _error_pages(client: Client) -> dict[str, str]:
     """The pages that refuse, in both languages: 400 (a NUL in the address), 403 (a signed-in
-    person at the administration's door), 404 and 413 (a body past the form's limit)."""
+    person at the administration's door), 404, 405 (a POST to a page that only reads) and 413 (a
+    body past the form's limit)."""
     from django.conf import settings
 
     from conftest import make_person
@@ -198,6 +199,7 @@ def _error_pages(client: Client) -> dict[str, str]:
     for prefix in ("", "/en"):
         documents[f"{prefix}/planes/?area=%00"] = client.get(f"{prefix}/planes/?area=%00")
         documents[f"{prefix}/no-existe/"] = client.get(f"{prefix}/no-existe/")
+        documents[f"{prefix}/planes/ (POST)"] = client.post(f"{prefix}/planes/")
         documents[f"{prefix}/cuentas/login/ (too large)"] = client.post(
             f"{prefix}/cuentas/login/",
             b"x",
@@ -208,7 +210,7 @@ def _error_pages(client: Client) -> dict[str, str]:
     for prefix in ("", "/en"):
         documents[f"{prefix}/admin/login/"] = client.get(f"{prefix}/admin/login/")
     statuses = {page: response.status_code for page, response in documents.items()}
-    assert sorted(set(statuses.values())) == [400, 403, 404, 413], statuses
+    assert sorted(set(statuses.values())) == [400, 403, 404, 405, 413], statuses
     return {page: response.content.decode() for page, response in documents.items()}
 
 

@@ -82,7 +82,8 @@ def test_the_log_page_shows_the_head_of_the_chain_and_how_to_verify_it(client, l
     assert head.hash in html
     assert f'href="{_url("audit:log_download")}"' in html
     assert 'href="/static/audit/verify_log.py"' in html
-    assert html.count("<td>profile.update</td>") == 4  # the public events only
+    # The public events only, each as a sentence (an action no service records has a fallback).
+    assert html.count("Change recorded: Quetzal") == 4
     assert "Red Ciudadana" in html
     for value in PRIVATE:
         assert value not in html

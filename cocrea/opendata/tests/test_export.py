@@ -88,6 +88,22 @@ def test_the_page_lists_the_files_and_only_listed_names_download(client, exporte
         assert client.get(f"/datos-abiertos/descargas/{bad}").status_code == 404, bad
 
 
+def test_the_page_describes_each_file_in_the_visitors_language(client, exported):
+    from cocrea.opendata.descriptions import TABLE_DESCRIPTIONS
+
+    assert set(TABLE_DESCRIPTIONS) == {table.name for table in TABLES}
+    english = client.get("/en/datos-abiertos/").content.decode()
+    spanish = client.get("/datos-abiertos/").content.decode()
+    # The names stay as the links' targets; the visible text says what each holds.
+    for page in (english, spanish):
+        assert '/datos-abiertos/descargas/commitments.csv"' in page
+        assert " KB" in page and ".0 KB" not in page
+    assert "Every commitment in OGP&#39;s template" in english
+    assert "CSV table (opens in a spreadsheet)" in english
+    assert '<html lang="es">' in spanish and "Compromisos" in spanish
+    assert "Updated on " in english and "<time datetime=" in english
+
+
 def test_the_page_says_so_before_any_export(client, tmp_path, settings, db):
     settings.COCREA_OPENDATA_ROOT = tmp_path / "nothing-yet"
     assert "export_opendata" in client.get("/en/datos-abiertos/").content.decode()
