@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A method a page does not take gets our 405 page in the visitor's language (Allow kept).
+    "cocrea.core.notallowed.NotAllowedPage",
     # A request whose database connection was closed half-way runs again on a new one, when
     # nothing was committed yet (issue 20).
     "cocrea.core.reconnect.RetryLostConnection",
@@ -100,6 +102,7 @@ COCREA_JINJA_GLOBALS = [
 ]
 # What each domain app adds to a person's space, public profile and data download.
 COCREA_MY_SPACE_SECTIONS = [
+    "cocrea.plans.myspace.desk_section",
     "cocrea.plans.myspace.my_space_section",
     "cocrea.tracking.myspace.my_space_section",
     "cocrea.participation.sections.my_space_section",
@@ -117,12 +120,24 @@ COCREA_DEMO_SEEDERS = [
     "cocrea.forum.demo.seed",
     "cocrea.participation.demo.seed",
     "cocrea.drafting.demo.seed",  # after participation's: it needs the consultation
+    "cocrea.accounts.demo.seed",  # last: opens the demo's accounts (development only)
 ]
+# The demo's accounts open with this password, and a second factor with this secret, so each
+# kind of user can log in after `make run` (cocrea/accounts/demo.py). Empty: closed, the default
+# everywhere but development.
+COCREA_DEMO_PASSWORD = env_str(
+    "COCREA_DEMO_PASSWORD", "demo-cocrea-2026" if ENVIRONMENT == "development" else ""
+)
+COCREA_DEMO_TOTP_SECRET = env_str("COCREA_DEMO_TOTP_SECRET", "DEMOCOCREADEMOCOCREA2345")
 # What apps above plans add to `manage.py seed_scale`: modules with add_arguments(parser),
 # clear() and seed(rng=, options=, plans=, stdout=).
 COCREA_SCALE_SEEDERS = ["cocrea.participation.scale"]
 # Which of a list of commitments civil society's current view disagrees with (the plan filter).
 COCREA_DISPUTED_COMMITMENTS = "cocrea.tracking.selectors.disputed_commitment_ids"
+# Which of a list of milestone ids it disagrees with (the institution page's milestone rows).
+COCREA_DISPUTED_MILESTONES = "cocrea.tracking.selectors.disputed_milestone_ids"
+# What apps above plans put at the top of the home page: what a visitor can do now.
+COCREA_HOME_SECTIONS = ["cocrea.participation.home.home_section"]
 COCREA_PROFILE_SECTIONS = ["cocrea.plans.myspace.profile_section"]
 COCREA_PERSONAL_DATA_SECTIONS = [
     "cocrea.plans.myspace.personal_data",
@@ -245,7 +260,6 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cocrea] "
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_USER_DISPLAY = "cocrea.accounts.models.public_name_of"
 # Email queued for the worker, failed log-ins counted per account and address (adapter.py); the
