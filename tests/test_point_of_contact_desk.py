@@ -15,19 +15,12 @@ from cocrea.plans.models import ActionPlan, Commitment, Member
 from cocrea.plans.tests.factories import ActionPlanFactory
 from conftest import build_plan, make_person, sign_in_with_second_factor
 from tests.appchecks.participation import open_consultation
+from tests.test_authorization_matrix import PERSONAS as MATRIX_PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "citizen",
-    "cso_member",
-    "official",
-    "coordinator",
-    "other_official",
-    "point_of_contact",
-    "moderator",
-    "administrator",
-]
+# Everyone the authorization matrix knows who can sign in.
+PERSONAS = [persona for persona in MATRIX_PERSONAS if persona != "anonymous"]
 DESK = {"point_of_contact", "administrator"}
 
 
@@ -363,3 +356,9 @@ def test_every_admin_page_outside_the_desk_is_refused_to_the_role(client, contac
     assert client.get("/admin/autocomplete/", ask).status_code == 200
     people = {"app_label": "plans", "model_name": "membership", "field_name": "user"}
     assert client.get("/admin/autocomplete/", people).status_code == 403
+
+
+def test_the_admins_password_change_is_the_sites_own(client, contact):
+    response = client.get(reverse("admin:password_change"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_change_password")

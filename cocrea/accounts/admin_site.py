@@ -55,6 +55,13 @@ class AdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return may_use_admin(request)
 
+    def password_change(  # type: ignore[override]  # a redirect, not the admin's form
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """One place to change a password: the site's own (allauth's), which also signs the
+        change in the account's security notices, not the admin's second form."""
+        return redirect("account_change_password")
+
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         """No password-only door: the next step towards the administration, or a refusal."""
         import rules

@@ -369,24 +369,21 @@ def test_no_signed_in_form_scrolls_sideways_on_a_phone_with_long_content(live_se
     RoleGrant.objects.create(user=contact, role=RoleGrant.Role.POINT_OF_CONTACT)
     member = make_person("Sociedad Civil")
     make_member(member, commitment.supporting_institutions.first())
-    draft_report = ProgressReport.objects.create(
-        milestone=milestone,
-        institution=milestone.responsible_institution,
-        author=official,
-        completion="limited",
-        percent=20,
-        done=long("Avance"),
-        facts_date=date(2025, 1, 1),
-    )
-    sent = ProgressReport.objects.create(
-        milestone=milestone,
-        institution=milestone.responsible_institution,
-        author=official,
-        completion="limited",
-        percent=20,
-        done=long("Enviado"),
-        facts_date=date(2025, 1, 1),
-        status=ProgressReport.Status.SUBMITTED,
+    draft_report, sent = (
+        ProgressReport.objects.create(
+            milestone=milestone,
+            institution=milestone.responsible_institution,
+            author=official,
+            completion="limited",
+            percent=20,
+            done=long(text),
+            facts_date=date(2025, 1, 1),
+            status=status,
+        )
+        for text, status in (
+            ("Avance", ProgressReport.Status.DRAFT),
+            ("Enviado", ProgressReport.Status.SUBMITTED),
+        )
     )
     forms = {
         official: [
