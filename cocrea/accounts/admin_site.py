@@ -48,10 +48,6 @@ class AdminSite(admin.AdminSite):
     def site_title(self) -> str:  # type: ignore[override]
         return self.site_header
 
-    @property
-    def index_title(self) -> str:  # type: ignore[override]
-        return _("What you may prepare and edit here")
-
     def has_permission(self, request: HttpRequest) -> bool:
         return may_use_admin(request)
 
