@@ -110,16 +110,17 @@ def build_long_site() -> dict:
 
     report = ProgressReport.objects.filter(milestone__commitment=first).first()
     assert report is not None
+    title_max = Evidence._meta.get_field("title").max_length  # PostgreSQL refuses longer
     Evidence.objects.create(
         report=report,
-        title=long("Informe"),
+        title=long("Informe")[:title_max],
         file=f"evidence/2025/01/{FILE_NAME}",
         file_name=FILE_NAME,
         content_type="application/pdf",
         size=168960,
         sha256=HASH,
     )
-    Evidence.objects.create(report=report, title=long("Portal"), url=URL)
+    Evidence.objects.create(report=report, title=long("Portal")[:title_max], url=URL)
     return {"plan": plan, "commitment": first, "samples": samples, "person": person}
 
 
