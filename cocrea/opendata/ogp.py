@@ -2,13 +2,28 @@
 
 Import: a CSV or XLSX as OGP publishes it creates or updates OGP members, action plans,
 commitments, institutions, policy areas (0/1 columns) and the IRM's findings, matching by OGP's
-ids (`Code`, `Action Plan ID`, `Commitment Unique Identifier`). `ND`, `NA`, `NR` and empty cells
-are missing values. Unknown columns are listed, not fatal. A value outside the vocabulary or a
-date in no known shape is reported per row and left out (the row is not refused: real OGP files
-are messy). A row without what identifies it (commitment id, plan id, country code, title) is a
-bad row, and a file with any bad row changes nothing: every bad row is reported with its reason.
+ids (`Code`, `Action Plan ID`, `Commitment Unique Identifier`). Only a row without what
+identifies it (commitment id, plan id, member code) is a bad row, and a file with any bad row
+changes nothing: every bad row is reported with its reason. Everything else OGP publishes
+imports; each value that cannot be modelled exactly is reported by row, column and value, with
+what was done about it:
+
+- `ND`, `NA`, `NR` and empty cells are unknown, and unknown stays unknown: a flag (Carried
+  Forward, Starred, a policy area) is left unset on a new commitment and unchanged on an
+  existing one, never read as 0 or No.
+- A missing title: the Short Title, else the commitment's id. A missing lead institution: the
+  shared placeholder institution «Not published by OGP» (the model needs one).
+- Dates: each date column of a file is read day-first or month-first as its unambiguous dates
+  show (`31/12/2016` is day-first); a date that could be either, in a column that does not say,
+  is read month-first (OGP's habit) and reported. Years (`2017`) and words (`Underway`) are not
+  dates: left out and reported.
+- Institution names are compared after collapsing whitespace and ignoring case, so a second
+  import creates none. Supporting institutions are split only on OGP's separators (`;`, or a
+  line break followed by a bullet); a line break inside a name joins it.
+- OGP's own words (Verifiable `Yes`, `Worsens`, `Unclear`, `Legacy Local`) are its vocabulary.
+
 Every write goes through the services, in one transaction; a dry run does all of it and rolls
-it back, reporting what would be created and changed.
+it back, reporting what would be created and changed. Unknown columns are listed, not fatal.
 
 Export: the same columns, one row per commitment with an OGP id, so that an import followed by an
 export gives back every field Cocrea models."""
@@ -21,9 +36,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,7 +75,8 @@ IDENTITY = [
     "Action Plan ID",
     "Carried Forward",
 ]
-REQUIRED = ["Commitment Unique Identifier", "Action Plan ID", "Code", "Commitment Title"]
+# What identifies a row: without one of these a row is bad (everything else imports).
+REQUIRED = ["Commitment Unique Identifier", "Action Plan ID", "Code"]
 # Columns OGP derives and Cocrea derives too: read, but not stored.
 KNOWN_DERIVED = {
     "Action Plan Duration (Years)",
@@ -71,13 +89,45 @@ KNOWN_DERIVED = {
     "Did It Open Government (Civic Participation)",
     "Did It Open Government: Public Accountability",
 }
-DATE_SHAPES = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%B %Y", "%b %Y", "%B %d, %Y")
+DATE_COLUMNS = {"start_date": "Start Date", "end_date": "End Date"}
+NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
+BARE_YEAR = re.compile(r"\d{4}(\.0+)?")
+DATE_SHAPES = ("%Y-%m-%d", "%B %Y", "%b %Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y")
 BOOLEAN_FIELDS = {
     "access_to_information",
     "civic_participation",
     "public_accountability",
     "technology_innovation",
     "starred",
+}
+# OGP's "National Or Local", lower case, to the member's level; and back, for the export.
+LEVELS = {
+    "national": Member.Level.NATIONAL,
+    "local": Member.Level.LOCAL,
+    "legacy local": Member.Level.LEGACY_LOCAL,
+    "other": Member.Level.OTHER,
+}
+LEVEL_COLUMN: dict[str, str] = {
+    Member.Level.NATIONAL: "National",
+    Member.Level.LOCAL: "Local",
+    Member.Level.LEGACY_LOCAL: "Legacy Local",
+    Member.Level.OTHER: "Other",
+}
+# The institution that leads a commitment whose lead OGP did not publish (the model needs one).
+PLACEHOLDER_NAME = "Not published by OGP"
+PLACEHOLDER_SLUG = "no-publicada-por-ogp"
+BULLETS = "•\\-*·"
+# The commitment's fields as OGP's columns, to name the column of a service's refusal.
+FIELD_COLUMNS = {
+    "ogp_id": "Commitment Unique Identifier",
+    "number": "Commitment Number",
+    "title": "Commitment Title",
+    "short_description": "Short Title",
+    "description": "Full Text",
+    "lead_institution": "Lead Institution",
+    "carried_forward": "Carried Forward",
+    **DATE_COLUMNS,
+    **IrmReview.OGP_COLUMNS,
 }
 
 
@@ -89,21 +139,80 @@ def _text(value: Any) -> str:
     return "" if _missing(value) else str(value).strip()
 
 
-def parse_date(value: Any) -> date | None:
-    """OGP's dates are month-first in several shapes; a month alone means its first day."""
+def _shown(value: Any) -> str:
+    """A cell as the report quotes it: as published (nothing for an empty cell)."""
+    return "" if value is None else str(value)
+
+
+def name_key(name: str) -> str:
+    """An institution's name as names are compared: whitespace collapsed, case ignored."""
+    return " ".join(name.split()).casefold()
+
+
+def _date_cells(values: Iterable[Any]) -> Iterator[tuple[int, int, str]]:
+    for value in values:
+        if isinstance(value, date):
+            continue
+        found = NUMERIC_DATE.fullmatch(_text(value))
+        if found:
+            yield int(found[1]), int(found[2]), _text(value)
+
+
+def date_order(values: Iterable[Any]) -> tuple[str, str, str]:
+    """How a file writes one date column: ("dmy" | "mdy" | "both" | "", an example of
+    day-first, an example of month-first), from its dates that can be read only one way."""
+    day_first = month_first = ""
+    for first, second, text in _date_cells(values):
+        if first > 12 >= second and not day_first:
+            day_first = text
+        elif second > 12 >= first and not month_first:
+            month_first = text
+    if day_first and month_first:
+        return "both", day_first, month_first
+    return ("dmy" if day_first else "mdy" if month_first else ""), day_first, month_first
+
+
+def read_date(value: Any, order: str = "mdy") -> tuple[date | None, str]:
+    """(the date, what was wrong): "" read, "ambiguous" read month-first although it could be
+    day-first and the column does not say, "day-first" read day-first as the column is written
+    although it could be month-first, "year" a bare year, "not a date" anything else. `order`
+    is the column's (date_order)."""
     if isinstance(value, datetime):
-        return value.date()
+        return value.date(), ""
     if isinstance(value, date):
-        return value
+        return value, ""
     text = _text(value)
     if not text:
-        return None
+        return None, ""
+    found = NUMERIC_DATE.fullmatch(text)
+    if found:
+        first, second, problem = int(found[1]), int(found[2]), ""
+        year = int(found[3]) if len(found[3]) == 4 else datetime.strptime(found[3], "%y").year
+        day_first = first > 12 or (second <= 12 and first != second and order == "dmy")
+        if first <= 12 and second <= 12 and first != second:
+            # could be either: read as the column is written, and said when not month-first
+            problem = "day-first" if order == "dmy" else "" if order == "mdy" else "ambiguous"
+        day, month = (first, second) if day_first else (second, first)
+        try:
+            return date(year, month, day), problem
+        except ValueError:
+            return None, "not a date"
+    if BARE_YEAR.fullmatch(text):
+        return None, "year"
     for shape in DATE_SHAPES:
         try:
-            return datetime.strptime(text, shape).date()
+            return datetime.strptime(text, shape).date(), ""
         except ValueError:
             continue
-    raise ValueError(text)
+    return None, "not a date"
+
+
+def parse_date(value: Any) -> date | None:
+    """A date read month-first (OGP's habit); ValueError if it is none."""
+    found, problem = read_date(value)
+    if problem in ("year", "not a date"):
+        raise ValueError(_text(value))
+    return found
 
 
 def parse_flag(value: Any) -> bool | None:
@@ -136,8 +245,33 @@ def _choices(field_name: str) -> dict[str, str]:
     return {label.lower(): value for value, label in _labels(field_name).items()}
 
 
-# OGP's spellings that differ from our labels.
-ALIASES = {"completed": "complete", "not started": "not_started", "no evidence": ""}
+def split_institutions(text: str) -> list[str]:
+    """OGP's list of supporting institutions, split only on its separators: a semicolon, or a
+    line break followed by a bullet. A line break inside a name joins it (a word cut with a
+    hyphen at the line's end is joined whole); commas never split."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    names = []
+    for piece in re.split(rf";|\n(?=\s*[{BULLETS}])", text):
+        joined = ""
+        for line in (line.strip() for line in piece.split("\n")):
+            if not line:
+                continue
+            if joined.endswith("-") and not joined.endswith(" -") and joined[-2:-1].isalpha():
+                joined = joined[:-1] + line
+            else:
+                joined = f"{joined} {line}" if joined else line
+        name = " ".join(re.sub(rf"^[{BULLETS}]\s*", "", joined).split())
+        if name and not _missing(name):
+            names.append(name)
+    return names
+
+
+# OGP's spellings that differ from our labels, by field (lower case); "*": any field.
+ALIASES: dict[str, dict[str, str]] = {
+    "*": {"completed": "complete", "not started": "not_started", "no evidence": "no_evidence"},
+    "verifiable": {"yes": "verifiable", "no": "not_verifiable"},
+    "opened_government": {"worsens": "worsened"},
+}
 
 
 # What an import creates or changes, by the key Report counts it under.
@@ -211,56 +345,131 @@ def _policy_areas() -> dict[str, PolicyArea]:
     return {area.ogp_column: area for area in PolicyArea.objects.all()}
 
 
-def _institution(name: str, report: Report, cache: dict[str, Institution]) -> Institution:
-    key = name.strip()
-    if key in cache:
-        return cache[key]
-    found = Institution.objects.filter(name__iexact=key).first()
-    if found is None:
-        base = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")[:60] or "institucion"
-        slug, n = base, 2
-        while Institution.objects.filter(slug=slug).exists():
-            slug, n = f"{base}-{n}", n + 1
-        found = institution_save(
-            actor=report.actor,
-            institution=Institution(name=key[:200], slug=slug, kind="government"),
+def _fit(column: str, value: str, limit: int, line: int, report: Report) -> str:
+    """A text that the model holds whole; one longer than any OGP publishes is cut, and said."""
+    if len(value) <= limit:
+        return value
+    report.warnings.append(
+        (
+            line,
+            _("%(column)s: «%(value)s» is longer than %(limit)s characters; cut")
+            % {"column": column, "value": value, "limit": limit},
         )
+    )
+    return value[:limit].rstrip()
+
+
+class _Institutions:
+    """The import's institutions by name_key, read once; what a refused row added is forgotten
+    with it (its savepoint is rolled back, so the cache must not keep them)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Institution] = {}
+        self.placeholder: Institution | None = None
+        self.slugs: set[str] = set()
+        for institution in Institution.objects.order_by("pk"):  # the oldest of equal names
+            self.by_key.setdefault(name_key(institution.name), institution)
+            self.slugs.add(institution.slug)
+            if institution.slug == PLACEHOLDER_SLUG:
+                self.placeholder = institution
+        self._added: list[tuple[str, str]] = []  # (key, slug) created in the current row
+        self._placeholder_before: Institution | None = self.placeholder
+
+    def begin(self) -> None:
+        self._added, self._placeholder_before = [], self.placeholder
+
+    def undo(self) -> None:
+        for key, slug in self._added:
+            self.by_key.pop(key, None)
+            self.slugs.discard(slug)
+        self._added, self.placeholder = [], self._placeholder_before
+
+    def _create(self, name: str, slug: str, kind: str, report: Report) -> Institution:
+        created = institution_save(
+            actor=report.actor, institution=Institution(name=name, slug=slug, kind=kind)
+        )
+        self.slugs.add(slug)
+        self.by_key[name_key(name)] = created
+        self._added.append((name_key(name), slug))
         report.count("created", "institutions")
-    cache[key] = found
-    return found
+        return created
+
+    def get(self, name: str, column: str, line: int, report: Report) -> Institution:
+        name = _fit(column, " ".join(name.split()), 400, line, report)
+        found = self.by_key.get(name_key(name))
+        if found is not None:
+            return found
+        base = slugify(name)[:60].strip("-") or "institucion"
+        slug, n = base, 2
+        while slug in self.slugs:
+            slug, n = f"{base}-{n}", n + 1
+        return self._create(name, slug, Institution.Kind.GOVERNMENT, report)
+
+    def unpublished(self, report: Report) -> Institution:
+        """The shared placeholder for a lead institution OGP did not publish."""
+        if self.placeholder is None:
+            self.placeholder = self.by_key.get(name_key(PLACEHOLDER_NAME)) or self._create(
+                PLACEHOLDER_NAME, PLACEHOLDER_SLUG, Institution.Kind.OTHER, report
+            )
+        return self.placeholder
+
+
+def _member(row: dict[str, Any], line: int, report: Report) -> Member:
+    """The row's member; one OGP's file introduces keeps its region and level. An existing
+    member is left as it is (its region and level may have been set in Cocrea)."""
+    code = _text(row.get("Code")).upper()
+    member = Member.objects.filter(code=code).first()
+    if member is not None:
+        return member
+    published = _text(row.get("National Or Local"))
+    level = LEVELS.get(" ".join(published.lower().split()))
+    if level is None:
+        level = Member.Level.NATIONAL
+        if published:
+            report.warnings.append(
+                (
+                    line,
+                    _("National Or Local: «%(value)s» is not one of OGP's levels; national")
+                    % {"value": published},
+                )
+            )
+    member = member_save(
+        actor=report.actor,
+        member=Member(
+            name=_fit(
+                "Country/Locality", _text(row.get("Country/Locality")) or code, 150, line, report
+            ),
+            code=code,
+            slug=slugify(code)[:80] or code.lower(),
+            level=level,
+            region=_fit("Region", _text(row.get("Region")), 80, line, report),
+        ),
+    )
+    report.count("created", "members")
+    return member
 
 
 def _plan(row: dict[str, Any], number: int, report: Report, line: int) -> ActionPlan:
-    code = _text(row.get("Code")).upper()
-    member = Member.objects.filter(code=code).first()
-    if member is None:
-        level = (
-            "local"
-            if _text(row.get("National Or Local")).lower().startswith("local")
-            else "national"
-        )
-        member = member_save(
-            actor=report.actor,
-            member=Member(
-                name=_text(row.get("Country/Locality")) or code,
-                code=code,
-                slug=code.lower(),
-                level=level,
-                region=_text(row.get("Region")),
-            ),
-        )
-        report.count("created", "members")
     plan_id = _text(row.get("Action Plan ID"))
     plan = ActionPlan.objects.filter(ogp_id=plan_id).first()
     if plan is not None:
         return plan
+    member = _member(row, line, report)
     try:
         start_year = int(float(_text(row.get("Year Of Submission"))))
         end_year = int(float(_text(row.get("Action Plan End Year")) or start_year + 2))
     except ValueError:
         raise BadRowError(
-            _("the plan's years (Year Of Submission, Action Plan End Year) are not numbers")
+            _(
+                "the plan's years are not numbers: Year Of Submission «%(start)s», "
+                "Action Plan End Year «%(end)s»"
+            )
+            % {
+                "start": _shown(row.get("Year Of Submission")),
+                "end": _shown(row.get("Action Plan End Year")),
+            }
         ) from None
+    # The title is written in the uploader's language, as anything typed in Cocrea is.
     plan = action_plan_save(
         actor=report.actor,
         plan=ActionPlan(
@@ -280,6 +489,7 @@ def _plan(row: dict[str, Any], number: int, report: Report, line: int) -> Action
 
 
 def _irm(row: dict[str, Any], line: int, report: Report) -> dict[str, Any]:
+    """The IRM's findings the row publishes (unknown ones are not in it)."""
     values: dict[str, Any] = {}
     for name, column in IrmReview.OGP_COLUMNS.items():
         raw = row.get(column)
@@ -291,10 +501,13 @@ def _irm(row: dict[str, Any], line: int, report: Report) -> dict[str, Any]:
             except ValueError:
                 report.warnings.append((line, _not_flag(column, raw)))
         elif name == "report_url":
-            values[name] = _text(raw)[:500]
+            values[name] = _fit(column, _text(raw), 500, line, report)
         else:
-            text = _text(raw).lower()
-            value = ALIASES.get(text, _choices(name).get(text))
+            text = " ".join(_text(raw).lower().split())
+            labels = _labels(name)
+            value = ALIASES.get(name, {}).get(text) or ALIASES["*"].get(text)
+            if value not in labels:
+                value = _choices(name).get(text)
             if value:
                 values[name] = value
             else:
@@ -308,8 +521,180 @@ def _irm(row: dict[str, Any], line: int, report: Report) -> dict[str, Any]:
     return values
 
 
+def _number(row: dict[str, Any], plan: ActionPlan, line: int, report: Report) -> int:
+    """A new commitment's number: OGP's when it is a whole number free in the plan; else the
+    next free one, and said (numbers such as 3.2.5 or 1.6A are not modelled yet)."""
+    raw = row.get("Commitment Number")
+    taken = set(Commitment.objects.filter(plan=plan).values_list("number", flat=True))
+    try:
+        published = float(_text(raw))
+        number = int(published) if published.is_integer() else 0
+    except (ValueError, OverflowError):
+        number = 0
+    if 1 <= number <= 32767 and number not in taken:
+        return number
+    number = max(taken, default=0) + 1
+    report.warnings.append(
+        (
+            line,
+            _("Commitment Number «%(value)s» is taken or not a whole number; numbered %(number)s")
+            % {"value": _shown(raw), "number": number},
+        )
+    )
+    return number
+
+
+def _dates(
+    row: dict[str, Any], line: int, report: Report, orders: dict[str, str], commitment: Commitment
+) -> None:
+    for name, column in DATE_COLUMNS.items():
+        raw = row.get(column)
+        value, problem = read_date(raw, orders.get(column, ""))
+        if problem == "ambiguous":
+            report.warnings.append(
+                (
+                    line,
+                    _(
+                        "%(column)s: «%(value)s» could be day/month or month/day and this file "
+                        "does not say which; read as month/day: %(date)s"
+                    )
+                    % {"column": column, "value": raw, "date": value},
+                )
+            )
+        elif problem == "day-first":
+            report.warnings.append(
+                (
+                    line,
+                    _(
+                        "%(column)s: «%(value)s» read as day/month, as this file writes this "
+                        "column: %(date)s"
+                    )
+                    % {"column": column, "value": raw, "date": value},
+                )
+            )
+        elif problem:
+            message = (
+                _("%(column)s: «%(value)s» is a year, not a date; left out")
+                if problem == "year"
+                else _("%(column)s: «%(value)s» is not a date; left out")
+            )
+            report.warnings.append((line, message % {"column": column, "value": raw}))
+            continue  # a new commitment's stays empty, an existing one's unchanged
+        if value is not None or commitment.pk is None:
+            setattr(commitment, name, value)
+    start, end = commitment.start_date, commitment.end_date
+    if start and end and end < start:
+        report.warnings.append(
+            (
+                line,
+                _("End Date «%(end)s» is before Start Date «%(start)s»; both dates left out")
+                % {"end": _shown(row.get("End Date")), "start": _shown(row.get("Start Date"))},
+            )
+        )
+        commitment.start_date = commitment.end_date = None
+
+
+def _unpublished(column: str, value: Any) -> str:
+    return _("%(column)s: «%(value)s» not published; left unchanged") % {
+        "column": column,
+        "value": _shown(value),
+    }
+
+
+def _title(row: dict[str, Any], line: int, report: Report, commitment: Commitment) -> None:
+    raw = row.get("Commitment Title")
+    title = _text(raw)
+    if title:
+        commitment.title = _fit("Commitment Title", title, 1000, line, report)
+    elif commitment.pk is not None:
+        report.warnings.append((line, _unpublished("Commitment Title", raw)))
+    else:
+        short = _text(row.get("Short Title"))
+        commitment.title = _fit("Commitment Title", short or commitment.ogp_id, 1000, line, report)
+        message = (
+            _(
+                "Commitment Title: «%(value)s» not published; "
+                "titled with its Short Title «%(title)s»"
+            )
+            if short
+            else _("Commitment Title: «%(value)s» not published; titled with its id «%(title)s»")
+        )
+        report.warnings.append((line, message % {"value": _shown(raw), "title": commitment.title}))
+
+
+def _lead(
+    row: dict[str, Any], line: int, report: Report, cache: _Institutions, commitment: Commitment
+) -> None:
+    raw = row.get("Lead Institution")
+    name = _text(raw)
+    if name:
+        commitment.lead_institution = cache.get(name, "Lead Institution", line, report)
+    elif commitment.pk is not None:
+        report.warnings.append((line, _unpublished("Lead Institution", raw)))
+    else:
+        commitment.lead_institution = cache.unpublished(report)
+        report.warnings.append(
+            (
+                line,
+                _(
+                    "Lead Institution: «%(value)s» not published; led by the placeholder "
+                    "institution «%(name)s»"
+                )
+                % {"value": _shown(raw), "name": commitment.lead_institution.name},
+            )
+        )
+
+
+def _supporters(
+    row: dict[str, Any], line: int, report: Report, cache: _Institutions
+) -> list[Institution] | None:
+    """The supporting institutions the row names; None when it names none (left unchanged)."""
+    raw = row.get("Supporting Institution(s)")
+    if _missing(raw):
+        return None
+    names = split_institutions(str(raw))
+    if len(names) > 1 or "\n" in str(raw).strip() or "\r" in str(raw).strip():
+        report.warnings.append(
+            (
+                line,
+                _("Supporting Institution(s): «%(value)s» split into %(count)s: %(names)s")
+                % {"value": raw, "count": len(names), "names": " | ".join(names)},
+            )
+        )
+    found: dict[int, Institution] = {}
+    for name in names:
+        institution = cache.get(name, "Supporting Institution(s)", line, report)
+        found.setdefault(institution.pk, institution)
+    return list(found.values())
+
+
+def _areas(
+    row: dict[str, Any], line: int, report: Report, areas: dict[str, PolicyArea], current: set
+) -> list[PolicyArea]:
+    """The policy areas: 1 adds, 0 removes, an unknown cell leaves the area as it was."""
+    chosen = set(current)
+    for column, area in areas.items():
+        if column not in row or _missing(row[column]):
+            continue
+        try:
+            flag = parse_flag(row[column])
+        except ValueError:
+            report.warnings.append((line, _not_flag(column, row[column])))
+            continue
+        if flag:
+            chosen.add(area.pk)
+        else:
+            chosen.discard(area.pk)
+    return [area for area in areas.values() if area.pk in chosen]
+
+
 def _import_row(
-    row: dict[str, Any], line: int, report: Report, areas: dict[str, PolicyArea], cache: dict
+    row: dict[str, Any],
+    line: int,
+    report: Report,
+    areas: dict[str, PolicyArea],
+    cache: _Institutions,
+    orders: dict[str, str],
 ) -> None:
     missing = [column for column in REQUIRED if _missing(row.get(column))]
     if missing:
@@ -324,94 +709,57 @@ def _import_row(
     plan = _plan(row, plan_number, report, line)
     ogp_id = _text(row["Commitment Unique Identifier"])
     existing = Commitment.objects.filter(ogp_id=ogp_id).first()
-    created = existing is None
     before = None if existing is None else _fingerprint(existing)
     if existing is not None:
         commitment = existing
+        current = set(existing.policy_areas.values_list("pk", flat=True))
     else:
-        taken = set(Commitment.objects.filter(plan=plan).values_list("number", flat=True))
-        try:
-            number = int(float(_text(row.get("Commitment Number"))))
-        except ValueError:
-            number = 0
-        if number < 1 or number in taken:
-            number = max(taken, default=0) + 1
-            report.warnings.append(
-                (
-                    line,
-                    _(
-                        "Commitment Number «%(value)s» is taken or not a whole number; "
-                        "numbered %(number)s"
-                    )
-                    % {"value": row.get("Commitment Number"), "number": number},
-                )
-            )
-        commitment = Commitment(plan=plan, ogp_id=ogp_id, number=number, slug=ogp_id.lower())
-    dates = {}
-    for name, column in (("start_date", "Start Date"), ("end_date", "End Date")):
-        try:
-            dates[name] = parse_date(row.get(column))
-        except ValueError:
-            report.warnings.append(
-                (
-                    line,
-                    _("%(column)s: «%(value)s» is not a date; left out")
-                    % {"column": column, "value": row.get(column)},
-                )
-            )
-            dates[name] = getattr(commitment, name)
-    lead_name = _text(row.get("Lead Institution"))
-    if not lead_name:
-        raise BadRowError(_("missing %(columns)s") % {"columns": "Lead Institution"})
-    commitment.title = _text(row["Commitment Title"])[:300]
-    commitment.short_description = _text(row.get("Short Title"))[:140]
+        number = _number(row, plan, line, report)
+        # Imported commitments have no currency unless OGP's file says one (it does not).
+        commitment = Commitment(
+            plan=plan,
+            ogp_id=ogp_id,
+            number=number,
+            slug=slugify(ogp_id)[:120] or ogp_id.lower(),
+            budget_currency="",
+            carried_forward=None,
+        )
+        current = set()
+    _title(row, line, report, commitment)
+    commitment.short_description = _fit(
+        "Short Title", _text(row.get("Short Title")), 400, line, report
+    )
     commitment.description = _text(row.get("Full Text"))
-    commitment.start_date, commitment.end_date = dates["start_date"], dates["end_date"]
-    if (
-        commitment.start_date
-        and commitment.end_date
-        and commitment.end_date < commitment.start_date
-    ):
-        report.warnings.append((line, _("End Date before Start Date; dates left out")))
-        commitment.start_date = commitment.end_date = None
-    commitment.lead_institution = _institution(lead_name, report, cache)
+    _dates(row, line, report, orders, commitment)
+    _lead(row, line, report, cache, commitment)
     carried = row.get("Carried Forward")
     if not _missing(carried):
         try:
-            commitment.carried_forward = bool(parse_flag(carried))
+            commitment.carried_forward = parse_flag(carried)
         except ValueError:
             report.warnings.append((line, _not_flag("Carried Forward", carried)))
-    supporters = [
-        _institution(name, report, cache)
-        for name in re.split(r"[;\n]", _text(row.get("Supporting Institution(s)")))
-        if name.strip()
-    ]
-    chosen = []
-    for column, area in areas.items():
-        if column in row and not _missing(row[column]):
-            try:
-                if parse_flag(row[column]):
-                    chosen.append(area)
-            except ValueError:
-                report.warnings.append((line, _not_flag(column, row[column])))
     commitment_save(
         actor=report.actor,
         commitment=commitment,
-        supporting_institutions=supporters,
-        policy_areas=chosen,
+        supporting_institutions=_supporters(row, line, report, cache),
+        policy_areas=_areas(row, line, report, areas, current),
     )
-    if created:
+    if existing is None:
         report.count("created", "commitments")
     elif before != _fingerprint(Commitment.objects.get(pk=commitment.pk)):
         report.count("changed", "commitments")
     findings = _irm(row, line, report)
     if findings:
         stored = IrmReview.objects.filter(commitment=commitment).first()
-        review = IrmReview(commitment=commitment, **findings)
         if stored is None:
             report.count("created", "IRM findings")
-        elif any(getattr(stored, k) != v for k, v in findings.items()):
-            report.count("changed", "IRM findings")
+            review = IrmReview(commitment=commitment, **findings)
+        else:
+            if any(getattr(stored, k) != v for k, v in findings.items()):
+                report.count("changed", "IRM findings")
+            review = stored  # what the row does not publish stays as it was
+            for name, value in findings.items():
+                setattr(review, name, value)
         irm_review_import(actor=report.actor, commitment=commitment, review=review)
 
 
@@ -429,12 +777,61 @@ def _fingerprint(commitment: Commitment) -> tuple:
     )
 
 
+def _refusal(error: Exception, row: dict[str, Any]) -> str:
+    """A service's refusal as the report says it: each message with its column and value."""
+    if not isinstance(error, ValidationError):
+        return str(error)
+    if not hasattr(error, "error_dict"):
+        return "; ".join(error.messages)
+    said = []
+    for name, messages in error.message_dict.items():
+        column = FIELD_COLUMNS.get(name)
+        for message in messages:
+            if name == NON_FIELD_ERRORS or column is None:
+                said.append(message if name == NON_FIELD_ERRORS else f"{name}: {message}")
+            else:
+                said.append(
+                    _("%(column)s: «%(value)s»: %(message)s")
+                    % {"column": column, "value": _shown(row.get(column)), "message": message}
+                )
+    return "; ".join(said)
+
+
+def _date_notes(rows: list[tuple[int, dict[str, Any]]], report: Report) -> dict[str, str]:
+    """Each date column's order in this file, and a note in the report when it is not OGP's
+    usual month-first."""
+    orders = {}
+    for column in DATE_COLUMNS.values():
+        order, day_first, month_first = date_order(row.get(column) for _line, row in rows)
+        orders[column] = order
+        if order == "dmy":
+            report.warnings.append(
+                (
+                    1,
+                    _("%(column)s: this file writes day/month/year («%(example)s»); read so")
+                    % {"column": column, "example": day_first},
+                )
+            )
+        elif order == "both":
+            report.warnings.append(
+                (
+                    1,
+                    _(
+                        "%(column)s: this file writes both day/month/year («%(dmy)s») and "
+                        "month/day/year («%(mdy)s»); a date that could be either is reported"
+                    )
+                    % {"column": column, "dmy": day_first, "mdy": month_first},
+                )
+            )
+    return orders
+
+
 def import_file(
     path: Path, *, dry_run: bool = False, progress: Any = None, actor: Any = None
 ) -> Report:
     """Import `path`; all or nothing (see the module's docstring)."""
     report = Report(dry_run=dry_run, actor=actor)
-    header, rows = read_rows(path)
+    header, reader = read_rows(path)
     areas = _policy_areas()
     known = set(IDENTITY) | set(IrmReview.OGP_COLUMNS.values()) | set(areas) | KNOWN_DERIVED
     report.unknown_columns = [h for h in header if h and h not in known]
@@ -444,23 +841,30 @@ def import_file(
             (1, _("the header lacks %(columns)s") % {"columns": ", ".join(missing_columns)})
         )
         return report
-    cache: dict[str, Institution] = {}
+    # line 1 is the header; rows with nothing in them are not rows
+    rows = [
+        (line, row)
+        for line, row in enumerate(reader, start=2)
+        if any(not _missing(v) for v in row.values())
+    ]
+    orders = _date_notes(rows, report)
     try:
         with transaction.atomic():
-            for index, row in enumerate(rows, start=2):  # line 1 is the header
-                if not any(not _missing(v) for v in row.values()):
-                    continue
+            cache = _Institutions()
+            for line, row in rows:
                 report.rows += 1
+                cache.begin()
                 try:
                     with transaction.atomic():
-                        _import_row(row, index, report, areas, cache)
+                        _import_row(row, line, report, areas, cache, orders)
                 except BadRowError as error:
-                    report.errors.append((index, str(error)))
+                    cache.undo()
+                    report.errors.append((line, str(error)))
                 except Exception as error:  # a service's validation: the row's reason
-                    messages = getattr(error, "messages", None)
-                    report.errors.append((index, "; ".join(messages) if messages else str(error)))
+                    cache.undo()
+                    report.errors.append((line, _refusal(error, row)))
                 if progress:
-                    progress(index - 1)
+                    progress(line - 1)
             if report.errors or dry_run:
                 raise _RollbackError
     except _RollbackError:
@@ -481,7 +885,7 @@ def export_rows(commitments: Iterable[Commitment]) -> Iterator[dict[str, str]]:
             "Commitment Number": str(c.number),
             "Code": plan.member.code,
             "Region": plan.member.region or "NA",
-            "National Or Local": "Local" if plan.member.level == "local" else "National",
+            "National Or Local": LEVEL_COLUMN.get(plan.member.level, "National"),
             "Year Of Submission": str(plan.start_date.year),
             "Action Plan End Year": str(plan.end_date.year),
             "Commitment Title": c.title,
@@ -493,7 +897,9 @@ def export_rows(commitments: Iterable[Commitment]) -> Iterator[dict[str, str]]:
             "Supporting Institution(s)": "; ".join(i.name for i in c.supporting_institutions.all())
             or "NA",
             "Action Plan ID": plan.ogp_id,
-            "Carried Forward": "1" if c.carried_forward else "0",
+            "Carried Forward": "ND"
+            if c.carried_forward is None
+            else ("1" if c.carried_forward else "0"),
         }
         review = getattr(c, "irm_review", None)
         with translation.override("en"):

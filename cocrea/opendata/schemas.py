@@ -99,7 +99,7 @@ class CommitmentOut(Schema):
     responsible_position: str
     budget_amount: Decimal | None
     budget_currency: str
-    carried_forward: bool
+    carried_forward: bool | None  # null: not known
     url: str
     updated_at: datetime
 
@@ -230,8 +230,8 @@ class IrmReviewOut(Schema):
     completion_end: str
     early_results: str
     opened_government: str
-    starred: bool
-    report_url: str
+    starred: bool | None  # null: not known
+    report_url: str  # an address, or what OGP published (a year, say)
     updated_at: datetime
 
     resolve_plan = _read("commitment.plan.slug")

@@ -52,7 +52,8 @@ class Institution(TimeStampedModel):
         ACADEMIA = "academia", _("Academia")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=200)
+    # Long enough for OGP's longest published names (nothing is cut on import).
+    name = models.CharField(_("name"), max_length=400)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
     slug = models.SlugField(
@@ -121,6 +122,9 @@ class Member(TimeStampedModel):
     class Level(models.TextChoices):
         NATIONAL = "national", _("National")
         LOCAL = "local", _("Local")
+        # OGP's own levels in its commitments database ("National Or Local").
+        LEGACY_LOCAL = "legacy_local", _("Legacy local")
+        OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=150)
     code = models.CharField(
@@ -131,7 +135,7 @@ class Member(TimeStampedModel):
     )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     level = models.CharField(
-        _("level"), max_length=10, choices=Level.choices, default=Level.NATIONAL
+        _("level"), max_length=20, choices=Level.choices, default=Level.NATIONAL
     )
     region = models.CharField(_("region"), max_length=80, blank=True)
     is_default = models.BooleanField(
@@ -270,9 +274,10 @@ class Commitment(TimeStampedModel):
         max_length=120,
         help_text=_("Part of its address; keep it stable once published."),
     )
-    title = models.CharField(_("title"), max_length=300)
+    # Long enough for OGP's longest published titles (nothing is cut on import).
+    title = models.CharField(_("title"), max_length=1000)
     short_description = models.CharField(
-        _("short description"), max_length=300, blank=True, help_text=_("About 140 characters.")
+        _("short description"), max_length=400, blank=True, help_text=_("About 140 characters.")
     )
     # The template's narrative sections.
     problem = models.TextField(_("problem it addresses"), blank=True)
@@ -339,7 +344,10 @@ class Commitment(TimeStampedModel):
         blank=True,
         help_text=_("Numbers of the goals, from 1 to 17."),
     )
-    carried_forward = models.BooleanField(_("carried forward from an earlier plan"), default=False)
+    # None: not known (OGP's data says ND for many commitments).
+    carried_forward = models.BooleanField(
+        _("carried forward from an earlier plan"), null=True, blank=True, default=False
+    )
     is_demo = models.BooleanField(
         _("demonstration content"),
         default=False,

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from typing import Any
 
@@ -104,7 +105,20 @@ class AssessmentForm(EvidenceFields):
 
 
 class IrmReviewForm(forms.ModelForm):
-    report_url = link_field(_("latest IRM report"))
+    # What OGP publishes here is an address or often a year or a word ("2019"): both are kept,
+    # and the page links it only when it is a web address.
+    report_url = forms.CharField(
+        label=_("latest IRM report"),
+        required=False,
+        max_length=500,
+        help_text=_("A web address (https://…), or the report as OGP names it, such as a year."),
+    )
+
+    def clean_report_url(self) -> str:
+        value = (self.cleaned_data.get("report_url") or "").strip()
+        if re.match(r"[a-z][a-z0-9+.-]*:\S", value, re.IGNORECASE):
+            return web_address_check(value)  # a scheme other than the web's (javascript:): no
+        return value
 
     class Meta:
         model = IrmReview

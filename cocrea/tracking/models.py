@@ -252,6 +252,18 @@ class IrmReview(TimeStampedModel):
         MARGINAL = "marginal", _("Marginal")
         MAJOR = "major", _("Major")
         OUTSTANDING = "outstanding", _("Outstanding")
+        NO_RESULTS_YET = "no_results_yet", _("No early results to report yet")
+
+    class Completion(models.TextChoices):
+        """The IRM's completion: the assessments' scale and OGP's "Unclear"."""
+
+        NOT_STARTED = "not_started", _("Not started")
+        LIMITED = "limited", _("Limited")
+        SUBSTANTIAL = "substantial", _("Substantial")
+        COMPLETE = "complete", _("Complete")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        NO_EVIDENCE = "no_evidence", _("No evidence available")
+        UNCLEAR = "unclear", _("Unclear")
 
     commitment = models.OneToOneField(
         Commitment,
@@ -290,13 +302,13 @@ class IrmReview(TimeStampedModel):
     completion_midterm = models.CharField(
         _("completion at mid-term"),
         max_length=20,
-        choices=Assessment.Completion.choices,
+        choices=Completion.choices,
         blank=True,
     )
     completion_end = models.CharField(
         _("completion at the end of term"),
         max_length=20,
-        choices=Assessment.Completion.choices,
+        choices=Completion.choices,
         blank=True,
     )
     early_results = models.CharField(
@@ -305,8 +317,9 @@ class IrmReview(TimeStampedModel):
     opened_government = models.CharField(
         _("did it open government?"), max_length=15, choices=OpenedGovernment.choices, blank=True
     )
-    starred = models.BooleanField(_("starred"), default=False)
-    report_url = models.URLField(_("latest IRM report"), blank=True, max_length=500)
+    starred = models.BooleanField(_("starred"), null=True, blank=True)  # None: not known
+    # What OGP publishes as the latest report: an address, or often a year or a word.
+    report_url = models.CharField(_("latest IRM report"), blank=True, max_length=500)
 
     OGP_COLUMNS = {
         "specificity": "Specificity",
@@ -331,6 +344,12 @@ class IrmReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"IRM · {self.commitment}"
+
+    @property
+    def report_link(self) -> str:
+        """The latest report as a link, only when it is a web address."""
+        text = self.report_url.strip()
+        return text if text.lower().startswith(("http://", "https://")) else ""
 
     def findings(self) -> list[tuple[str, str]]:
         """(label, value shown) of every finding entered, in OGP's order."""

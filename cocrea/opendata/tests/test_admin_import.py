@@ -73,7 +73,7 @@ def test_upload_check_confirm_import(admin_client, personas, tmp_path, private):
     page = admin_client.get(response["Location"]).content.decode()
     assert "Would be created:" in page and "2 commitments" in page
     assert "_Completion Numeric" in page  # the unknown column is listed
-    assert "Unclear" in page  # and the value left out
+    assert "08/01/2022" in page  # and the date that reads two ways, reported
     assert "Import now" in page and 'http-equiv="refresh"' not in page
 
     confirmed = admin_client.post(f"/en/admin/opendata/ogpimport/{item.pk}/import/")
@@ -98,14 +98,15 @@ def test_upload_check_confirm_import(admin_client, personas, tmp_path, private):
 def test_a_file_with_bad_rows_is_refused_whole_with_every_bad_row_named(
     admin_client, tmp_path, private
 ):
-    rows = [GOOD[0], _row(**{"Commitment Unique Identifier": "GT0119", "Lead Institution": ""})]
+    # A row without its plan's id (a missing lead institution is no longer a bad row).
+    rows = [GOOD[0], _row(**{"Commitment Unique Identifier": "GT0119", "Action Plan ID": ""})]
     institutions = Institution.objects.count()
     _upload(admin_client, _csv(tmp_path, rows))
     _work()
     item = OgpImport.objects.get()
     assert item.status == "refused" and [line for line, _ in item.report["errors"]] == [3]
     page = admin_client.get(f"/en/admin/opendata/ogpimport/{item.pk}/change/").content.decode()
-    assert "1 bad row: nothing was imported" in page and "Lead Institution" in page
+    assert "1 bad row: nothing was imported" in page and "Action Plan ID" in page
     assert "Import now" not in page
     refused = admin_client.post(f"/en/admin/opendata/ogpimport/{item.pk}/import/", follow=True)
     assert "Only a file whose check passed can be imported." in refused.content.decode()

@@ -109,7 +109,7 @@ GOOD = [
             "Supporting Institution(s)": "NA",
             "Start Date": "08/01/2022",
             "End Date": "10/1/23",
-            "Completion (End Of Term)": "Unclear",  # outside the vocabulary: reported, left out
+            "Completion (End Of Term)": "Unclear",  # OGP's own word: kept
         }
     ),
 ]
@@ -148,11 +148,12 @@ def test_a_good_file_creates_the_member_plan_commitments_institutions_and_findin
         "modest",
         "substantial",
     )
-    assert review.access_to_information is True and review.starred is False
+    assert review.access_to_information is True
+    assert review.starred is None  # ND: not known, not "not starred"
     second = Commitment.objects.get(ogp_id="GT0114")
     assert str(second.end_date) == "2023-10-01"
-    assert second.irm_review.completion_end == ""
-    assert any("Unclear" in warning for _line, warning in report.warnings)
+    assert second.irm_review.completion_end == "unclear"
+    assert not any("Unclear" in warning for _line, warning in report.warnings)
 
 
 def test_a_file_with_a_bad_row_changes_nothing_and_names_every_bad_row(tmp_path):
@@ -171,11 +172,11 @@ def test_a_file_with_a_bad_row_changes_nothing_and_names_every_bad_row(tmp_path)
         ),
     ]
     report = import_file(_csv(tmp_path, rows))
-    assert [line for line, _reason in report.errors] == [3, 5, 6]
+    # A lead institution OGP did not publish (row 5) no longer makes a row bad.
+    assert [line for line, _reason in report.errors] == [3, 6]
     reasons = dict(report.errors)
     assert "Commitment Unique Identifier" in reasons[3]
-    assert "Lead Institution" in reasons[5]
-    assert "years" in reasons[6]
+    assert "«dos mil»" in reasons[6] and "Year Of Submission" in reasons[6]
     assert not Commitment.objects.exists() and not Member.objects.filter(code="GTM").exists()
     assert not Institution.objects.exists()
     assert AuditEvent.objects.count() == events
@@ -264,3 +265,345 @@ def test_import_then_export_gives_back_every_modelled_field(tmp_path):
     assert original["Start Date"] == "01/01/2022"  # the same date, in one shape
     # and the export imports back to the same records
     assert import_file(out).changed == {}
+
+
+# Real OGP data (issue 22): rows shaped like the ones OGP publishes ---------------------------
+
+BUENOS_AIRES = {
+    "Commitment Unique Identifier": "BUE0001",
+    "Country/Locality": "Buenos Aires, Argentina",
+    "Action Plan Number": "1",
+    "Commitment Number": "1",
+    "Code": "BUE",
+    "Region": "Americas",
+    "National Or Local": "Legacy Local",
+    "Year Of Submission": "2017",
+    "Action Plan End Year": "2018",
+    "Action Plan ID": "AP_BUE01",
+    "Lead Institution": "NA",
+}
+
+
+def _warnings(report, line=None):
+    return [text for at, text in report.warnings if line is None or at == line]
+
+
+def test_only_a_row_without_its_identity_is_bad_and_what_is_missing_is_said(tmp_path):
+    rows = [
+        _row(**BUENOS_AIRES),  # OGP Local: no lead institution published
+        _row(
+            **{
+                **BUENOS_AIRES,
+                "Commitment Unique Identifier": "BUE0002",
+                "Commitment Number": "2",
+                "Commitment Title": "ND",
+                "Short Title": "Datos abiertos de obras",
+            },
+        ),
+        _row(
+            **{
+                **BUENOS_AIRES,
+                "Commitment Unique Identifier": "BUE0003",
+                "Commitment Number": "3",
+                "Commitment Title": "",
+                "Short Title": "NA",
+            },
+        ),
+    ]
+    path = _csv(tmp_path, rows)
+    report = import_file(path)
+    assert report.ok, report.errors
+    placeholder = Institution.objects.get(slug="no-publicada-por-ogp")
+    assert placeholder.name == "Not published by OGP"
+    assert set(Commitment.objects.values_list("lead_institution", flat=True)) == {placeholder.pk}
+    assert (
+        "Lead Institution: «NA» not published; led by the placeholder institution "
+        "«Not published by OGP»"
+    ) in _warnings(report, 2)
+    titles = dict(Commitment.objects.values_list("ogp_id", "title"))
+    assert titles["BUE0002"] == "Datos abiertos de obras" and titles["BUE0003"] == "BUE0003"
+    assert any("Commitment Title: «ND»" in w and "Short Title" in w for w in _warnings(report, 3))
+    assert any("Commitment Title: «»" in w and "«BUE0003»" in w for w in _warnings(report, 4))
+    institutions = Institution.objects.count()
+    again = import_file(path)
+    assert again.ok and again.created == {} and again.changed == {}
+    assert Institution.objects.count() == institutions
+
+
+def test_a_refused_row_leaves_nothing_behind_not_even_in_the_cache(tmp_path):
+    rows = [
+        _row(),
+        _row(  # refused by the model after creating its lead institution
+            **{
+                "Commitment Unique Identifier": "GT" + "0" * 40,
+                "Commitment Number": "7",
+                "Lead Institution": "Secretaría de Planificación y Programación",
+            }
+        ),
+        _row(
+            **{
+                "Commitment Unique Identifier": "GT0115",
+                "Commitment Number": "8",
+                "Lead Institution": "Secretaría de Planificación y Programación",
+            }
+        ),
+    ]
+    report = import_file(_csv(tmp_path, rows))
+    assert [line for line, _reason in report.errors] == [3]  # only the refused row
+    reason = report.errors[0][1]
+    assert reason.startswith("Commitment Unique Identifier: «GT000") and "30" in reason
+    assert not Institution.objects.exists()
+    # without the bad row the file imports
+    assert import_file(_csv(tmp_path, [rows[0], rows[2]], "fixed.csv")).ok
+
+
+def test_the_latest_irm_report_is_kept_as_published_and_linked_only_when_an_address(tmp_path):
+    header = [*HEADER, "Latest IRM Report"]
+    rows = [
+        _row(**{"Latest IRM Report": "2019"}),
+        _row(
+            **{
+                "Commitment Unique Identifier": "GT0114",
+                "Commitment Number": "6",
+                "Latest IRM Report": "https://www.opengovpartnership.org/documents/guatemala-irm/",
+            }
+        ),
+    ]
+    path = tmp_path / "irm.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    report = import_file(path)
+    assert report.ok, report.errors
+    year = IrmReview.objects.get(commitment__ogp_id="GT0110")
+    address = IrmReview.objects.get(commitment__ogp_id="GT0114")
+    assert (year.report_url, year.report_link) == ("2019", "")
+    assert address.report_link.startswith("https://www.opengovpartnership.org/")
+
+
+def test_ogps_own_vocabulary_is_accepted_whatever_its_case(tmp_path):
+    header = [*HEADER, "Did It Open Government (Overall)", "Completion (Progress Report)"]
+    rows = [
+        _row(
+            **{
+                "Verifiable": "Yes",
+                "Did It Open Government (Overall)": "WORSENS",
+                "Completion (Progress Report)": "unclear",
+            }
+        ),
+        _row(
+            **{
+                "Commitment Unique Identifier": "GT0114",
+                "Commitment Number": "6",
+                "Verifiable": "no",
+                "Did It Open Government (Overall)": "No early results to report yet",
+            }
+        ),
+        _row(**{**BUENOS_AIRES, "National Or Local": "legacy local"}),
+        _row(
+            **{
+                "Commitment Unique Identifier": "XK0001",
+                "Code": "XKX",
+                "Country/Locality": "Kosovo",
+                "Region": "Europe",
+                "National Or Local": "Other",
+                "Action Plan ID": "AP_XKX01",
+            }
+        ),
+    ]
+    path = tmp_path / "words.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    report = import_file(path)
+    assert report.ok, report.errors
+    assert not any("not one of OGP's" in w for w in _warnings(report)), report.warnings
+    first = IrmReview.objects.get(commitment__ogp_id="GT0110")
+    second = IrmReview.objects.get(commitment__ogp_id="GT0114")
+    assert (first.verifiable, first.opened_government, first.completion_midterm) == (
+        "verifiable",
+        "worsened",
+        "unclear",
+    )
+    assert (second.verifiable, second.opened_government) == ("not_verifiable", "no_results_yet")
+    levels = dict(Member.objects.values_list("code", "level"))
+    assert levels == {"GTM": "national", "BUE": "legacy_local", "XKX": "other"}
+    out = tmp_path / "export.csv"
+    export_file(out)
+    with open(out, encoding="utf-8") as handle:
+        exported = {r["Commitment Unique Identifier"]: r for r in csv.DictReader(handle)}
+    assert exported["BUE0001"]["National Or Local"] == "Legacy Local"
+    assert exported["XK0001"]["National Or Local"] == "Other"
+
+
+def test_dates_are_read_per_column_as_the_file_writes_them(tmp_path):
+    rows = [
+        _row(**{"Start Date": "1/7/2014", "End Date": "31/12/2016"}),
+        _row(
+            **{
+                "Commitment Unique Identifier": "GT0114",
+                "Commitment Number": "6",
+                "Start Date": "2017",
+                "End Date": "6/5/2016",
+            }
+        ),
+        _row(
+            **{
+                "Commitment Unique Identifier": "GT0115",
+                "Commitment Number": "7",
+                "Start Date": "Underway",
+                "End Date": "30/6/18",
+            }
+        ),
+    ]
+    report = import_file(_csv(tmp_path, rows))
+    assert report.ok, report.errors
+    dates = {c.ogp_id: (c.start_date, c.end_date) for c in Commitment.objects.all()}
+    # End Date is day-first in this file (31/12/2016); Start Date does not say: month-first
+    assert [str(d) for d in dates["GT0110"]] == ["2014-01-07", "2016-12-31"]
+    assert str(dates["GT0114"][1]) == "2016-05-06" and dates["GT0114"][0] is None
+    assert str(dates["GT0115"][1]) == "2018-06-30" and dates["GT0115"][0] is None
+    assert "End Date: this file writes day/month/year («31/12/2016»); read so" in _warnings(
+        report, 1
+    )
+    assert any(
+        w.startswith("Start Date: «1/7/2014» could be day/month or month/day")
+        for w in _warnings(report, 2)
+    )
+    assert "Start Date: «2017» is a year, not a date; left out" in _warnings(report, 3)
+    assert "Start Date: «Underway» is not a date; left out" in _warnings(report, 4)
+    # a date that reads both ways follows its column's order, and says so
+    assert (
+        "End Date: «6/5/2016» read as day/month, as this file writes this column: 2016-05-06"
+        in (_warnings(report, 3))
+    )
+    assert not any("End Date" in w for w in _warnings(report, 4))  # 30/6/18: one way only
+
+
+def test_long_texts_are_kept_whole_and_a_reimport_of_the_export_changes_nothing(tmp_path):
+    title = ("Fortalecer la transparencia y la rendición de cuentas municipal " * 10).strip()
+    short = "Гражданское участие в бюджетном процессе на местном уровне " * 3
+    lead = "Министерство цифрового развития, инноваций и технологий " * 4 + " "
+    rows = [_row(**{"Commitment Title": title, "Short Title": short, "Lead Institution": lead})]
+    report = import_file(_csv(tmp_path, rows))
+    assert report.ok, report.errors
+    assert len(title) > 600 and len(short.strip()) > 140 and len(lead) > 200
+    commitment = Commitment.objects.get(ogp_id="GT0110")
+    assert commitment.title == title and commitment.short_description == short.strip()
+    assert commitment.lead_institution.name == " ".join(lead.split())
+    out = tmp_path / "export.csv"
+    export_file(out)
+    institutions = Institution.objects.count()
+    again = import_file(out)
+    assert again.ok and again.created == {} and again.changed == {}
+    assert Institution.objects.count() == institutions
+
+
+def test_institutions_are_matched_whatever_their_spacing_and_case(tmp_path):
+    from cocrea.plans.services import institution_save
+
+    existing = institution_save(
+        actor=None,
+        institution=Institution(name="Министерство  Цифрового Развития ", slug="mcr"),
+    )
+    rows = [
+        _row(
+            **{
+                "Lead Institution": "МИНИСТЕРСТВО ЦИФРОВОГО РАЗВИТИЯ",
+                "Supporting Institution(s)": "министерство цифрового\nразвития",
+            }
+        )
+    ]
+    report = import_file(_csv(tmp_path, rows))
+    assert report.ok, report.errors
+    commitment = Commitment.objects.get(ogp_id="GT0110")
+    assert commitment.lead_institution == existing
+    assert list(commitment.supporting_institutions.all()) == [existing]
+    assert Institution.objects.count() == 1
+
+
+def test_supporting_institutions_are_split_only_on_ogps_separators(tmp_path):
+    cell = (
+        "• Government of the City of Buenos Aires\n"
+        "• Ministry of Justice, Security and Human Rights\n"
+        "- Office of the Public Prosecutor of the City of Bue-\nnos Aires; Poder Ciudadano"
+    )
+    report = import_file(_csv(tmp_path, [_row(**{"Supporting Institution(s)": cell})]))
+    assert report.ok, report.errors
+    names = [
+        "Government of the City of Buenos Aires",
+        "Ministry of Justice, Security and Human Rights",
+        "Office of the Public Prosecutor of the City of Buenos Aires",
+        "Poder Ciudadano",
+    ]
+    commitment = Commitment.objects.get(ogp_id="GT0110")
+    assert sorted(i.name for i in commitment.supporting_institutions.all()) == sorted(names)
+    assert f"Supporting Institution(s): «{cell}» split into 4: " + " | ".join(names) in _warnings(
+        report, 2
+    )
+
+
+def test_unknown_stays_unknown(tmp_path):
+    import_file(_csv(tmp_path, [_row(**{"Carried Forward": "1"})]))
+    commitment = Commitment.objects.get(ogp_id="GT0110")
+    assert commitment.carried_forward is True
+    assert [a.ogp_column for a in commitment.policy_areas.all()] == ["Open Data"]
+    unknown = _row(
+        **{
+            "Carried Forward": "ND",
+            "Open Data": "NA",
+            "Right To Information": "1",
+            "Supporting Institution(s)": "NR",
+            "Starred (Current Formula) End of Term": "1",
+        }
+    )
+    report = import_file(_csv(tmp_path, [unknown], "again.csv"))
+    assert report.ok, report.errors
+    commitment.refresh_from_db()
+    assert commitment.carried_forward is True  # ND: unchanged, not "not carried forward"
+    assert sorted(a.ogp_column for a in commitment.policy_areas.all()) == [
+        "Open Data",
+        "Right To Information",
+    ]
+    assert commitment.supporting_institutions.count() == 2
+    assert commitment.irm_review.starred is True
+    fresh = _row(
+        **{"Commitment Unique Identifier": "GT0114", "Commitment Number": "6"},
+        **{"Carried Forward": "ND"},
+    )
+    import_file(_csv(tmp_path, [fresh], "fresh.csv"))
+    new = Commitment.objects.get(ogp_id="GT0114")
+    assert new.carried_forward is None and new.irm_review.starred is None
+    out = tmp_path / "export.csv"
+    export_file(out)
+    with open(out, encoding="utf-8") as handle:
+        exported = {r["Commitment Unique Identifier"]: r for r in csv.DictReader(handle)}
+    assert exported["GT0114"]["Carried Forward"] == "ND"
+    assert exported["GT0114"]["Starred (Current Formula) End of Term"] == "ND"
+
+
+def test_members_keep_ogps_region_and_imported_budgets_have_no_currency(tmp_path):
+    from cocrea.plans.services import member_save
+
+    member_save(
+        actor=None,
+        member=Member(name="Guatemala", code="GTM", slug="gtm", region="Américas"),
+    )
+    rows = [
+        _row(**{"Region": "Americas"}),
+        _row(
+            **{
+                "Commitment Unique Identifier": "KG0001",
+                "Country/Locality": "Kyrgyz Republic",
+                "Code": "KGZ",
+                "Region": "Europe",
+                "Action Plan ID": "AP_KGZ01",
+            }
+        ),
+    ]
+    assert import_file(_csv(tmp_path, rows)).ok
+    regions = dict(Member.objects.values_list("code", "region"))
+    assert regions == {"GTM": "Américas", "KGZ": "Europe"}  # an existing member's is kept
+    assert set(Commitment.objects.values_list("budget_currency", flat=True)) == {""}
