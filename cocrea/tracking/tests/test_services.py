@@ -204,3 +204,37 @@ def test_a_bad_irm_value_is_refused_with_a_message(client, personas, milestone):
     from cocrea.tracking.models import IrmReview
 
     assert not IrmReview.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("published", "link"),
+    [("2019", False), ("https://www.opengovpartnership.org/documents/costa-rica-report/", True)],
+)
+def test_the_irms_latest_report_shows_as_ogp_published_it(
+    client, personas, milestone, published, link
+):
+    """OGP's "Latest IRM Report" often holds a year: shown as text, a link only when it is one."""
+    from cocrea.tracking.models import IrmReview
+
+    commitment = milestone.commitment
+    services.irm_review_save(
+        actor=personas["point_of_contact"],
+        commitment=commitment,
+        review=IrmReview(verifiable="verifiable", report_url=published),
+    )
+    html = client.get(commitment.get_absolute_url()).content.decode()
+    assert (f'href="{published}"' in html) is link
+    if not link:
+        assert f"El informe más reciente del MRI: {published}" in html
+
+
+def test_an_unknown_carried_forward_is_said_to_be_unknown(client, milestone):
+    commitment = milestone.commitment
+    for value, shown in (
+        (None, "No se sabe"),
+        (True, "Sí, de un plan anterior"),
+        (False, "No, es nuevo en este plan"),
+    ):
+        type(commitment).objects.filter(pk=commitment.pk).update(carried_forward=value)
+        html = client.get(commitment.get_absolute_url()).content.decode()
+        assert shown in html, value
