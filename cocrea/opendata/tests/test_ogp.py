@@ -89,10 +89,10 @@ def _row(**values):
     return base
 
 
-def _csv(tmp_path: Path, rows, name="ogp.csv") -> Path:
+def _csv(tmp_path: Path, rows, name="ogp.csv", header=None) -> Path:
     path = tmp_path / name
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=HEADER)
+        writer = csv.DictWriter(handle, fieldnames=header or HEADER)
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -369,12 +369,7 @@ def test_the_latest_irm_report_is_kept_as_published_and_linked_only_when_an_addr
             }
         ),
     ]
-    path = tmp_path / "irm.csv"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
-    report = import_file(path)
+    report = import_file(_csv(tmp_path, rows, "irm.csv", header))
     assert report.ok, report.errors
     year = IrmReview.objects.get(commitment__ogp_id="GT0110")
     address = IrmReview.objects.get(commitment__ogp_id="GT0114")
@@ -412,12 +407,7 @@ def test_ogps_own_vocabulary_is_accepted_whatever_its_case(tmp_path):
             }
         ),
     ]
-    path = tmp_path / "words.csv"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
-    report = import_file(path)
+    report = import_file(_csv(tmp_path, rows, "words.csv", header))
     assert report.ok, report.errors
     assert not any("not one of OGP's" in w for w in _warnings(report)), report.warnings
     first = IrmReview.objects.get(commitment__ogp_id="GT0110")
