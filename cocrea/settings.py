@@ -210,6 +210,9 @@ else:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
+                # SQLite has one writer at a time: a write waits for the one before instead of
+                # failing with "database is locked" (an OGP import writes for seconds; ADR 7).
+                "timeout": 30,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
         }

@@ -1,6 +1,8 @@
 """Recording audit events. Called by every service of every app inside its transaction."""
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -66,9 +68,46 @@ def event_record(
     `context`: the object whose public history shows the event (a milestone's commitment); the
     target itself when None. `institution`: the public name of the institution the actor acted
     for, if any."""
+    return events_record(
+        [
+            Entry(
+                actor=actor,
+                action=action,
+                target=target,
+                changes=changes,
+                public=public,
+                context=context,
+                institution=institution,
+            )
+        ]
+    )[0]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event to record (the arguments of `event_record`)."""
+
+    actor: Any
+    action: str
+    target: models.Model
+    changes: dict | None = None
+    public: bool = False
+    context: models.Model | None = None
+    institution: str = ""
+
+
+def events_record(entries: Sequence[Entry]) -> list[AuditEvent]:
+    """Append events to the log in the given order, each chained on the one before, with one
+    read of the head and one INSERT for all of them: what a bulk write (an import of thousands
+    of rows) records in its transaction. The chain is the same as `event_record` called once per
+    entry would make."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit events are recorded inside the transaction of the change.")
-    # First, before reading the head: the bump's UPDATE row-locks the data-version row until this
+    if not entries:
+        return []
+    # Everything but the chain and the time first, before the lock below is taken.
+    events = [_event(entry) for entry in entries]
+    # Then, before reading the head: the bump's UPDATE row-locks the data-version row until this
     # transaction ends, so concurrent writers queue here and each reads the head only once the
     # one before has committed. Two events can never chain on the same head (and the unique
     # prev_hash would refuse it).
@@ -77,34 +116,41 @@ def event_record(
     # The id is hashed, so it is chosen here, under the lock, rather than by the database after
     # the insert: one INSERT and no UPDATE of an append-only row.
     event_id, prev_hash = (head[0] + 1, head[1]) if head else (1, chain.GENESIS)
+    now = timezone.now()  # in the chain's order, as its ids are
+    for event in events:
+        event.id, event.prev_hash, event.created_at = event_id, prev_hash, now
+        event.payload_hash = chain.payload_hash(chain.event_payload(vars(event)))
+        event.hash = chain.link_hash(prev_hash, event.payload_hash)
+        event_id, prev_hash = event_id + 1, event.hash
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    last = events[-1]
+    if ChainHead.objects.filter(pk=1).update(event_id=last.id, hash=last.hash) == 0:
+        ChainHead.objects.create(pk=1, event_id=last.id, hash=last.hash)
+    # Once the change is committed (never if it rolls back): robust, so that a receiver's
+    # failure is logged and cannot turn a saved change into an error page.
+    transaction.on_commit(_announce, robust=True)
+    return events
+
+
+def _event(entry: Entry) -> AuditEvent:
+    """An event not chained yet (no id, time or hashes)."""
+    actor, target = entry.actor, entry.target
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
-    context = target if context is None else context
-    event = AuditEvent(
-        id=event_id,
-        created_at=timezone.now(),
+    context = target if entry.context is None else entry.context
+    return AuditEvent(
         actor=actor if is_person else None,
         actor_name=((getattr(actor, "public_name", "") or "") if is_person else "")[:150],
-        actor_institution=institution[:200],
-        action=action,
+        actor_institution=entry.institution[:200],
+        action=entry.action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         # What people wrote may later be hidden: such models name themselves by id instead.
         target_repr=str(getattr(target, "audit_repr", target))[:300],
         context_type=context._meta.label_lower,
         context_id=str(context.pk),
-        public=public,
-        changes=_stored_form(changes or {}),
-        prev_hash=prev_hash,
+        public=entry.public,
+        changes=_stored_form(entry.changes or {}),
     )
-    event.payload_hash = chain.payload_hash(chain.event_payload(vars(event)))
-    event.hash = chain.link_hash(prev_hash, event.payload_hash)
-    event.save(force_insert=True)
-    if ChainHead.objects.filter(pk=1).update(event_id=event.id, hash=event.hash) == 0:
-        ChainHead.objects.create(pk=1, event_id=event.id, hash=event.hash)
-    # Once the change is committed (never if it rolls back): robust, so that a receiver's
-    # failure is logged and cannot turn a saved change into an error page.
-    transaction.on_commit(_announce, robust=True)
-    return event
 
 
 def _announce() -> None:

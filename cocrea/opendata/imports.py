@@ -1,6 +1,6 @@
 """Services of the administration's OGP import (every write of it is here, audited): upload a
 commitments file, which is checked in the background (a dry run), then confirm the checked file,
-which is imported in the background. The work itself is `ogp.import_file`; the tasks are in
+which is imported in the background. The work itself is `ogp_import.import_file`; the tasks are in
 tasks.py. Who may: the rule `opendata.import_ogp`.
 
 The file is checked like any upload, from its content: CSV (UTF-8) or XLSX, not empty, not
@@ -133,7 +133,7 @@ def _local_copy(item: OgpImport) -> Iterator[Path]:
 def ogp_import_run(*, item: OgpImport, dry_run: bool) -> OgpImport:
     """The background step: check (dry run) or import the file and store the report. The
     services the import calls record every change, on behalf of whoever confirmed it."""
-    from cocrea.opendata.ogp import import_file
+    from cocrea.opendata.ogp_import import import_file
 
     expected = OgpImport.Status.CHECKING if dry_run else OgpImport.Status.IMPORTING
     if item.status != expected:

@@ -63,7 +63,7 @@ def private_storage() -> Storage:
 class OgpImport(TimeStampedModel):
     """An OGP commitments file uploaded in the administration: checked first (a dry run, in
     the background), imported only when someone confirms the checked result. The report is
-    what `ogp.import_file` found, in the language of the person who uploaded the file."""
+    what `ogp_import.import_file` found, in the language of the person who uploaded the file."""
 
     class Status(models.TextChoices):
         CHECKING = "checking", _("Being checked")
@@ -114,3 +114,45 @@ class OgpImport(TimeStampedModel):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.CHECKING, self.Status.IMPORTING}
+
+
+class OgpHeader(models.Model):
+    """The columns of an OGP file, in its order, stored once for all the rows that had them:
+    the export writes them in this order."""
+
+    columns = models.JSONField()
+    digest = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("OGP file header")
+        verbose_name_plural = _("OGP file headers")
+
+    def __str__(self) -> str:
+        return f"{len(self.columns)} columns"
+
+    @staticmethod
+    def digest_of(columns: list[str]) -> str:
+        return hashlib.sha256("\x1f".join(columns).encode()).hexdigest()
+
+
+class OgpRecord(models.Model):
+    """A commitment's row as OGP published it, kept beside what Cocrea models of it, so that the
+    export gives back OGP's cells (its dates, its words, its unknowns, its own columns) for what
+    nobody changed in Cocrea. `cells` are the row's cells as text, every column; `modelled` is
+    what Cocrea's export wrote for each column right after the import: a column whose export
+    differs from it now was edited in Cocrea since, and the export writes the edit instead."""
+
+    commitment = models.OneToOneField(
+        "plans.Commitment", on_delete=models.CASCADE, related_name="ogp_record"
+    )
+    header = models.ForeignKey(OgpHeader, on_delete=models.PROTECT, related_name="records")
+    cells = models.JSONField(default=dict)
+    modelled = models.JSONField(default=dict)
+    imported_at = models.DateTimeField(_("imported"))
+
+    class Meta:
+        verbose_name = _("OGP row as published")
+        verbose_name_plural = _("OGP rows as published")
+
+    def __str__(self) -> str:
+        return str(self.commitment_id)

@@ -22,13 +22,16 @@ what was done about it:
   line break followed by a bullet); a line break inside a name joins it.
 - OGP's own words (Verifiable `Yes`, `Worsens`, `Unclear`, `Legacy Local`) are its vocabulary.
 
-Every write goes through the services, in one transaction; a dry run does all of it and rolls
-it back, reporting what would be created and changed. Unknown columns are listed, not fatal.
+The import itself (checked in memory, then written in bulk in one short transaction) is
+`ogp_import.py`. Unknown columns are listed, not fatal, and kept.
 
-Export: the same columns, one row per commitment with an OGP id, so that an import followed by an
-export gives back every field Cocrea models."""
+Export: one row per commitment with an OGP id. Each imported row is kept as OGP published it
+(`OgpRecord`: every cell, OGP's own columns and unknown ones too), so the export gives back OGP's
+cell wherever the value was not edited in Cocrea since, and Cocrea's value where it was: an import
+followed by an export gives back the file, cell for cell."""
 
 import csv
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,23 +39,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, PolicyArea
-from cocrea.plans.services import (
-    action_plan_save,
-    commitment_save,
-    institution_save,
-    member_save,
-)
+from cocrea.opendata.models import OgpHeader
+from cocrea.plans.models import ActionPlan, Commitment, Member, PolicyArea
 from cocrea.tracking.models import IrmReview
-from cocrea.tracking.services import irm_review_import
 
 MISSING = {"", "nd", "na", "nr", "n/a", "none available"}
 IDENTITY = [
@@ -114,7 +108,8 @@ LEVEL_COLUMN: dict[str, str] = {
     Member.Level.OTHER: "Other",
 }
 # The institution that leads a commitment whose lead OGP did not publish (the model needs one).
-PLACEHOLDER_NAME = "Not published by OGP"
+# Named in the uploader's language, as a plan's title is; found again by its slug.
+PLACEHOLDER_NAME = gettext_noop("Not published by OGP")
 PLACEHOLDER_SLUG = "no-publicada-por-ogp"
 BULLETS = "•\\-*·"
 # The commitment's fields as OGP's columns, to name the column of a service's refusal.
@@ -233,13 +228,16 @@ def _not_flag(column: str, value: Any) -> str:
     }
 
 
+@functools.cache
 def _labels(field_name: str) -> dict[str, str]:
-    """Stored value to English label, for an IRM field with choices."""
+    """Stored value to English label, for an IRM field with choices (the same in every
+    language: read once)."""
     choices: Any = getattr(IrmReview._meta.get_field(field_name), "choices", None) or []
     with translation.override("en"):
         return {value: str(label) for value, label in choices}
 
 
+@functools.cache
 def _choices(field_name: str) -> dict[str, str]:
     """English label (lower case) to stored value."""
     return {label.lower(): value for value, label in _labels(field_name).items()}
@@ -333,164 +331,11 @@ def count_rows(path: Path) -> int | None:
         return max(sum(1 for _row in csv.reader(handle)) - 1, 0)
 
 
-class BadRowError(Exception):
-    pass
-
-
-class _RollbackError(Exception):
-    pass
-
-
-def _policy_areas() -> dict[str, PolicyArea]:
-    return {area.ogp_column: area for area in PolicyArea.objects.all()}
-
-
-def _fit(column: str, value: str, limit: int, line: int, report: Report) -> str:
-    """A text that the model holds whole; one longer than any OGP publishes is cut, and said."""
-    if len(value) <= limit:
-        return value
-    report.warnings.append(
-        (
-            line,
-            _("%(column)s: «%(value)s» is longer than %(limit)s characters; cut")
-            % {"column": column, "value": value, "limit": limit},
-        )
-    )
-    return value[:limit].rstrip()
-
-
-class _Institutions:
-    """The import's institutions by name_key, read once; what a refused row added is forgotten
-    with it (its savepoint is rolled back, so the cache must not keep them)."""
-
-    def __init__(self) -> None:
-        self.by_key: dict[str, Institution] = {}
-        self.placeholder: Institution | None = None
-        self.slugs: set[str] = set()
-        for institution in Institution.objects.order_by("pk"):  # the oldest of equal names
-            self.by_key.setdefault(name_key(institution.name), institution)
-            self.slugs.add(institution.slug)
-            if institution.slug == PLACEHOLDER_SLUG:
-                self.placeholder = institution
-        self._added: list[tuple[str, str]] = []  # (key, slug) created in the current row
-        self._placeholder_before: Institution | None = self.placeholder
-
-    def begin(self) -> None:
-        self._added, self._placeholder_before = [], self.placeholder
-
-    def undo(self) -> None:
-        for key, slug in self._added:
-            self.by_key.pop(key, None)
-            self.slugs.discard(slug)
-        self._added, self.placeholder = [], self._placeholder_before
-
-    def _create(self, name: str, slug: str, kind: str, report: Report) -> Institution:
-        created = institution_save(
-            actor=report.actor, institution=Institution(name=name, slug=slug, kind=kind)
-        )
-        self.slugs.add(slug)
-        self.by_key[name_key(name)] = created
-        self._added.append((name_key(name), slug))
-        report.count("created", "institutions")
-        return created
-
-    def get(self, name: str, column: str, line: int, report: Report) -> Institution:
-        name = _fit(column, " ".join(name.split()), 400, line, report)
-        found = self.by_key.get(name_key(name))
-        if found is not None:
-            return found
-        base = slugify(name)[:60].strip("-") or "institucion"
-        slug, n = base, 2
-        while slug in self.slugs:
-            slug, n = f"{base}-{n}", n + 1
-        return self._create(name, slug, Institution.Kind.GOVERNMENT, report)
-
-    def unpublished(self, report: Report) -> Institution:
-        """The shared placeholder for a lead institution OGP did not publish."""
-        if self.placeholder is None:
-            self.placeholder = self.by_key.get(name_key(PLACEHOLDER_NAME)) or self._create(
-                PLACEHOLDER_NAME, PLACEHOLDER_SLUG, Institution.Kind.OTHER, report
-            )
-        return self.placeholder
-
-
-def _member(row: dict[str, Any], line: int, report: Report) -> Member:
-    """The row's member; one OGP's file introduces keeps its region and level. An existing
-    member is left as it is (its region and level may have been set in Cocrea)."""
-    code = _text(row.get("Code")).upper()
-    member = Member.objects.filter(code=code).first()
-    if member is not None:
-        return member
-    published = _text(row.get("National Or Local"))
-    level = LEVELS.get(" ".join(published.lower().split()))
-    if level is None:
-        level = Member.Level.NATIONAL
-        if published:
-            report.warnings.append(
-                (
-                    line,
-                    _("National Or Local: «%(value)s» is not one of OGP's levels; national")
-                    % {"value": published},
-                )
-            )
-    member = member_save(
-        actor=report.actor,
-        member=Member(
-            name=_fit(
-                "Country/Locality", _text(row.get("Country/Locality")) or code, 150, line, report
-            ),
-            code=code,
-            slug=slugify(code)[:80] or code.lower(),
-            level=level,
-            region=_fit("Region", _text(row.get("Region")), 80, line, report),
-        ),
-    )
-    report.count("created", "members")
-    return member
-
-
-def _plan(row: dict[str, Any], number: int, report: Report, line: int) -> ActionPlan:
-    plan_id = _text(row.get("Action Plan ID"))
-    plan = ActionPlan.objects.filter(ogp_id=plan_id).first()
-    if plan is not None:
-        return plan
-    member = _member(row, line, report)
-    try:
-        start_year = int(float(_text(row.get("Year Of Submission"))))
-        end_year = int(float(_text(row.get("Action Plan End Year")) or start_year + 2))
-    except ValueError:
-        raise BadRowError(
-            _(
-                "the plan's years are not numbers: Year Of Submission «%(start)s», "
-                "Action Plan End Year «%(end)s»"
-            )
-            % {
-                "start": _shown(row.get("Year Of Submission")),
-                "end": _shown(row.get("Action Plan End Year")),
-            }
-        ) from None
-    # The title is written in the uploader's language, as anything typed in Cocrea is.
-    plan = action_plan_save(
-        actor=report.actor,
-        plan=ActionPlan(
-            member=member,
-            number=number,
-            title=_("%(member)s: action plan %(number)s (%(start)s–%(end)s)")
-            % {"member": member.name, "number": number, "start": start_year, "end": end_year},
-            slug=re.sub(r"[^a-z0-9]+", "-", plan_id.lower()).strip("-")[:80],
-            start_date=date(start_year, 1, 1),
-            end_date=date(end_year, 12, 31),
-            status=ActionPlan.Status.CLOSED if end_year < date.today().year else "implementation",
-            ogp_id=plan_id,
-        ),
-    )
-    report.count("created", "action plans")
-    return plan
-
-
-def _irm(row: dict[str, Any], line: int, report: Report) -> dict[str, Any]:
-    """The IRM's findings the row publishes (unknown ones are not in it)."""
+def irm_values(row: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The IRM's findings the row publishes (unknown ones are not in it), and what could not be
+    read, as the report says it."""
     values: dict[str, Any] = {}
+    problems: list[str] = []
     for name, column in IrmReview.OGP_COLUMNS.items():
         raw = row.get(column)
         if _missing(raw):
@@ -499,9 +344,14 @@ def _irm(row: dict[str, Any], line: int, report: Report) -> dict[str, Any]:
             try:
                 values[name] = parse_flag(raw)
             except ValueError:
-                report.warnings.append((line, _not_flag(column, raw)))
+                problems.append(_not_flag(column, raw))
         elif name == "report_url":
-            values[name] = _fit(column, _text(raw), 500, line, report)
+            values[name] = _text(raw)[:500]
+            if len(_text(raw)) > 500:
+                problems.append(
+                    _("%(column)s: «%(value)s» is longer than %(limit)s characters; cut")
+                    % {"column": column, "value": raw, "limit": 500}
+                )
         else:
             text = " ".join(_text(raw).lower().split())
             labels = _labels(name)
@@ -511,411 +361,88 @@ def _irm(row: dict[str, Any], line: int, report: Report) -> dict[str, Any]:
             if value:
                 values[name] = value
             else:
-                report.warnings.append(
-                    (
-                        line,
-                        _("%(column)s: «%(value)s» is not one of OGP's values; left out")
-                        % {"column": column, "value": raw},
-                    )
+                problems.append(
+                    _("%(column)s: «%(value)s» is not one of OGP's values; left out")
+                    % {"column": column, "value": raw}
                 )
-    return values
+    return values, problems
 
 
-def _number(row: dict[str, Any], plan: ActionPlan, line: int, report: Report) -> int:
-    """A new commitment's number: OGP's when it is a whole number free in the plan; else the
-    next free one, and said (numbers such as 3.2.5 or 1.6A are not modelled yet)."""
-    raw = row.get("Commitment Number")
-    taken = set(Commitment.objects.filter(plan=plan).values_list("number", flat=True))
-    try:
-        published = float(_text(raw))
-        number = int(published) if published.is_integer() else 0
-    except (ValueError, OverflowError):
-        number = 0
-    if 1 <= number <= 32767 and number not in taken:
-        return number
-    number = max(taken, default=0) + 1
-    report.warnings.append(
-        (
-            line,
-            _("Commitment Number «%(value)s» is taken or not a whole number; numbered %(number)s")
-            % {"value": _shown(raw), "number": number},
-        )
-    )
-    return number
+def _flag(value: bool | None) -> str:
+    return "ND" if value is None else ("1" if value else "0")
 
 
-def _dates(
-    row: dict[str, Any], line: int, report: Report, orders: dict[str, str], commitment: Commitment
-) -> None:
-    for name, column in DATE_COLUMNS.items():
-        raw = row.get(column)
-        value, problem = read_date(raw, orders.get(column, ""))
-        if problem == "ambiguous":
-            report.warnings.append(
-                (
-                    line,
-                    _(
-                        "%(column)s: «%(value)s» could be day/month or month/day and this file "
-                        "does not say which; read as month/day: %(date)s"
-                    )
-                    % {"column": column, "value": raw, "date": value},
-                )
-            )
-        elif problem == "day-first":
-            report.warnings.append(
-                (
-                    line,
-                    _(
-                        "%(column)s: «%(value)s» read as day/month, as this file writes this "
-                        "column: %(date)s"
-                    )
-                    % {"column": column, "value": raw, "date": value},
-                )
-            )
-        elif problem:
-            message = (
-                _("%(column)s: «%(value)s» is a year, not a date; left out")
-                if problem == "year"
-                else _("%(column)s: «%(value)s» is not a date; left out")
-            )
-            report.warnings.append((line, message % {"column": column, "value": raw}))
-            continue  # a new commitment's stays empty, an existing one's unchanged
-        if value is not None or commitment.pk is None:
-            setattr(commitment, name, value)
-    start, end = commitment.start_date, commitment.end_date
-    if start and end and end < start:
-        report.warnings.append(
-            (
-                line,
-                _("End Date «%(end)s» is before Start Date «%(start)s»; both dates left out")
-                % {"end": _shown(row.get("End Date")), "start": _shown(row.get("Start Date"))},
-            )
-        )
-        commitment.start_date = commitment.end_date = None
-
-
-def _unpublished(column: str, value: Any) -> str:
-    return _("%(column)s: «%(value)s» not published; left unchanged") % {
-        "column": column,
-        "value": _shown(value),
+def modelled_row(
+    c: Commitment,
+    *,
+    plan: ActionPlan,
+    supporting: list[str],
+    review: IrmReview | None,
+    chosen: set[int],
+    areas: list[PolicyArea],
+) -> dict[str, str]:
+    """A commitment as OGP's columns, from what Cocrea models of it: the export of a commitment
+    no OGP file brought, and, for one that came from a file, what tells whether a column was
+    edited in Cocrea since (`OgpRecord.modelled`)."""
+    member = plan.member
+    row = {
+        "Commitment Unique Identifier": c.ogp_id,
+        "Country/Locality": member.name,
+        "Action Plan Number": str(plan.number),
+        "Commitment Number": str(c.number),
+        "Code": member.code,
+        "Region": member.region or "NA",
+        "National Or Local": LEVEL_COLUMN.get(member.level, "National"),
+        "Year Of Submission": str(plan.start_date.year),
+        "Action Plan End Year": str(plan.end_date.year),
+        "Commitment Title": c.title,
+        "Short Title": c.short_description or "NA",
+        "Full Text": c.description or "NA",
+        "Start Date": c.start_date.strftime("%m/%d/%Y") if c.start_date else "NA",
+        "End Date": c.end_date.strftime("%m/%d/%Y") if c.end_date else "NA",
+        "Lead Institution": c.lead_institution.name,
+        "Supporting Institution(s)": "; ".join(sorted(supporting)) or "NA",
+        "Action Plan ID": plan.ogp_id,
+        "Carried Forward": _flag(c.carried_forward),
     }
-
-
-def _title(row: dict[str, Any], line: int, report: Report, commitment: Commitment) -> None:
-    raw = row.get("Commitment Title")
-    title = _text(raw)
-    if title:
-        commitment.title = _fit("Commitment Title", title, 1000, line, report)
-    elif commitment.pk is not None:
-        report.warnings.append((line, _unpublished("Commitment Title", raw)))
-    else:
-        short = _text(row.get("Short Title"))
-        commitment.title = _fit("Commitment Title", short or commitment.ogp_id, 1000, line, report)
-        message = (
-            _(
-                "Commitment Title: «%(value)s» not published; "
-                "titled with its Short Title «%(title)s»"
-            )
-            if short
-            else _("Commitment Title: «%(value)s» not published; titled with its id «%(title)s»")
-        )
-        report.warnings.append((line, message % {"value": _shown(raw), "title": commitment.title}))
-
-
-def _lead(
-    row: dict[str, Any], line: int, report: Report, cache: _Institutions, commitment: Commitment
-) -> None:
-    raw = row.get("Lead Institution")
-    name = _text(raw)
-    if name:
-        commitment.lead_institution = cache.get(name, "Lead Institution", line, report)
-    elif commitment.pk is not None:
-        report.warnings.append((line, _unpublished("Lead Institution", raw)))
-    else:
-        commitment.lead_institution = cache.unpublished(report)
-        report.warnings.append(
-            (
-                line,
-                _(
-                    "Lead Institution: «%(value)s» not published; led by the placeholder "
-                    "institution «%(name)s»"
-                )
-                % {"value": _shown(raw), "name": commitment.lead_institution.name},
-            )
-        )
-
-
-def _supporters(
-    row: dict[str, Any], line: int, report: Report, cache: _Institutions
-) -> list[Institution] | None:
-    """The supporting institutions the row names; None when it names none (left unchanged)."""
-    raw = row.get("Supporting Institution(s)")
-    if _missing(raw):
-        return None
-    names = split_institutions(str(raw))
-    if len(names) > 1 or "\n" in str(raw).strip() or "\r" in str(raw).strip():
-        report.warnings.append(
-            (
-                line,
-                _("Supporting Institution(s): «%(value)s» split into %(count)s: %(names)s")
-                % {"value": raw, "count": len(names), "names": " | ".join(names)},
-            )
-        )
-    found: dict[int, Institution] = {}
-    for name in names:
-        institution = cache.get(name, "Supporting Institution(s)", line, report)
-        found.setdefault(institution.pk, institution)
-    return list(found.values())
-
-
-def _areas(
-    row: dict[str, Any], line: int, report: Report, areas: dict[str, PolicyArea], current: set
-) -> list[PolicyArea]:
-    """The policy areas: 1 adds, 0 removes, an unknown cell leaves the area as it was."""
-    chosen = set(current)
-    for column, area in areas.items():
-        if column not in row or _missing(row[column]):
-            continue
-        try:
-            flag = parse_flag(row[column])
-        except ValueError:
-            report.warnings.append((line, _not_flag(column, row[column])))
-            continue
-        if flag:
-            chosen.add(area.pk)
-        else:
-            chosen.discard(area.pk)
-    return [area for area in areas.values() if area.pk in chosen]
-
-
-def _import_row(
-    row: dict[str, Any],
-    line: int,
-    report: Report,
-    areas: dict[str, PolicyArea],
-    cache: _Institutions,
-    orders: dict[str, str],
-) -> None:
-    missing = [column for column in REQUIRED if _missing(row.get(column))]
-    if missing:
-        raise BadRowError(_("missing %(columns)s") % {"columns": ", ".join(missing)})
-    try:
-        plan_number = int(float(_text(row.get("Action Plan Number")) or 1))
-    except ValueError:
-        raise BadRowError(
-            _("Action Plan Number «%(value)s» is not a number")
-            % {"value": row.get("Action Plan Number")}
-        ) from None
-    plan = _plan(row, plan_number, report, line)
-    ogp_id = _text(row["Commitment Unique Identifier"])
-    existing = Commitment.objects.filter(ogp_id=ogp_id).first()
-    before = None if existing is None else _fingerprint(existing)
-    if existing is not None:
-        commitment = existing
-        current = set(existing.policy_areas.values_list("pk", flat=True))
-    else:
-        number = _number(row, plan, line, report)
-        # Imported commitments have no currency unless OGP's file says one (it does not).
-        commitment = Commitment(
-            plan=plan,
-            ogp_id=ogp_id,
-            number=number,
-            slug=slugify(ogp_id)[:120] or ogp_id.lower(),
-            budget_currency="",
-            carried_forward=None,
-        )
-        current = set()
-    _title(row, line, report, commitment)
-    commitment.short_description = _fit(
-        "Short Title", _text(row.get("Short Title")), 400, line, report
-    )
-    commitment.description = _text(row.get("Full Text"))
-    _dates(row, line, report, orders, commitment)
-    _lead(row, line, report, cache, commitment)
-    carried = row.get("Carried Forward")
-    if not _missing(carried):
-        try:
-            commitment.carried_forward = parse_flag(carried)
-        except ValueError:
-            report.warnings.append((line, _not_flag("Carried Forward", carried)))
-    commitment_save(
-        actor=report.actor,
-        commitment=commitment,
-        supporting_institutions=_supporters(row, line, report, cache),
-        policy_areas=_areas(row, line, report, areas, current),
-    )
-    if existing is None:
-        report.count("created", "commitments")
-    elif before != _fingerprint(Commitment.objects.get(pk=commitment.pk)):
-        report.count("changed", "commitments")
-    findings = _irm(row, line, report)
-    if findings:
-        stored = IrmReview.objects.filter(commitment=commitment).first()
-        if stored is None:
-            report.count("created", "IRM findings")
-            review = IrmReview(commitment=commitment, **findings)
-        else:
-            if any(getattr(stored, k) != v for k, v in findings.items()):
-                report.count("changed", "IRM findings")
-            review = stored  # what the row does not publish stays as it was
-            for name, value in findings.items():
-                setattr(review, name, value)
-        irm_review_import(actor=report.actor, commitment=commitment, review=review)
-
-
-def _fingerprint(commitment: Commitment) -> tuple:
-    return (
-        commitment.title,
-        commitment.short_description,
-        commitment.description,
-        commitment.start_date,
-        commitment.end_date,
-        commitment.lead_institution_id,
-        commitment.carried_forward,
-        tuple(sorted(commitment.supporting_institutions.values_list("pk", flat=True))),
-        tuple(sorted(commitment.policy_areas.values_list("pk", flat=True))),
-    )
-
-
-def _refusal(error: Exception, row: dict[str, Any]) -> str:
-    """A service's refusal as the report says it: each message with its column and value."""
-    if not isinstance(error, ValidationError):
-        return str(error)
-    if not hasattr(error, "error_dict"):
-        return "; ".join(error.messages)
-    said = []
-    for name, messages in error.message_dict.items():
-        column = FIELD_COLUMNS.get(name)
-        for message in messages:
-            if name == NON_FIELD_ERRORS or column is None:
-                said.append(message if name == NON_FIELD_ERRORS else f"{name}: {message}")
+    with translation.override("en"):
+        for name, column in IrmReview.OGP_COLUMNS.items():
+            value = getattr(review, name, None) if review else None
+            if value is None or value == "":
+                row[column] = "ND"
+            elif name in BOOLEAN_FIELDS:
+                row[column] = _flag(value)
+            elif name == "report_url":
+                row[column] = value
             else:
-                said.append(
-                    _("%(column)s: «%(value)s»: %(message)s")
-                    % {"column": column, "value": _shown(row.get(column)), "message": message}
-                )
-    return "; ".join(said)
-
-
-def _date_notes(rows: list[tuple[int, dict[str, Any]]], report: Report) -> dict[str, str]:
-    """Each date column's order in this file, and a note in the report when it is not OGP's
-    usual month-first."""
-    orders = {}
-    for column in DATE_COLUMNS.values():
-        order, day_first, month_first = date_order(row.get(column) for _line, row in rows)
-        orders[column] = order
-        if order == "dmy":
-            report.warnings.append(
-                (
-                    1,
-                    _("%(column)s: this file writes day/month/year («%(example)s»); read so")
-                    % {"column": column, "example": day_first},
-                )
-            )
-        elif order == "both":
-            report.warnings.append(
-                (
-                    1,
-                    _(
-                        "%(column)s: this file writes both day/month/year («%(dmy)s») and "
-                        "month/day/year («%(mdy)s»); a date that could be either is reported"
-                    )
-                    % {"column": column, "dmy": day_first, "mdy": month_first},
-                )
-            )
-    return orders
-
-
-def import_file(
-    path: Path, *, dry_run: bool = False, progress: Any = None, actor: Any = None
-) -> Report:
-    """Import `path`; all or nothing (see the module's docstring)."""
-    report = Report(dry_run=dry_run, actor=actor)
-    header, reader = read_rows(path)
-    areas = _policy_areas()
-    known = set(IDENTITY) | set(IrmReview.OGP_COLUMNS.values()) | set(areas) | KNOWN_DERIVED
-    report.unknown_columns = [h for h in header if h and h not in known]
-    missing_columns = [c for c in REQUIRED if c not in header]
-    if missing_columns:
-        report.errors.append(
-            (1, _("the header lacks %(columns)s") % {"columns": ", ".join(missing_columns)})
-        )
-        return report
-    # line 1 is the header; rows with nothing in them are not rows
-    rows = [
-        (line, row)
-        for line, row in enumerate(reader, start=2)
-        if any(not _missing(v) for v in row.values())
-    ]
-    orders = _date_notes(rows, report)
-    try:
-        with transaction.atomic():
-            cache = _Institutions()
-            for line, row in rows:
-                report.rows += 1
-                cache.begin()
-                try:
-                    with transaction.atomic():
-                        _import_row(row, line, report, areas, cache, orders)
-                except BadRowError as error:
-                    cache.undo()
-                    report.errors.append((line, str(error)))
-                except Exception as error:  # a service's validation: the row's reason
-                    cache.undo()
-                    report.errors.append((line, _refusal(error, row)))
-                if progress:
-                    progress(line - 1)
-            if report.errors or dry_run:
-                raise _RollbackError
-    except _RollbackError:
-        pass
-    if report.errors:
-        report.created, report.changed = {}, {}
-    return report
+                row[column] = _labels(name)[value]
+    for area in areas:
+        row[area.ogp_column] = "1" if area.pk in chosen else "0"
+    return row
 
 
 def export_rows(commitments: Iterable[Commitment]) -> Iterator[dict[str, str]]:
+    """OGP's row of each commitment: for one an OGP file brought, the cell as OGP published it
+    wherever Cocrea's value is still what the import made of it, and Cocrea's value where it
+    was edited since (or where the file had no such column); for the others, Cocrea's values."""
     areas = list(PolicyArea.objects.order_by("position"))
     for c in commitments:
-        plan = c.plan
-        row = {
-            "Commitment Unique Identifier": c.ogp_id,
-            "Country/Locality": plan.member.name,
-            "Action Plan Number": str(plan.number),
-            "Commitment Number": str(c.number),
-            "Code": plan.member.code,
-            "Region": plan.member.region or "NA",
-            "National Or Local": LEVEL_COLUMN.get(plan.member.level, "National"),
-            "Year Of Submission": str(plan.start_date.year),
-            "Action Plan End Year": str(plan.end_date.year),
-            "Commitment Title": c.title,
-            "Short Title": c.short_description or "NA",
-            "Full Text": c.description or "NA",
-            "Start Date": c.start_date.strftime("%m/%d/%Y") if c.start_date else "NA",
-            "End Date": c.end_date.strftime("%m/%d/%Y") if c.end_date else "NA",
-            "Lead Institution": c.lead_institution.name,
-            "Supporting Institution(s)": "; ".join(i.name for i in c.supporting_institutions.all())
-            or "NA",
-            "Action Plan ID": plan.ogp_id,
-            "Carried Forward": "ND"
-            if c.carried_forward is None
-            else ("1" if c.carried_forward else "0"),
-        }
-        review = getattr(c, "irm_review", None)
-        with translation.override("en"):
-            for name, column in IrmReview.OGP_COLUMNS.items():
-                value = getattr(review, name, None) if review else None
-                if value is None or value == "":
-                    row[column] = "ND"
-                elif name in BOOLEAN_FIELDS:
-                    row[column] = "1" if value else "0"
-                elif name == "report_url":
-                    row[column] = value
-                else:
-                    row[column] = _labels(name)[value]
-        chosen = {a.pk for a in c.policy_areas.all()}
-        for area in areas:
-            row[area.ogp_column] = "1" if area.pk in chosen else "0"
+        modelled = modelled_row(
+            c,
+            plan=c.plan,
+            supporting=[i.name for i in c.supporting_institutions.all()],
+            review=getattr(c, "irm_review", None),
+            chosen={a.pk for a in c.policy_areas.all()},
+            areas=areas,
+        )
+        record = getattr(c, "ogp_record", None)
+        if record is None:
+            yield modelled
+            continue
+        row = dict(record.cells)
+        for column, value in modelled.items():
+            if column not in row or record.modelled.get(column) != value:
+                row[column] = value
         yield row
 
 
@@ -926,17 +453,37 @@ def export_commitments(plan: ActionPlan | None = None) -> QuerySet[Commitment]:
     if plan is not None:
         commitments = commitments.filter(plan=plan)
     return (
-        commitments.select_related("plan", "plan__member", "lead_institution", "irm_review")
+        commitments.select_related(
+            "plan", "plan__member", "lead_institution", "irm_review", "ogp_record"
+        )
         .prefetch_related("supporting_institutions", "policy_areas")
         .order_by("plan__start_date", "number", "ogp_id")
     )
 
 
+def export_header(commitments: QuerySet[Commitment]) -> list[str]:
+    """The export's columns: when the commitments came from one OGP file, its columns in its
+    order, then OGP's columns it lacked; else OGP's columns as Cocrea writes them, then the other
+    columns OGP's files had, in their order."""
+    standard = IDENTITY + list(IrmReview.OGP_COLUMNS.values())
+    standard += [a.ogp_column for a in PolicyArea.objects.order_by("position")]
+    headers = list(
+        OgpHeader.objects.filter(records__commitment__in=commitments.values("pk"))
+        .distinct()
+        .order_by("pk")
+        .values_list("columns", flat=True)
+    )
+    if len(headers) == 1:
+        return headers[0] + [c for c in standard if c not in headers[0]]
+    extra: list[str] = []
+    for columns in headers:
+        extra += [c for c in columns if c and c not in standard and c not in extra]
+    return standard + extra
+
+
 def export_write(handle: Any, commitments: QuerySet[Commitment]) -> int:
     """Write the commitments as OGP's CSV to an open text handle; return how many."""
-    areas = [a.ogp_column for a in PolicyArea.objects.order_by("position")]
-    header = IDENTITY + list(IrmReview.OGP_COLUMNS.values()) + areas
-    writer = csv.DictWriter(handle, fieldnames=header)
+    writer = csv.DictWriter(handle, fieldnames=export_header(commitments), restval="")
     writer.writeheader()
     count = 0
     for row in export_rows(commitments.iterator(chunk_size=500)):

@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocrea.audit.services import event_record
-from cocrea.opendata.models import PREFIX_LENGTH, ApiToken, new_token, token_hash
+from cocrea.opendata.models import (
+    PREFIX_LENGTH,
+    ApiToken,
+    OgpHeader,
+    OgpRecord,
+    new_token,
+    token_hash,
+)
 from cocrea.plans.models import Institution, Milestone
 from cocrea.plans.rules import allowed
 from cocrea.tracking.models import Evidence, ProgressReport
@@ -172,3 +179,24 @@ def report_evidence_add(
             default_storage.delete(stored)
         raise
     return evidence
+
+
+def ogp_records_save(*, records: list[OgpRecord], columns: list[str]) -> None:
+    """Keep the rows of an OGP file as it published them (`OgpRecord`), new ones created and
+    the others updated in bulk, all under the file's header. Part of an import's transaction;
+    not an event of its own: the log records what the import changed in the repository, and
+    these are OGP's published cells, not a change Cocrea makes."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("OGP rows are kept inside the import's transaction.")
+    if not records:
+        return
+    digest = OgpHeader.digest_of(columns)
+    header, _created = OgpHeader.objects.get_or_create(digest=digest, defaults={"columns": columns})
+    now = timezone.now()
+    for record in records:
+        record.header, record.imported_at = header, now
+    kept = [r for r in records if r.pk is not None]
+    OgpRecord.objects.bulk_create([r for r in records if r.pk is None], batch_size=500)
+    OgpRecord.objects.bulk_update(
+        kept, ["header", "cells", "modelled", "imported_at"], batch_size=500
+    )

@@ -1,15 +1,16 @@
 """Every write to the plans domain. Each service validates with `full_clean()`, saves inside a
 transaction and records the audit event in that same transaction."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocrea.audit.services import event_record, model_changes
+from cocrea.audit.services import Entry, event_record, model_changes
 from cocrea.plans.models import (
     ActionPlan,
     Commitment,
@@ -178,3 +179,182 @@ def membership_decide(
     membership.decided_at = timezone.now()
     membership.decision_reason = reason
     return _save_audited(actor=actor, instance=membership)
+
+
+@dataclass
+class CommitmentWrite:
+    """A commitment an import creates (no pk) or changes, with its many-to-many sets (None:
+    left as they are)."""
+
+    commitment: Commitment
+    supporting_institutions: list[Institution] | None = None
+    policy_areas: list[PolicyArea] | None = None
+
+
+@dataclass
+class RepositoryImport:
+    """What a bulk import writes to the repository, in the order it is written. Its caller has
+    validated every object as its model does (`full_clean` without the uniqueness checks, which
+    need the database: the constraints hold them when it is written)."""
+
+    members: list[Member] = field(default_factory=list)
+    institutions: list[Institution] = field(default_factory=list)
+    plans: list[ActionPlan] = field(default_factory=list)
+    commitments: list[CommitmentWrite] = field(default_factory=list)
+
+
+_BATCH = 500
+
+
+def _chunks(values: list[Any], size: int = _BATCH) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def repository_import(*, actor: Any, batch: RepositoryImport, events: list[Entry]) -> None:
+    """Write an import's new members, institutions, plans and commitments and its changes to
+    existing commitments in bulk, with one public audit event per object created or changed
+    (the same events `commitment_save` and the others record one by one). A changed
+    commitment's event compares with the row as it is now, read in this transaction, so an edit
+    made while the import was being checked is recorded truthfully; one that ends up with no
+    change writes nothing.
+
+    The events are appended to `events`: the caller records them with
+    `audit.services.events_record`, last, in the same transaction (one chained write for the
+    whole import, so the chain's lock, which every other write on the site waits for, is held
+    only while it is written)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("An import is written inside the transaction that records it.")
+    _require_manager(actor)
+    entries: list[Entry] = []
+    with transaction.atomic():
+        Member.objects.bulk_create(batch.members, batch_size=_BATCH)
+        Institution.objects.bulk_create(batch.institutions, batch_size=_BATCH)
+        ActionPlan.objects.bulk_create(batch.plans, batch_size=_BATCH)
+        created: list[models.Model] = [*batch.members, *batch.institutions, *batch.plans]
+        entries += [_created(actor, instance, _field_values(instance)) for instance in created]
+        new = [w for w in batch.commitments if w.commitment.pk is None]
+        changed = [w for w in batch.commitments if w.commitment.pk is not None]
+        Commitment.objects.bulk_create([w.commitment for w in new], batch_size=_BATCH)
+        links = _Links()
+        for write in new:
+            after = _field_values(write.commitment)
+            for name in ("supporting_institutions", "policy_areas"):
+                chosen = getattr(write, name) or []
+                links.add(name, write.commitment.pk, chosen)
+                after[name] = sorted(str(o) for o in chosen)
+            entries.append(_created(actor, write.commitment, after))
+        entries += _commitments_update(actor, changed, links)
+        links.write()
+    events += entries
+
+
+def _created(actor: Any, instance: models.Model, after: dict[str, Any]) -> Entry:
+    return Entry(
+        actor=actor,
+        action=f"{instance._meta.model_name}.create",
+        target=instance,
+        changes=model_changes(None, after),
+        public=isinstance(instance, _PUBLIC),
+        context=_audit_context(instance),
+    )
+
+
+def _refresh_keys(instance: models.Model) -> None:
+    """Point the foreign keys at objects this import has just created (they had no pk when they
+    were assigned)."""
+    for f in instance._meta.concrete_fields:
+        if isinstance(f, models.ForeignKey) and f.is_cached(instance):
+            related = f.get_cached_value(instance)
+            if related is not None and getattr(instance, f.attname) != related.pk:
+                setattr(instance, f.attname, related.pk)
+
+
+class _Links:
+    """The many-to-many rows to replace (changed commitments) and to add, written in bulk."""
+
+    def __init__(self) -> None:
+        self.add_rows: dict[str, list[models.Model]] = {}
+        self.clear: dict[str, list[int]] = {}
+
+    def add(self, name: str, commitment_id: int, objects: Iterable[models.Model]) -> None:
+        through = getattr(Commitment, name).through
+        target = "institution_id" if name == "supporting_institutions" else "policyarea_id"
+        self.add_rows.setdefault(name, []).extend(
+            through(commitment_id=commitment_id, **{target: o.pk}) for o in objects
+        )
+
+    def write(self) -> None:
+        for name, ids in self.clear.items():
+            through = getattr(Commitment, name).through
+            for chunk in _chunks(ids):
+                through.objects.filter(commitment_id__in=chunk).delete()
+        for name, rows in self.add_rows.items():
+            getattr(Commitment, name).through.objects.bulk_create(rows, batch_size=_BATCH)
+
+
+def _commitments_update(actor: Any, writes: list[CommitmentWrite], links: _Links) -> list[Entry]:
+    if not writes:
+        return []
+    ids = [w.commitment.pk for w in writes]
+    stored: dict[int, Commitment] = {}
+    for chunk in _chunks(ids):
+        query = Commitment.objects.filter(pk__in=chunk)
+        if connection.features.has_select_for_update:
+            query = query.select_for_update()
+        stored.update((c.pk, c) for c in query)
+    current: dict[str, dict[int, list[models.Model]]] = {}
+    for name, model in (
+        ("supporting_institutions", Institution),
+        ("policy_areas", PolicyArea),
+    ):
+        through = getattr(Commitment, name).through
+        target = "institution" if model is Institution else "policyarea"
+        sets: dict[int, list[models.Model]] = {pk: [] for pk in ids}
+        for chunk in _chunks(ids):
+            for row in through.objects.filter(commitment_id__in=chunk).select_related(target):
+                sets[row.commitment_id].append(getattr(row, target))
+        current[name] = sets
+    entries, to_update, now = [], [], timezone.now()
+    for write in writes:
+        commitment = write.commitment
+        old = stored.get(commitment.pk)
+        if old is None:  # deleted meanwhile: the import cannot change it
+            raise ValidationError(
+                _("Commitment %(id)s was deleted while the file was being checked.")
+                % {"id": commitment.ogp_id or commitment.pk}
+            )
+        _refresh_keys(commitment)
+        before, after = _field_values(old), _field_values(commitment)
+        for name in ("supporting_institutions", "policy_areas"):
+            old_set = current[name][commitment.pk]
+            before[name] = sorted(str(o) for o in old_set)
+            chosen = getattr(write, name)
+            if chosen is None:
+                after[name] = before[name]
+            elif {o.pk for o in chosen} != {o.pk for o in old_set}:
+                links.clear.setdefault(name, []).append(commitment.pk)
+                links.add(name, commitment.pk, chosen)
+                after[name] = sorted(str(o) for o in chosen)
+            else:
+                after[name] = before[name]
+        changes = model_changes(before, after)
+        if not changes:
+            continue
+        commitment.updated_at = now
+        to_update.append(commitment)
+        entries.append(
+            Entry(
+                actor=actor,
+                action="commitment.update",
+                target=commitment,
+                changes=changes,
+                public=True,
+                context=commitment,
+            )
+        )
+    fields = [
+        f.name for f in Commitment._meta.concrete_fields if f.attname not in {"id", "created_at"}
+    ]
+    Commitment.objects.bulk_update(to_update, fields, batch_size=_BATCH)
+    return entries

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocrea.audit.services import event_record
+from cocrea.audit.services import Entry, event_record
 from cocrea.plans.models import Commitment, Institution, Milestone
 from cocrea.plans.rules import allowed, civil_society_organisations
 from cocrea.plans.services import milestone_save
@@ -370,3 +370,57 @@ def irm_review_import(*, actor: Any, commitment: Commitment, review: IrmReview) 
             context=commitment,
         )
     return review
+
+
+def irm_reviews_import(*, actor: Any, reviews: list[IrmReview], events: list[Entry]) -> None:
+    """The IRM's findings of a bulk import (opendata's OGP importer), validated by its caller:
+    new ones created and changed ones updated in bulk, with the public event irm_review_import
+    records for each. What changed is compared with the rows as they are now, in this
+    transaction; a review with no change writes nothing. The events are appended to `events`,
+    for the caller to record last in the same transaction (`plans.services.repository_import`
+    says why)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("An import is written inside the transaction that records it.")
+    fields = [f.attname for f in IrmReview._meta.concrete_fields if f.attname not in _NOT_AUDITED]
+    with transaction.atomic():
+        new = [review for review in reviews if review.pk is None]
+        IrmReview.objects.bulk_create(new, batch_size=500)
+        entries = [_irm_entry(actor, review, None, fields) for review in new]
+        old = [review for review in reviews if review.pk is not None]
+        stored: dict[int, IrmReview] = {}
+        ids = [review.pk for review in old]
+        for start in range(0, len(ids), 500):
+            query = IrmReview.objects.filter(pk__in=ids[start : start + 500])
+            if transaction.get_connection().features.has_select_for_update:
+                query = query.select_for_update()
+            stored.update((review.pk, review) for review in query)
+        changed, now = [], timezone.now()
+        for review in old:
+            before = stored.get(review.pk)
+            if before is None:  # deleted meanwhile: nothing to update
+                continue
+            entry = _irm_entry(actor, review, {n: getattr(before, n) for n in fields}, fields)
+            if entry.changes:
+                review.updated_at = now
+                changed.append(review)
+                entries.append(entry)
+        IrmReview.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=500)
+    events += entries
+
+
+def _irm_entry(
+    actor: Any, review: IrmReview, before: dict[str, Any] | None, fields: list[str]
+) -> Entry:
+    changes = {
+        name: [before[name] if before else None, getattr(review, name)]
+        for name in fields
+        if before is None or before[name] != getattr(review, name)
+    }
+    return Entry(
+        actor=actor,
+        action=f"irmreview.{'create' if before is None else 'update'}",
+        target=review,
+        changes=changes,
+        public=True,
+        context=review.commitment,
+    )

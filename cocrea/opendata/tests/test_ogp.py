@@ -4,6 +4,7 @@ import followed by an export that gives back every field Cocrea models."""
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from cocrea.audit.models import AuditEvent
-from cocrea.opendata.ogp import export_file, import_file
+from cocrea.opendata.ogp import export_file
+from cocrea.opendata.ogp_import import import_file
 from cocrea.plans.models import ActionPlan, Commitment, Institution, Member
+from cocrea.plans.services import commitment_save
 from cocrea.tracking.models import IrmReview
 
 pytestmark = pytest.mark.django_db
@@ -128,11 +131,13 @@ def test_a_good_file_creates_the_member_plan_commitments_institutions_and_findin
     }
     member = Member.objects.get(code="GTM")
     plan = ActionPlan.objects.get(ogp_id="AP_GTM05")
-    assert (plan.member, plan.number, plan.start_date.year, plan.end_date.year) == (
+    # OGP publishes a plan's years; its commitments' dates within them date it: the earliest
+    # start, the latest end ("10/1/23").
+    assert (plan.member, plan.number, str(plan.start_date), str(plan.end_date)) == (
         member,
         5,
-        2021,
-        2023,
+        "2022-01-01",
+        "2023-10-01",
     )
     first = Commitment.objects.get(ogp_id="GT0110")
     assert first.number == 2 and str(first.start_date) == "2022-01-01"
@@ -231,40 +236,68 @@ def test_an_xlsx_file_imports_like_its_csv(tmp_path):
     assert report.ok and report.created["commitments"] == 2
 
 
-def test_import_then_export_gives_back_every_modelled_field(tmp_path):
+def test_import_then_export_gives_back_every_cell_and_an_edit_in_cocrea(tmp_path):
     import_file(_csv(tmp_path, GOOD))
     out = tmp_path / "export.csv"
     assert export_file(out) == 2
     with open(out, encoding="utf-8") as handle:
-        exported = {row["Commitment Unique Identifier"]: row for row in csv.DictReader(handle)}
-    original = exported["GT0110"]
-    for column in (
-        "Country/Locality",
-        "Action Plan Number",
-        "Commitment Number",
-        "Code",
-        "Region",
-        "National Or Local",
-        "Year Of Submission",
-        "Action Plan End Year",
-        "Commitment Title",
-        "Short Title",
-        "Full Text",
-        "Lead Institution",
-        "Supporting Institution(s)",
-        "Action Plan ID",
-        "Carried Forward",
-        "Verifiable",
-        "Potential for Results",
-        "Completion (End Of Term)",
-        "OGP Value Access To Information",
-        "Open Data",
-        "Right To Information",
-    ):
-        assert original[column] == GOOD[0][column], column
-    assert original["Start Date"] == "01/01/2022"  # the same date, in one shape
+        reader = csv.DictReader(handle)
+        # the file's columns in its order, then those of OGP's it lacked
+        assert (reader.fieldnames or [])[: len(HEADER)] == HEADER
+        assert "Did It Open Government (Overall)" in (reader.fieldnames or [])
+        exported = {row["Commitment Unique Identifier"]: row for row in reader}
+    # Every cell as OGP published it: its dates ("August 2023"), its unknowns, its own columns.
+    for row in GOOD:
+        assert {c: exported[row["Commitment Unique Identifier"]][c] for c in HEADER} == row
     # and the export imports back to the same records
     assert import_file(out).changed == {}
+    # Edited in Cocrea since: the export writes the edit in that column, and only there.
+    commitment = Commitment.objects.get(ogp_id="GT0110")
+    commitment.title = "Plan de Gobierno Digital actualizado con la ciudadanía"
+    commitment.end_date = date(2023, 12, 31)
+    commitment_save(actor=None, commitment=commitment)
+    export_file(out)
+    with open(out, encoding="utf-8") as handle:
+        edited = {row["Commitment Unique Identifier"]: row for row in csv.DictReader(handle)}
+    changed = {c for c in HEADER if edited["GT0110"][c] != GOOD[0][c]}
+    assert changed == {"Commitment Title", "End Date"}
+    assert edited["GT0110"]["Commitment Title"] == commitment.title
+    assert edited["GT0110"]["End Date"] == "12/31/2023"
+    assert {c: edited["GT0114"][c] for c in HEADER} == GOOD[1]
+
+
+def test_a_commitment_made_in_cocrea_is_exported_in_ogps_columns(tmp_path):
+    import_file(_csv(tmp_path, GOOD))
+    plan = ActionPlan.objects.get(ogp_id="AP_GTM05")
+    lead = Institution.objects.get(name="Ministerio de Ambiente y Recursos Naturales")
+    commitment_save(
+        actor=None,
+        commitment=Commitment(
+            plan=plan,
+            ogp_id="GT0120",
+            number=9,
+            slug="gt0120",
+            title="Datos de compras",
+            lead_institution=lead,
+            start_date=date(2022, 3, 1),
+            carried_forward=None,
+        ),
+    )
+    out = tmp_path / "export.csv"
+    assert export_file(out) == 3
+    with open(out, encoding="utf-8") as handle:
+        exported = {row["Commitment Unique Identifier"]: row for row in csv.DictReader(handle)}
+    made = exported["GT0120"]
+    assert (made["Commitment Title"], made["Start Date"], made["End Date"]) == (
+        "Datos de compras",
+        "03/01/2022",
+        "NA",
+    )
+    assert (made["Carried Forward"], made["Verifiable"], made["_Completion Numeric"]) == (
+        "ND",
+        "ND",
+        "",
+    )
 
 
 # Real OGP data (issue 22): rows shaped like the ones OGP publishes ---------------------------
@@ -424,7 +457,8 @@ def test_ogps_own_vocabulary_is_accepted_whatever_its_case(tmp_path):
     export_file(out)
     with open(out, encoding="utf-8") as handle:
         exported = {r["Commitment Unique Identifier"]: r for r in csv.DictReader(handle)}
-    assert exported["BUE0001"]["National Or Local"] == "Legacy Local"
+    # The export gives back OGP's cell as it was written (nobody changed the level since).
+    assert exported["BUE0001"]["National Or Local"] == "legacy local"
     assert exported["XK0001"]["National Or Local"] == "Other"
 
 

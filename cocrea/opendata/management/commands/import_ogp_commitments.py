@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cocrea.opendata.ogp import KINDS, count_rows, import_file
+from cocrea.opendata.ogp import KINDS, count_rows
+from cocrea.opendata.ogp_import import import_file
 
 
 class ProgressBar:
