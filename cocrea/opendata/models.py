@@ -10,6 +10,7 @@ from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.core.fields import BulkJSONField
 from cocrea.core.models import TimeStampedModel
 from cocrea.plans.models import Institution
 
@@ -146,8 +147,8 @@ class OgpRecord(models.Model):
         "plans.Commitment", on_delete=models.CASCADE, related_name="ogp_record"
     )
     header = models.ForeignKey(OgpHeader, on_delete=models.PROTECT, related_name="records")
-    cells = models.JSONField(default=dict)
-    modelled = models.JSONField(default=dict)
+    cells = BulkJSONField(default=dict)
+    modelled = BulkJSONField(default=dict)
     imported_at = models.DateTimeField(_("imported"))
 
     class Meta:
