@@ -521,27 +521,47 @@ def _irm(row: dict[str, Any], line: int, report: Report) -> dict[str, Any]:
     return values
 
 
-def _number(row: dict[str, Any], plan: ActionPlan, line: int, report: Report) -> int:
-    """A new commitment's number: OGP's when it is a whole number free in the plan; else the
-    next free one, and said (numbers such as 3.2.5 or 1.6A are not modelled yet)."""
+def _number(row: dict[str, Any], plan: ActionPlan, line: int, report: Report) -> str:
+    """A new commitment's number as OGP publishes it (3, 2.6, 3.2.5, 1.6A), with a spreadsheet's
+    float noise taken out (2.2999999999999998 is 2.3, 3.0 is 3) and said. A number missing,
+    taken in the plan or longer than the field: the next free whole number, and said."""
+    import math
+
+    from cocrea.plans.models import next_whole_number
+
     raw = row.get("Commitment Number")
-    taken = set(Commitment.objects.filter(plan=plan).values_list("number", flat=True))
+    number = _text(raw)
     try:
-        published = float(_text(raw))
-        number = int(published) if published.is_integer() else 0
-    except (ValueError, OverflowError):
-        number = 0
-    if 1 <= number <= 32767 and number not in taken:
+        value = float(number)
+    except ValueError:
+        value = math.nan  # 3.2.5, 1.6A: text, kept as published
+    if not number.isdigit() and math.isfinite(value):
+        shortest = str(int(value)) if value.is_integer() else repr(value)
+        if shortest != number:
+            report.warnings.append(
+                (
+                    line,
+                    _("%(column)s: «%(value)s» is a spreadsheet's number; read as %(number)s")
+                    % {"column": "Commitment Number", "value": raw, "number": shortest},
+                )
+            )
+            number = shortest
+    taken = set(Commitment.objects.filter(plan=plan).values_list("number", flat=True))
+    longest = Commitment._meta.get_field("number").max_length or 0
+    if number and number not in taken and len(number) <= longest:
         return number
-    number = max(taken, default=0) + 1
+    free = next_whole_number(taken)
     report.warnings.append(
         (
             line,
-            _("Commitment Number «%(value)s» is taken or not a whole number; numbered %(number)s")
-            % {"value": _shown(raw), "number": number},
+            _(
+                "Commitment Number «%(value)s» is missing, taken in this plan or longer than "
+                "%(length)s characters; numbered %(number)s"
+            )
+            % {"value": _shown(raw), "length": longest, "number": free},
         )
     )
-    return number
+    return free
 
 
 def _dates(
@@ -882,7 +902,7 @@ def export_rows(commitments: Iterable[Commitment]) -> Iterator[dict[str, str]]:
             "Commitment Unique Identifier": c.ogp_id,
             "Country/Locality": plan.member.name,
             "Action Plan Number": str(plan.number),
-            "Commitment Number": str(c.number),
+            "Commitment Number": c.number,
             "Code": plan.member.code,
             "Region": plan.member.region or "NA",
             "National Or Local": LEVEL_COLUMN.get(plan.member.level, "National"),
@@ -928,7 +948,7 @@ def export_commitments(plan: ActionPlan | None = None) -> QuerySet[Commitment]:
     return (
         commitments.select_related("plan", "plan__member", "lead_institution", "irm_review")
         .prefetch_related("supporting_institutions", "policy_areas")
-        .order_by("plan__start_date", "number", "ogp_id")
+        .order_by("plan__start_date", "number_sort", "ogp_id")
     )
 
 
