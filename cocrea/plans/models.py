@@ -2,7 +2,7 @@
 institutions and OGP's policy-area taxonomy. Field and value names follow OGP's own."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
@@ -282,13 +282,52 @@ def plan_years(start: date, end: date) -> str:
     return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
 
 
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
+    """Bulk writes skip save(), which keeps `number_sort`; these two keep it all the same."""
+
+    def bulk_create(
+        self,
+        objs: Iterable[Any],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Collection[str] | None = None,
+        unique_fields: Collection[str] | None = None,
+    ) -> list[Any]:
+        objs = list(objs)
+        for commitment in objs:
+            commitment.set_number_sort()
+        return super().bulk_create(
+            objs,
+            batch_size=batch_size,
+            ignore_conflicts=ignore_conflicts,
+            update_conflicts=update_conflicts,
+            update_fields=update_fields,
+            unique_fields=unique_fields,
+        )
+
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        objs, fields = list(objs), list(fields)
+        if "number" in fields:
+            for commitment in objs:
+                commitment.set_number_sort()
+            if "number_sort" not in fields:
+                fields.append("number_sort")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
 class Commitment(TimeStampedModel):
     """A commitment with every field of OGP's commitment template.
 
     Its `number` is text as OGP writes it (3, 2.6, 3.2.5, 1.6A); lists order by `number_sort`,
-    its `natural_key`, which save() keeps. Code that writes commitments without save()
-    (`bulk_create`, `bulk_update`, `QuerySet.update` of the number) calls `set_number_sort()` on
-    each one first, or the commitment sorts out of place."""
+    its `natural_key`. save() keeps the key, and so do `bulk_create` and `bulk_update` (of the
+    number) through `CommitmentQuerySet`; anything else that writes the number without save(),
+    a `QuerySet.update()` or raw SQL, calls `set_number_sort()` on each commitment and writes
+    `number_sort` with it, or the commitment sorts out of place."""
+
+    objects = CommitmentQuerySet.as_manager()
 
     plan = models.ForeignKey(
         ActionPlan,
@@ -305,9 +344,8 @@ class Commitment(TimeStampedModel):
         max_length=20,
         help_text=_("Its number within the plan as the plan writes it, e.g. 3, 2.6 or 1.6A."),
     )
-    # natural_key(number), kept by save(). Writers that skip save() (bulk_create, update) call
-    # set_number_sort() on each commitment first. Blank only until save() fills it, so that
-    # full_clean() passes before the first save.
+    # natural_key(number), kept by save() and the bulk writes (see the class's docstring).
+    # Blank only until save() fills it, so that full_clean() passes before the first save.
     number_sort = models.CharField(max_length=200, editable=False, blank=True, db_index=False)
     slug = models.SlugField(
         _("slug"),

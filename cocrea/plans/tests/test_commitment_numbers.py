@@ -81,16 +81,20 @@ def test_saving_keeps_the_sort_key_with_the_number():
 
 
 @pytest.mark.django_db
-def test_a_bulk_writer_sets_the_key_itself():
+def test_bulk_writes_keep_the_key_though_they_skip_save():
     plan, lead = ActionPlanFactory(), InstitutionFactory()
-    rows = [
+    Commitment.objects.bulk_create(
         Commitment(plan=plan, number=n, slug=f"c-{i}", title=n, lead_institution=lead)
         for i, n in enumerate(CREATED)
-    ]
-    for row in rows:
-        row.set_number_sort()
-    Commitment.objects.bulk_create(rows)
+    )
     assert list(plan.commitments.values_list("number", flat=True)) == NATURAL
+    renumbered = list(plan.commitments.all())
+    for commitment in renumbered:
+        commitment.number = f"9.{commitment.number}"
+    Commitment.objects.bulk_update(renumbered, ["number"])
+    assert list(plan.commitments.values_list("number", "number_sort")) == [
+        (f"9.{n}", natural_key(f"9.{n}")) for n in NATURAL
+    ]
 
 
 @pytest.mark.django_db

@@ -32,8 +32,6 @@ def _plan_with(commitments: int, institution):
         )
         for n in range(1, commitments + 1)
     ]
-    for commitment in rows:
-        commitment.set_number_sort()  # bulk_create skips save()
     Commitment.objects.bulk_create(rows)
     rows = []
     for commitment in Commitment.objects.filter(plan=plan):

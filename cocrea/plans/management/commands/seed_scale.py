@@ -168,7 +168,6 @@ class Command(BaseCommand):
                 access_to_information=True,
                 is_demo=True,
             )
-            commitment.set_number_sort()  # bulk_create skips save(), which keeps it
             commitments.append(commitment)
         commitments = Commitment.objects.bulk_create(commitments, batch_size=1000)
         self._progress("commitments", len(commitments), len(commitments))
