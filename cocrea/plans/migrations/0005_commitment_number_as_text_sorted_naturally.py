@@ -67,7 +67,6 @@ class Migration(migrations.Migration):
                 verbose_name="number",
             ),
         ),
-        migrations.RunPython(numbers_to_text, numbers_must_be_whole, elidable=False),
         migrations.AlterModelOptions(
             name="commitment",
             options={
@@ -80,4 +79,7 @@ class Migration(migrations.Migration):
             model_name="commitment",
             index=models.Index(fields=["plan", "number_sort"], name="plans_commitment_in_order"),
         ),
+        # Last: PostgreSQL refuses to change a table in the transaction after its rows were
+        # updated ("pending trigger events"), so the rows are written once the schema is done.
+        migrations.RunPython(numbers_to_text, numbers_must_be_whole, elidable=False),
     ]
