@@ -23,7 +23,7 @@ def build_plan(commitments: int = 3, milestones_each: int = 3, **plan_fields: ob
     for i in range(commitments):
         commitment = CommitmentFactory(
             plan=plan,
-            number=i + 1,
+            number=str(i + 1),
             slug=f"{plan.slug}-c{i + 1}",
             policy_areas=[areas[i % len(areas)]],
             supporting_institutions=[supporter],

@@ -100,7 +100,7 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "from cocrea.plans.models import ActionPlan, Commitment, Institution\n"
         "plans = ActionPlan.objects.filter(member__code__startswith='SCALE-').order_by('pk')\n"
         "plan = plans[plans.count() // 2]\n"
-        "c = Commitment.objects.filter(plan=plan).order_by('number').first()\n"
+        "c = Commitment.objects.filter(plan=plan).order_by('number_sort').first()\n"
         "insts = Institution.objects.filter(slug__startswith='scale-').order_by('pk')\n"
         "i = insts[insts.count() // 2]\n"
         "from cocrea.participation.models import Proposal\n"

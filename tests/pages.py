@@ -42,7 +42,7 @@ def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
     from cocrea.accounts.models import User
     from cocrea.plans.models import Membership
 
-    commitment = plan.commitments.select_related("lead_institution").order_by("number").first()
+    commitment = plan.commitments.select_related("lead_institution").order_by("number_sort").first()
     person = User.objects.filter(username="sample-person").first() or User.objects.create_user(
         "sample-person", email="persona.privada@example.org", public_name="Quetzal"
     )

@@ -22,7 +22,7 @@ from cocrea.drafting.models import (
     SectionComment,
 )
 from cocrea.participation.models import Consultation
-from cocrea.plans.models import Commitment, Milestone
+from cocrea.plans.models import Commitment, Milestone, next_whole_number
 from cocrea.plans.rules import allowed
 from cocrea.plans.services import commitment_save, milestone_save
 
@@ -192,8 +192,9 @@ def _free_slug(plan_id: int, title: str) -> str:
 
 def draft_approve(*, actor: Any, draft: Draft, version: DraftVersion, meeting: Any = None) -> Draft:
     """Record the forum's approval of one version: it becomes a commitment of the consultation's
-    plan (the next free number, a slug of its own, the version's fields and milestones) and the
-    draft links to it. A draft is approved once."""
+    plan (the next free number: one past the plan's largest whole number, 3.2.5 and 1.6A aside;
+    a slug of its own; the version's fields and milestones) and the draft links to it. A draft
+    is approved once."""
     with transaction.atomic():
         draft = (
             Draft.objects.select_for_update().select_related("consultation__plan").get(pk=draft.pk)
@@ -208,10 +209,10 @@ def draft_approve(*, actor: Any, draft: Draft, version: DraftVersion, meeting: A
                 {"version": _("The version needs a lead institution to become a commitment.")}
             )
         plan = draft.consultation.plan
-        last = Commitment.objects.filter(plan=plan).aggregate(last=Max("number"))["last"] or 0
+        numbers = Commitment.objects.filter(plan=plan).values_list("number", flat=True)
         commitment = Commitment(
             plan=plan,
-            number=last + 1,
+            number=next_whole_number(numbers),
             slug=_free_slug(plan.pk, version.title),
             **{name: getattr(version, name) for name in COMMITMENT_FIELDS},
         )

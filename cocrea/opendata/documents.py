@@ -43,7 +43,7 @@ def plan_document(*, plan: ActionPlan, process: bool = True) -> dict[str, Any]:
                 Milestone.objects.select_related("responsible_institution").order_by("number"),
             ),
         )
-        .order_by("number")
+        .order_by("number_sort")
     )
     consultation = consultation_of_plan(plan_id=plan.pk) if process else None
     return {

@@ -108,7 +108,7 @@ TABLES = (
             _c("plan", lookup="plan__slug"),
             _c("slug"),
             _c("ogp_id"),
-            _c("number", "integer"),
+            _c("number", description="As the plan writes it: 3, 2.6, 3.2.5, 1.6A"),
             _c("title"),
             _c("short_description"),
             _c("problem"),

@@ -457,7 +457,7 @@ def export_commitments(plan: ActionPlan | None = None) -> QuerySet[Commitment]:
             "plan", "plan__member", "lead_institution", "irm_review", "ogp_record"
         )
         .prefetch_related("supporting_institutions", "policy_areas")
-        .order_by("plan__start_date", "number", "ogp_id")
+        .order_by("plan__start_date", "number_sort", "ogp_id")
     )
 
 

@@ -16,6 +16,7 @@ steps so that it is all or nothing and the rest of the site keeps working (ADR 7
 What happens to each value OGP publishes is said in `ogp.py`'s docstring."""
 
 import copy
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -53,7 +54,14 @@ from cocrea.opendata.ogp import (
     split_institutions,
 )
 from cocrea.opendata.services import ogp_records_save
-from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, PolicyArea
+from cocrea.plans.models import (
+    ActionPlan,
+    Commitment,
+    Institution,
+    Member,
+    PolicyArea,
+    next_whole_number,
+)
 from cocrea.plans.services import CommitmentWrite, RepositoryImport, repository_import
 from cocrea.tracking.models import IrmReview
 from cocrea.tracking.services import irm_reviews_import
@@ -196,7 +204,7 @@ class _State:
     plan_slugs: set[str] = field(init=False)
     plan_numbers: set[tuple[str, int]] = field(init=False)  # (member code, number)
     stored: dict[str, Commitment] = field(init=False)  # by OGP id, as read
-    numbers: dict[str, set[Any]] = field(init=False)  # by plan's OGP id
+    numbers: dict[str, set[str]] = field(init=False)  # by plan's OGP id
     slugs: dict[str, set[str]] = field(init=False)
     supporting_before: dict[int, set[int]] = field(init=False)
     areas_before: dict[int, set[int]] = field(init=False)
@@ -376,26 +384,42 @@ def _irm(row: dict[str, Any], line: int, report: Report) -> dict[str, Any]:
     return values
 
 
-def _number(row: dict[str, Any], taken: set[Any], line: int, report: Report) -> int:
-    """A new commitment's number: OGP's when it is a whole number free in the plan; else the
-    next free one, and said (numbers such as 3.2.5 or 1.6A are not modelled yet)."""
+def _number(row: dict[str, Any], taken: set[str], line: int, report: Report) -> str:
+    """A new commitment's number as OGP publishes it (3, 2.6, 3.2.5, 1.6A), with a spreadsheet's
+    float noise taken out (2.2999999999999998 is 2.3, 3.0 is 3) and said. A number missing,
+    taken in the plan or longer than the field: the next free whole number, and said."""
     raw = row.get("Commitment Number")
+    number = _text(raw)
     try:
-        published = float(_text(raw))
-        number = int(published) if published.is_integer() else 0
-    except (ValueError, OverflowError):
-        number = 0
-    if 1 <= number <= 32767 and number not in taken:
+        value = float(number)
+    except ValueError:
+        value = math.nan  # 3.2.5, 1.6A: text, kept as published
+    if not number.isdigit() and math.isfinite(value):
+        shortest = str(int(value)) if value.is_integer() else repr(value)
+        if shortest != number:
+            report.warnings.append(
+                (
+                    line,
+                    _("%(column)s: «%(value)s» is a spreadsheet's number; read as %(number)s")
+                    % {"column": "Commitment Number", "value": raw, "number": shortest},
+                )
+            )
+            number = shortest
+    longest = Commitment._meta.get_field("number").max_length or 0
+    if number and number not in taken and len(number) <= longest:
         return number
-    number = max(taken, default=0) + 1
+    free = next_whole_number(taken)
     report.warnings.append(
         (
             line,
-            _("Commitment Number «%(value)s» is taken or not a whole number; numbered %(number)s")
-            % {"value": _shown(raw), "number": number},
+            _(
+                "Commitment Number «%(value)s» is missing, taken in this plan or longer than "
+                "%(length)s characters; numbered %(number)s"
+            )
+            % {"value": _shown(raw), "length": longest, "number": free},
         )
     )
-    return number
+    return free
 
 
 def _dates(

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, TypeAlias
 
 from django.urls import reverse
-from ninja import Schema
+from ninja import Field, Schema
 
 
 def _url(name: str, **kwargs: Any) -> str:
@@ -77,7 +77,9 @@ class CommitmentOut(Schema):
     plan: str
     slug: str
     ogp_id: str
-    number: int
+    number: str = Field(
+        description="As the plan writes it, which OGP does as text: `3`, `2.6`, `3.2.5`, `1.6A`."
+    )
     title: str
     short_description: str
     problem: str

@@ -96,7 +96,7 @@ def _past(stdout: Any) -> None:
     _, plan = plan_selectors.home_plan()
     if plan is None or Consultation.objects.filter(plan=plan).exists():
         return
-    commitments = list(Commitment.objects.filter(plan=plan).order_by("number")[:3])
+    commitments = list(Commitment.objects.filter(plan=plan).order_by("number_sort")[:3])
     areas = list(PolicyArea.objects.filter(parent__isnull=False).order_by("position")[:8])
     cso = Institution.objects.filter(kind=Institution.Kind.CIVIL_SOCIETY).order_by("name").first()
     start = plan.start_date

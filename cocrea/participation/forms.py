@@ -143,7 +143,7 @@ class ResponseForm(forms.Form):
         # a message rather than silently dropped by the form.
         _choices(self, "commitments").queryset = Commitment.objects.filter(
             plan_id=proposal.consultation.plan_id
-        ).order_by("number")
+        ).order_by("number_sort")
         merged = _choices(self, "merged_into")
         merged.queryset = merge_targets
         merged.to_field_name = "public_id"

@@ -268,7 +268,7 @@ def response_commitments(*, proposal: Proposal) -> list[Commitment]:
     return list(
         response.commitments.select_related("plan")
         .only("number", "slug", "title", "plan__slug")
-        .order_by("number", "id")
+        .order_by("number_sort", "id")
     )
 
 

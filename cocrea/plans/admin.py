@@ -99,7 +99,7 @@ class MilestoneInline(admin.TabularInline):
 
 @admin.register(Commitment)
 class CommitmentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "plan", "number", "lead_institution", "is_demo"]
+    list_display = ["__str__", "plan", "number_shown", "lead_institution", "is_demo"]
     list_filter = ["plan__member", "plan", "policy_areas", "is_demo"]
     list_select_related = ["plan", "lead_institution"]
     search_fields = [
@@ -113,6 +113,12 @@ class CommitmentAdmin(admin.ModelAdmin):
     filter_horizontal = ["policy_areas"]
     inlines = [MilestoneInline]
     prepopulated_fields = {"slug": ["title"]}
+
+    # Sorting the column by the number's text would put 10 before 2.
+    @admin.display(description=_("number"), ordering="number_sort")
+    def number_shown(self, commitment: Commitment) -> str:
+        return commitment.number
+
     fieldsets = [
         (
             None,

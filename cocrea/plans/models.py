@@ -1,8 +1,10 @@
 """The public OGP repository: members, action plans, commitments in OGP's template, milestones,
 institutions and OGP's policy-area taxonomy. Field and value names follow OGP's own."""
 
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,6 +35,32 @@ def _optional_dates_in_order(name: str) -> models.CheckConstraint:
         name=name,
         violation_error_message=_("The end date cannot be before the start date."),
     )
+
+
+# Runs of ASCII digits only: str.isdigit() would also take other scripts' digits and superscripts.
+_DIGIT_RUNS = re.compile(r"([0-9]+)")
+NUMBER_DIGITS = 6
+
+
+def natural_key(number: str) -> str:
+    """A commitment number as it sorts: each run of digits zero-padded to six digits, the rest
+    casefolded, so "2" < "2.6" < "3.2.5" < "10" and "1.6" < "1.6A" < "1.7" when the keys are
+    compared as text. The keys compare character by character (SQLite, and PostgreSQL in the C
+    collation); a collation that ignores punctuation may order "1-b" and "1.a" otherwise. Runs
+    longer than six digits (no plan has them) keep their length and sort among the text."""
+    # split() with a group alternates: text, digits, text, ... (odd places are the digit runs).
+    return "".join(
+        part.rjust(NUMBER_DIGITS, "0") if place % 2 else part.casefold()
+        for place, part in enumerate(_DIGIT_RUNS.split(number))
+    )
+
+
+def next_whole_number(numbers: Iterable[str]) -> str:
+    """The number a new commitment takes in a plan with these numbers: one past the largest of
+    those that are whole numbers ("3.2.5" and "1.6A" do not count), as text; "1" in a plan
+    without any."""
+    whole = (int(n) for n in numbers if n.isascii() and n.isdigit())
+    return str(max(whole, default=0) + 1)
 
 
 STATUS_LABELS = {
@@ -254,8 +282,52 @@ def plan_years(start: date, end: date) -> str:
     return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
 
 
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
+    """Bulk writes skip save(), which keeps `number_sort`; these two keep it all the same."""
+
+    def bulk_create(
+        self,
+        objs: Iterable[Any],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Collection[str] | None = None,
+        unique_fields: Collection[str] | None = None,
+    ) -> list[Any]:
+        objs = list(objs)
+        for commitment in objs:
+            commitment.set_number_sort()
+        return super().bulk_create(
+            objs,
+            batch_size=batch_size,
+            ignore_conflicts=ignore_conflicts,
+            update_conflicts=update_conflicts,
+            update_fields=update_fields,
+            unique_fields=unique_fields,
+        )
+
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        objs, fields = list(objs), list(fields)
+        if "number" in fields:
+            for commitment in objs:
+                commitment.set_number_sort()
+            if "number_sort" not in fields:
+                fields.append("number_sort")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
 class Commitment(TimeStampedModel):
-    """A commitment with every field of OGP's commitment template."""
+    """A commitment with every field of OGP's commitment template.
+
+    Its `number` is text as OGP writes it (3, 2.6, 3.2.5, 1.6A); lists order by `number_sort`,
+    its `natural_key`. save() keeps the key, and so do `bulk_create` and `bulk_update` (of the
+    number) through `CommitmentQuerySet`; anything else that writes the number without save(),
+    a `QuerySet.update()` or raw SQL, calls `set_number_sort()` on each commitment and writes
+    `number_sort` with it, or the commitment sorts out of place."""
+
+    objects = CommitmentQuerySet.as_manager()
 
     plan = models.ForeignKey(
         ActionPlan,
@@ -266,9 +338,15 @@ class Commitment(TimeStampedModel):
     ogp_id = models.CharField(
         _("OGP id"), max_length=30, blank=True, help_text=_("As in OGP's data, for example GT0110.")
     )
-    number = models.PositiveSmallIntegerField(
-        _("number"), validators=[MinValueValidator(1)], help_text=_("Its number within the plan.")
+    # As OGP writes it: 3.2.5, 1.6A, 12. Text, so it sorts by `number_sort`, never by itself.
+    number = models.CharField(
+        _("number"),
+        max_length=20,
+        help_text=_("Its number within the plan as the plan writes it, e.g. 3, 2.6 or 1.6A."),
     )
+    # natural_key(number), kept by save() and the bulk writes (see the class's docstring).
+    # Blank only until save() fills it, so that full_clean() passes before the first save.
+    number_sort = models.CharField(max_length=200, editable=False, blank=True, db_index=False)
     slug = models.SlugField(
         _("slug"),
         max_length=120,
@@ -357,7 +435,8 @@ class Commitment(TimeStampedModel):
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
-        ordering = ["plan", "number"]
+        ordering = ["plan", "number_sort"]
+        indexes = [models.Index(fields=["plan", "number_sort"], name="plans_commitment_in_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"],
@@ -382,6 +461,10 @@ class Commitment(TimeStampedModel):
         return f"{self.ogp_id} {self.title}" if self.ogp_id else self.title
 
     def clean(self) -> None:
+        self.number = (self.number or "").strip()
+        if not self.number:
+            raise ValidationError({"number": models.Field.default_error_messages["blank"]})
+        self.set_number_sort()
         _dates_in_order(self.start_date, self.end_date)
         goals = self.sdg_goals
         if not isinstance(goals, list) or not all(
@@ -390,6 +473,20 @@ class Commitment(TimeStampedModel):
             raise ValidationError(
                 {"sdg_goals": _("List the goals as whole numbers from 1 to 17, e.g. [5, 16].")}
             )
+
+    def set_number_sort(self) -> None:
+        """Keep `number_sort` true to `number`; for writers that skip save()."""
+        self.number_sort = natural_key(self.number)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A save of named fields without the number leaves both as they are (and does not read
+        # a number that was not loaded).
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "number" in update_fields:
+            self.set_number_sort()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "number_sort"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("plans:commitment", kwargs={"plan_slug": self.plan.slug, "slug": self.slug})

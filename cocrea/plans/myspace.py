@@ -34,7 +34,7 @@ def my_space_section(request: HttpRequest) -> SafeString:
     commitments = (
         Commitment.objects.filter(lead_institution_id__in=acting_ids)
         .select_related("plan", "lead_institution")
-        .order_by("-plan__start_date", "number")
+        .order_by("-plan__start_date", "number_sort")
     )
     today = timezone.localdate()
     milestones = (

@@ -33,6 +33,7 @@ from cocrea.plans.models import (
     Member,
     Milestone,
     PolicyArea,
+    natural_key,
 )
 
 SupportingLink = Commitment.supporting_institutions.through
@@ -202,7 +203,7 @@ def _plan_commitments(plan: ActionPlan, supporters: bool) -> list[Commitment]:
             "lead_institution__slug",
         )
         .prefetch_related(*prefetches)
-        .order_by("number")
+        .order_by("number_sort")
     )
     for commitment in commitments:
         commitment.plan = plan  # the caller's plan, already read: no query per row
@@ -324,7 +325,7 @@ def institution_commitments(*, institution: Institution) -> list[Commitment]:
         Commitment.objects.filter(pk__in=ids)
         .select_related("plan")
         .only(*_COMMITMENT_NAMED, "lead_institution_id", *_PLAN_NAMED, "plan__start_date")
-        .order_by("-plan__start_date", "number")
+        .order_by("-plan__start_date", "number_sort")
     )
     if commitments:
         milestones = Milestone.objects.filter(commitment_id__in=[c.pk for c in commitments])
@@ -344,7 +345,7 @@ class InstitutionMilestone:
     completion: str
     weight: int
     commitment__slug: str
-    commitment__number: int
+    commitment__number: str
     commitment__title: str
     commitment__plan__slug: str
     commitment__plan__number: int
@@ -364,7 +365,7 @@ def institution_milestones_page(
     with their commitment and plan cost twice the rows."""
     page = _page(
         Milestone.objects.filter(responsible_institution=institution)
-        .order_by("-commitment__plan__start_date", "commitment__number", "number", "pk")
+        .order_by("-commitment__plan__start_date", "commitment__number_sort", "number", "pk")
         .values(*_INSTITUTION_MILESTONE_VALUES),
         number,
     )
@@ -420,8 +421,8 @@ def plan_glance(*, plan: ActionPlan, today: date, upcoming: int = 5) -> PlanGlan
     for milestone in milestones:
         milestone.is_overdue = progress.milestone_is_overdue(milestone, today)
 
-    def order(m: MilestoneRow) -> tuple[date, int, int]:
-        return (m.end_date or today, m.commitment.number, m.number)
+    def order(m: MilestoneRow) -> tuple[date, str, int]:
+        return (m.end_date or today, natural_key(m.commitment.number), m.number)
 
     overdue = sorted((m for m in milestones if m.is_overdue), key=order)
     pending = sorted(

@@ -24,7 +24,8 @@ from cocrea.plans.rules import allowed
 
 M = TypeVar("M", bound=models.Model)
 
-_NOT_AUDITED = {"id", "created_at", "updated_at"}
+# number_sort follows number (a commitment's change shows its number, not the key).
+_NOT_AUDITED = {"id", "created_at", "updated_at", "number_sort"}
 # What the public repository shows, so its changes are public in the audit log too; memberships
 # (people's requests and their decisions) stay private.
 _PUBLIC = (Member, Institution, ActionPlan, Commitment, Milestone)

@@ -54,7 +54,8 @@ class MilestoneRow:
     completion: str
     weight: int
     commitment_id: int
-    commitment__number: int
+    commitment__number: str
+    commitment__number_sort: str
     commitment__slug: str
     commitment__title: str
     commitment__plan__slug: str
@@ -67,6 +68,11 @@ class MilestoneRow:
     @property
     def code(self) -> str:
         return f"{self.commitment__number}.{self.number}"
+
+    @property
+    def order(self) -> tuple[str, int]:
+        """Where it sorts among milestones that end the same day: by commitment, naturally."""
+        return (self.commitment__number_sort, self.number)
 
     @property
     def css(self) -> str:
@@ -114,7 +120,7 @@ def _plan_commitment_areas(plan: ActionPlan) -> dict[int, list[str]]:
     areas: dict[int, list[str]] = {}
     for row in (
         Commitment.objects.filter(plan=plan)
-        .order_by("number", "policy_areas__position")
+        .order_by("number_sort", "policy_areas__position")
         .values("id", "policy_areas__name_es", "policy_areas__name_en")
     ):
         names = areas.setdefault(row["id"], [])
@@ -201,12 +207,12 @@ def _soon(rows: list[MilestoneRow], today: date) -> list[MilestoneRow]:
             and today <= r.end_date <= horizon
             and r.completion not in (progress.COMPLETE, progress.WITHDRAWN)
         ),
-        key=lambda r: (r.end_date, r.code),
+        key=lambda r: (r.end_date, r.order),
     )[:UPCOMING_LIMIT]
 
 
 def _late(rows: list[MilestoneRow]) -> list[MilestoneRow]:
-    return sorted((r for r in rows if r.overdue), key=lambda r: (r.end_date, r.code))
+    return sorted((r for r in rows if r.overdue), key=lambda r: (r.end_date, r.order))
 
 
 def plan_dashboard(*, plan: ActionPlan, today: date) -> Dashboard:
@@ -215,7 +221,7 @@ def plan_dashboard(*, plan: ActionPlan, today: date) -> Dashboard:
     areas = _plan_commitment_areas(plan)
     rows = _rows(
         Milestone.objects.filter(commitment__plan=plan).order_by(
-            "commitment__number", "number", "id"
+            "commitment__number_sort", "number", "id"
         ),
         today,
     )
@@ -261,7 +267,7 @@ def institution_dashboard(*, institution: Institution, today: date) -> Dashboard
     today, soonest first."""
     rows = _rows(
         Milestone.objects.filter(responsible_institution=institution).order_by(
-            "-commitment__plan__start_date", "commitment__number", "number", "id"
+            "-commitment__plan__start_date", "commitment__number_sort", "number", "id"
         ),
         today,
     )
@@ -270,7 +276,7 @@ def institution_dashboard(*, institution: Institution, today: date) -> Dashboard
     for row in rows:
         by_plan[_("Plan %(number)s") % {"number": row.commitment__plan__number}].append(row)
     window = [r for r in rows if r.end_date is not None and abs((r.end_date - today).days) <= 365]
-    window.sort(key=lambda r: (r.end_date, r.code))
+    window.sort(key=lambda r: (r.end_date, r.order))
     return Dashboard(
         progress=progress.commitment_progress(rows),
         commitments=len(led_milestones),

@@ -74,12 +74,12 @@ def seed(stdout: Any, today: date | None = None) -> None:
         m
         for m in Milestone.objects.filter(commitment__plan=plan)
         .select_related("commitment", "responsible_institution")
-        .order_by("end_date", "commitment__number", "number")
+        .order_by("end_date", "commitment__number_sort", "number")
         if m.completion in PERCENT and m.completion != Milestone.Completion.NOT_STARTED
     ]
-    assessed = sorted((m for m in milestones if m.number == 1), key=lambda m: m.commitment.number)[
-        :3
-    ]
+    assessed = sorted(
+        (m for m in milestones if m.number == 1), key=lambda m: m.commitment.number_sort
+    )[:3]
     with transaction.atomic():
         contact = _person("demo-punto-de-contacto", "Punto de contacto (demostración)")
         role_grant(actor=None, user=contact, role=RoleGrant.Role.POINT_OF_CONTACT)
@@ -132,7 +132,7 @@ def _report_awaiting_publication(plan: Any, official: User, contact: User, today
             end_date__gte=today,
         )
         .select_related("responsible_institution")
-        .order_by("end_date", "commitment__number", "number")
+        .order_by("end_date", "commitment__number_sort", "number")
         .first()
     )
     if milestone is None:

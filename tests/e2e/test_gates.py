@@ -125,7 +125,7 @@ def test_tracking_forms_are_accessible_and_valid_html_for_who_uses_them(
     from cocrea.tracking.models import ProgressReport
     from conftest import make_member, make_person
 
-    commitment = site_plan.commitments.order_by("number").first()
+    commitment = site_plan.commitments.order_by("number_sort").first()
     milestone = commitment.milestones.order_by("number").first()
     base = f"/planes/{site_plan.slug}/compromisos/{commitment.slug}"
     official = make_person("Funcionaria", mfa=False)

@@ -17,7 +17,7 @@ def test_propose_support_comment_adopt_and_see_it_on_the_commitment(
 ):
     plan = build_plan(commitments=2)
     consultation = open_consultation(plan)
-    commitment = plan.commitments.order_by("number").first()
+    commitment = plan.commitments.order_by("number_sort").first()
     base = live_server.url + "/en"
 
     sign_in(page, base, personas["citizen"])

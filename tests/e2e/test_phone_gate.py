@@ -68,7 +68,7 @@ def build_long_site() -> dict:
     for index, institution in enumerate(Institution.objects.order_by("pk")):
         acronym = "" if index % 2 else "SEGEPLAN-DSEPPT-GUATEMALA"
         stretch(institution, name=f"{INSTITUTION} {index}", acronym=acronym)
-    commitments = list(plan.commitments.order_by("number"))
+    commitments = list(plan.commitments.order_by("number_sort"))
     for commitment in commitments:
         stretch(
             commitment,

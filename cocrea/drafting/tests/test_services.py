@@ -106,7 +106,7 @@ def _approve(draft, personas, institutions, number=1):
 
 def test_approval_creates_the_commitment_with_the_versions_fields(draft, personas, institutions):
     plan = draft.consultation.plan
-    CommitmentFactory(plan=plan, number=4, slug="compras-publicas-abiertas")
+    CommitmentFactory(plan=plan, number="4", slug="compras-publicas-abiertas")
     services.draft_version_add(
         actor=personas["point_of_contact"],
         draft=draft,
@@ -118,7 +118,7 @@ def test_approval_creates_the_commitment_with_the_versions_fields(draft, persona
     assert draft.approved_version.number == 1
     assert draft.approved_by == personas["point_of_contact"]
     assert commitment.plan == plan
-    assert commitment.number == 5  # the next free number
+    assert commitment.number == "5"  # the next free number
     assert commitment.slug == "compras-publicas-abiertas-2"  # the plain slug was taken
     assert commitment.title == VERSION_1["title"]
     assert commitment.problem == VERSION_1["problem"]  # version 1's, not version 2's
@@ -131,6 +131,22 @@ def test_approval_creates_the_commitment_with_the_versions_fields(draft, persona
     ]
     assert _events("draft.approve").get().public
     assert _events("commitment.create").filter(target_id=str(commitment.pk)).exists()
+
+
+def test_approval_numbers_the_commitment_one_past_the_plans_largest_whole_number(
+    draft, personas, institutions
+):
+    plan = draft.consultation.plan
+    for number in ("2", "12", "3.2.5", "20.1", "1.6A"):
+        CommitmentFactory(plan=plan, number=number)
+    draft = _approve(draft, personas, institutions)
+    # 20.1 and 3.2.5 are not whole numbers; 12 is the largest that is
+    assert draft.commitment.number == "13"
+
+
+def test_approval_in_a_plan_without_whole_numbers_gives_number_one(draft, personas, institutions):
+    CommitmentFactory(plan=draft.consultation.plan, number="1.6A")
+    assert _approve(draft, personas, institutions).commitment.number == "1"
 
 
 def test_a_second_approval_is_refused(draft, personas, institutions):

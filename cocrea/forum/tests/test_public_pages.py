@@ -15,7 +15,7 @@ def pages(plan):
     from django.urls import reverse
     from django.utils import translation
 
-    commitment = plan.commitments.order_by("number").first()
+    commitment = plan.commitments.order_by("number_sort").first()
     samples = forum_checks.samples(plan, commitment, None)
     found = []
     for lang in ("es", "en"):

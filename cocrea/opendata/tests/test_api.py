@@ -48,7 +48,7 @@ def world(personas, institutions):
     """Public rows, and beside them everything that must never leave: a draft report, a hidden
     proposal and comment, an unpublished consultation, private contact data."""
     plan = build_plan(commitments=2, slug="publico", number=1)
-    commitment = plan.commitments.order_by("number").first()
+    commitment = plan.commitments.order_by("number_sort").first()
     commitment.responsible_name = "Persona Responsable"
     commitment.responsible_email = "responsable.privada@example.org"
     commitment.responsible_phone = "+502 5555 0199"

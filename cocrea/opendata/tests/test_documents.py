@@ -27,7 +27,7 @@ def _pdf_text(content: bytes, tmp_path) -> str:
 def plan(db):
     plan = build_plan(commitments=2, summary="Participación ciudadana y rendición de cuentas.")
     plan_samples(plan)
-    commitment = plan.commitments.order_by("number").first()
+    commitment = plan.commitments.order_by("number_sort").first()
     commitment.title = "Información pública en lenguas mayas: K'iche', Q'eqchi' y Kaqchikel"
     commitment.save()
     return plan

@@ -26,7 +26,7 @@ def _entries(client, url):
 def test_each_feed_carries_the_news_of_its_object(client, personas):
     plan = build_plan(commitments=2)
     plan_samples(plan)  # a published report, an assessment, an adopted proposal, a meeting
-    commitment = plan.commitments.order_by("number").first()
+    commitment = plan.commitments.order_by("number_sort").first()
     consultation = open_consultation(plan)
     plan_titles = _entries(client, f"/planes/{plan.slug}/novedades.atom")
     assert any(

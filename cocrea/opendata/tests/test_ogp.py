@@ -140,7 +140,7 @@ def test_a_good_file_creates_the_member_plan_commitments_institutions_and_findin
         "2023-10-01",
     )
     first = Commitment.objects.get(ogp_id="GT0110")
-    assert first.number == 2 and str(first.start_date) == "2022-01-01"
+    assert first.number == "2" and str(first.start_date) == "2022-01-01"
     assert str(first.end_date) == "2023-08-01"  # "August 2023": the month's first day
     assert {i.name for i in first.supporting_institutions.all()} == {
         "Ministerio de Gobernación",

@@ -139,11 +139,10 @@ def test_every_normalisation_is_reported_with_its_row_column_and_value(clean):
     # Institutions split out of a list with bullets, one of them wrapped with a hyphen.
     assert _mentions(report, "BG0043", "Supporting Institution(s)"), _on(report, "BG0043")
     assert _mentions(report, "BUE0002", "Supporting Institution(s)"), _on(report, "BUE0002")
-    # Float noise in a commitment number: kept as written, or changed and said so.
+    # Float noise in a commitment number: read in its shortest form, and said so.
     noisy = CELLS["CR0042"]["Commitment Number"]
-    assert str(_commitment("CR0042").number) == noisy or _mentions(
-        report, "CR0042", "Commitment Number", noisy
-    ), _on(report, "CR0042")
+    assert _commitment("CR0042").number == "2.3"
+    assert _mentions(report, "CR0042", "Commitment Number", noisy, "2.3"), _on(report, "CR0042")
     # Every warning says where: a row of the file, one of its columns and the value in it (or,
     # on the header's row 1, what the file does in a column: one of its values there).
     rows = dict(enumerate(GOOD, start=2))
@@ -209,10 +208,10 @@ def test_values_are_kept_whole_and_unknown_stays_unknown(clean):
     assert prosecutor in _commitment("BUE0002").supporting_institutions.all()
     assert prosecutor in _commitment("BUE0101").supporting_institutions.all()
     assert _commitment("BUE0002").supporting_institutions.count() == 3
-    # Commitment numbers OGP writes that Cocrea's whole numbers cannot hold yet (issue 22
-    # leaves numbers as text for later): never changed silently, each reported on its row.
-    for ogp_id in ("GR0034", "BG0041", "KG0022"):
-        assert _mentions(report, ogp_id, "Commitment Number"), ogp_id
+    # Commitment numbers as OGP writes them: kept as text, with nothing to report.
+    for ogp_id in ("GR0034", "BG0041", "KG0022", "GR0035"):
+        assert _commitment(ogp_id).number == CELLS[ogp_id]["Commitment Number"], ogp_id
+        assert not _mentions(report, ogp_id, "Commitment Number"), _on(report, ogp_id)
     # A lead institution OGP gives as NA is no institution called NA.
     local = _commitment("BUE0001")
     assert local.lead_institution_id is None or local.lead_institution.name != "NA"

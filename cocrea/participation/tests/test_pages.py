@@ -462,7 +462,7 @@ def test_the_proposals_that_shaped_a_commitment_are_its_adopted_visible_ones(per
 
     plan = build_plan(commitments=2)
     consultation = open_consultation(plan)
-    first, second = plan.commitments.order_by("number")
+    first, second = plan.commitments.order_by("number_sort")
     contact = personas["point_of_contact"]
 
     def answered(title, kind, commitments=()):
@@ -489,7 +489,7 @@ def test_the_proposals_that_shaped_a_commitment_are_its_adopted_visible_ones(per
 
 def test_an_adopted_proposal_links_the_commitments_it_went_into(client, personas):
     plan = build_plan(commitments=2)
-    first, second = plan.commitments.order_by("number")
+    first, second = plan.commitments.order_by("number_sort")
     proposal = partly_adopted_proposal(plan, [second, first], personas)
     html = client.get(f"/en{proposal.get_absolute_url()}").content.decode()
     links = [

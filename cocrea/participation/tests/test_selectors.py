@@ -322,7 +322,7 @@ def test_a_proposal_is_read_with_all_its_page_shows(
 
 def test_an_answer_lists_the_commitments_it_adopted_the_proposal_into(personas):
     plan = build_plan(commitments=3)
-    first, _second, third = plan.commitments.order_by("number")
+    first, _second, third = plan.commitments.order_by("number_sort")
     proposal = partly_adopted_proposal(plan, [third, first], personas)
     read = selectors.response_commitments(
         proposal=selectors.proposal_get(public_id=proposal.public_id)

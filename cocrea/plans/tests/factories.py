@@ -46,7 +46,7 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     plan = factory.SubFactory(ActionPlanFactory)
-    number = factory.Sequence(lambda n: n + 1)
+    number = factory.Sequence(lambda n: str(n + 1))
     slug = factory.Sequence(lambda n: f"compromiso-{n + 1}")
     title = factory.Sequence(lambda n: f"Compromiso número {n + 1}")
     short_description = "Más información pública."

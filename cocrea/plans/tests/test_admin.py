@@ -76,7 +76,8 @@ def test_admin_creates_a_commitment_with_milestones_through_the_services(admin_c
         ({"milestones-0-weight": "0"}, "The weight must be a whole number of at least 1."),
         ({"milestones-0-end_date": "2023-01-01"}, "The end date cannot be before the start date."),
         ({"sdg_goals": "[42]"}, "List the goals as whole numbers from 1 to 17"),
-        ({"number": "0"}, "Ensure this value is greater than or equal to 1."),
+        ({"number": "   "}, "This field is required."),
+        ({"number": "1.2.3.4.5.6.7.8.9.10.11"}, "Ensure this value has at most 20 characters"),
     ],
 )
 def test_admin_refuses_bad_input_with_a_clear_message_and_saves_nothing(

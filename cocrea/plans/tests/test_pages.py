@@ -320,7 +320,7 @@ def test_an_institution_s_milestones_come_a_page_at_a_time_newest_plan_first(cli
     older = ActionPlanFactory()
     newer = ActionPlanFactory(start_date=date(2025, 9, 1), end_date=date(2027, 8, 31))
     for plan, label in ((older, "Viejo"), (newer, "Nuevo")):
-        commitment = CommitmentFactory(plan=plan, number=1)
+        commitment = CommitmentFactory(plan=plan, number="1")
         for number in (2, 1):
             MilestoneFactory(
                 commitment=commitment,
@@ -343,7 +343,7 @@ def test_an_institution_s_milestone_rows_escape_text_and_link_the_commitment(cli
     escaped by Jinja's autoescape (markupsafe writes a double quote as &#34;)."""
     from cocrea.plans.tests.factories import CommitmentFactory, MilestoneFactory
 
-    commitment = CommitmentFactory(number=3, title='Datos <i>"abiertos"</i>')
+    commitment = CommitmentFactory(number="3", title='Datos <i>"abiertos"</i>')
     milestone = MilestoneFactory(
         commitment=commitment, number=1, description="Publicar <script>alert(1)</script>"
     )

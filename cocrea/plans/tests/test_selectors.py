@@ -75,16 +75,16 @@ def data(db) -> Data:
     areas = list(PolicyArea.objects.filter(parent__isnull=False).order_by("position")[:3])
 
     def add_commitment(
-        of: ActionPlan, number: int, slug: str, title: str, lead: Institution, **extra: object
+        of: ActionPlan, number: str, slug: str, title: str, lead: Institution, **extra: object
     ) -> Commitment:
         return CommitmentFactory(
             plan=of, number=number, slug=slug, title=title, lead_institution=lead, **extra
         )
 
-    first = add_commitment(plan, 1, "datos", "Datos abiertos", minfin, ogp_id="GT0101")
-    second = add_commitment(plan, 2, "compras", "Compras públicas", segeplan, ogp_id="")
-    add_commitment(plan, 3, "vacio", "Sin hitos", minfin)
-    old = add_commitment(older, 7, "antiguo", "Compromiso antiguo", segeplan)
+    first = add_commitment(plan, "1", "datos", "Datos abiertos", minfin, ogp_id="GT0101")
+    second = add_commitment(plan, "2", "compras", "Compras públicas", segeplan, ogp_id="")
+    add_commitment(plan, "3", "vacio", "Sin hitos", minfin)
+    old = add_commitment(older, "7", "antiguo", "Compromiso antiguo", segeplan)
     first.policy_areas.set([areas[2], areas[0]])
     second.policy_areas.set([areas[1]])
     first.supporting_institutions.set([cso, academia])
@@ -277,7 +277,8 @@ def test_a_plans_commitments_carry_their_lead_areas_supporters_and_figures(
             rows = selectors.plan_commitments(plan=plan, supporters=True)
             read = [_list_row(c) for c in rows]
         expected = [
-            _expected_list_row(c) for c in Commitment.objects.filter(plan=plan).order_by("number")
+            _expected_list_row(c)
+            for c in Commitment.objects.filter(plan=plan).order_by("number_sort")
         ]
     assert read == expected
     assert all(c.plan is plan for c in rows)
@@ -293,7 +294,7 @@ def test_without_supporters_a_plans_commitments_have_none_and_one_query_less(
         read = [_list_row(c) for c in rows]
     assert read == [
         _expected_list_row(c, supporters=False)
-        for c in Commitment.objects.filter(plan=data.plan).order_by("number")
+        for c in Commitment.objects.filter(plan=data.plan).order_by("number_sort")
     ]
 
 
@@ -321,7 +322,7 @@ def test_the_filter_choices_are_the_areas_and_institutions_of_the_plans_commitme
 def test_filtering_keeps_the_commitments_that_match_every_filter(data):
     rows = selectors.plan_commitments(plan=data.plan, supporters=True)
     areas, institutions = selectors.commitment_filter_choices(rows)
-    everything = Commitment.objects.filter(plan=data.plan).order_by("number")
+    everything = Commitment.objects.filter(plan=data.plan).order_by("number_sort")
 
     def numbers(filters: selectors.CommitmentFilters, disputed: set[int] | None = None) -> list:
         return [c.number for c in selectors.commitments_filtered(rows, filters, disputed or set())]
@@ -342,10 +343,10 @@ def test_filtering_keeps_the_commitments_that_match_every_filter(data):
             c.number for c in everything if (_figures(c.pk)["completion"] or "none") == completion
         ]
     second = everything.get(number=2)
-    assert numbers(selectors.CommitmentFilters(disputed=True), {second.pk}) == [2]
+    assert numbers(selectors.CommitmentFilters(disputed=True), {second.pk}) == ["2"]
     both = selectors.CommitmentFilters(institution="accion", completion="limited")
-    assert numbers(both) == [2]
-    assert numbers(selectors.CommitmentFilters()) == [1, 2, 3]
+    assert numbers(both) == ["2"]
+    assert numbers(selectors.CommitmentFilters()) == ["1", "2", "3"]
 
 
 def test_a_commitment_is_read_with_its_plan_lead_milestones_areas_and_supporters(
@@ -466,7 +467,7 @@ def test_an_institutions_commitments_are_those_it_leads_or_supports_newest_plan_
             Q(lead_institution=institution) | Q(supporting_institutions=institution)
         )
         .distinct()
-        .order_by("-plan__start_date", "number")
+        .order_by("-plan__start_date", "number_sort")
     ]
     with django_assert_num_queries(2 if expected else 1):  # commitments; their milestones
         read = [
@@ -494,7 +495,7 @@ def test_an_institutions_milestones_come_a_page_at_a_time_with_commitment_plan_a
             "overdue": _overdue(m, TODAY),
         }
         for m in Milestone.objects.filter(responsible_institution=data.minfin).order_by(
-            "-commitment__plan__start_date", "commitment__number", "number", "pk"
+            "-commitment__plan__start_date", "commitment__number_sort", "number", "pk"
         )
     ]
     read = []
@@ -514,7 +515,7 @@ def test_an_institutions_milestones_come_a_page_at_a_time_with_commitment_plan_a
             ]
     assert read == expected
     assert [r["overdue"] for r in read] == [True, False, True, True]
-    assert read[0]["plan"] == ("quinto", 5) and read[0]["commitment"][1] == 1
+    assert read[0]["plan"] == ("quinto", 5) and read[0]["commitment"][1] == "1"
 
 
 def test_a_plan_at_a_glance_has_its_overdue_and_next_milestones_and_progress(
@@ -528,7 +529,7 @@ def test_a_plan_at_a_glance_has_its_overdue_and_next_milestones_and_progress(
     milestones = list(Milestone.objects.filter(commitment__plan=data.plan))
 
     def key(m: Milestone) -> tuple:
-        return (m.end_date, m.commitment.number, m.number)
+        return (m.end_date, int(m.commitment.number), m.number)  # the fixture's are whole
 
     assert overdue == [
         (m.commitment.number, m.number, m.description)
@@ -549,7 +550,7 @@ def test_a_plan_at_a_glance_has_its_overdue_and_next_milestones_and_progress(
     ]
     assert commitments == [
         (c.number, *_figures(c.pk).values())
-        for c in Commitment.objects.filter(plan=data.plan).order_by("number")
+        for c in Commitment.objects.filter(plan=data.plan).order_by("number_sort")
     ]
     by_commitment = [
         list(Milestone.objects.filter(commitment=c))
@@ -557,7 +558,7 @@ def test_a_plan_at_a_glance_has_its_overdue_and_next_milestones_and_progress(
     ]
     assert glance.progress == progress.plan_progress(by_commitment)
     assert (overdue, upcoming) == (
-        [(1, 1, "Publicar el presupuesto"), (2, 1, "Registro de proveedores")],
-        [(2, 2, "Próximo paso")],
+        [("1", 1, "Publicar el presupuesto"), ("2", 1, "Registro de proveedores")],
+        [("2", 2, "Próximo paso")],
     )
     assert glance.plan is data.plan

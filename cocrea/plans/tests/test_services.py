@@ -27,7 +27,7 @@ def test_creating_a_commitment_records_one_event_with_its_fields_and_relations()
     commitment = services.commitment_save(
         actor=None,
         commitment=Commitment(
-            plan=plan, number=1, slug="datos", title="Datos abiertos", lead_institution=lead
+            plan=plan, number="1", slug="datos", title="Datos abiertos", lead_institution=lead
         ),
         supporting_institutions=[helper],
         policy_areas=[area],

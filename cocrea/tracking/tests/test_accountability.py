@@ -165,7 +165,7 @@ def _plan_with_disputes(personas, institutions, milestone, disputed: int):
     for n in range(disputed - 1):
         other = MilestoneFactory(
             commitment=CommitmentFactory(
-                plan=plan, number=10 + n, lead_institution=institutions["mineduc"]
+                plan=plan, number=str(10 + n), lead_institution=institutions["mineduc"]
             ),
             responsible_institution=institutions["mineduc"],
         )
@@ -174,7 +174,7 @@ def _plan_with_disputes(personas, institutions, milestone, disputed: int):
     agreed = MilestoneFactory(
         commitment=CommitmentFactory(
             plan=plan,
-            number=99,
+            number="99",
             title="Compromiso de acuerdo",
             lead_institution=institutions["mineduc"],
         ),
@@ -247,7 +247,7 @@ def test_the_marks_cost_the_same_queries_at_1_and_6_disputed_commitments(
         other = MilestoneFactory(
             commitment=CommitmentFactory(
                 plan=milestone.commitment.plan,
-                number=50 + n,
+                number=str(50 + n),
                 lead_institution=institutions["mineduc"],
             ),
             responsible_institution=institutions["mineduc"],

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from markupsafe import escape
 
 from cocrea.plans import progress
-from cocrea.plans.models import Commitment, Milestone, PolicyArea
+from cocrea.plans.models import Commitment, Milestone, PolicyArea, natural_key
 from cocrea.plans.tests.factories import ActionPlanFactory, InstitutionFactory
 from cocrea.tracking import dashboards
 
@@ -22,16 +22,17 @@ def _plan_with(commitments: int, institution):
     """A plan with `commitments` commitments of two milestones each: the first overdue and
     limited, the second complete. Bulk-created, so 500 commitments take a moment."""
     plan = ActionPlanFactory()
-    Commitment.objects.bulk_create(
+    rows = [
         Commitment(
             plan=plan,
-            number=n,
+            number=str(n),
             slug=f"c-{n}",
             title=f"Compromiso {n}",
             lead_institution=institution,
         )
         for n in range(1, commitments + 1)
-    )
+    ]
+    Commitment.objects.bulk_create(rows)
     rows = []
     for commitment in Commitment.objects.filter(plan=plan):
         rows += [
@@ -82,10 +83,10 @@ def test_the_institution_dashboard_counts_what_it_leads_and_what_it_answers_for(
     older = _plan_with(1, other)  # it answers for none of these
     newer = ActionPlanFactory(start_date=date(2025, 9, 1), end_date=date(2027, 8, 31))
     led = Commitment.objects.create(
-        plan=newer, number=1, slug="c-1", title="Con hitos", lead_institution=own
+        plan=newer, number="1", slug="c-1", title="Con hitos", lead_institution=own
     )
     Commitment.objects.create(
-        plan=newer, number=2, slug="c-2", title="Sin hitos", lead_institution=own
+        plan=newer, number="2", slug="c-2", title="Sin hitos", lead_institution=own
     )
     Milestone.objects.create(
         commitment=led,
@@ -227,6 +228,7 @@ ROW_FIELDS = [
     "weight",
     "commitment_id",
     "commitment__number",
+    "commitment__number_sort",
     "commitment__slug",
     "commitment__title",
     "commitment__plan__slug",
@@ -257,6 +259,7 @@ def _expected_row(milestone: Milestone) -> dict:
         "weight": milestone.weight,
         "commitment_id": commitment.pk,
         "commitment__number": commitment.number,
+        "commitment__number_sort": natural_key(commitment.number),
         "commitment__slug": commitment.slug,
         "commitment__title": commitment.title,
         "commitment__plan__slug": commitment.plan.slug,
@@ -301,16 +304,16 @@ def varied(db):
         number=4, slug="plan-cuatro", start_date=date(2018, 9, 1), end_date=date(2020, 8, 31)
     )
     first = Commitment.objects.create(
-        plan=plan, number=3, slug="datos-abiertos", title="Datos abiertos", lead_institution=marn
+        plan=plan, number="3", slug="datos-abiertos", title="Datos abiertos", lead_institution=marn
     )
     second = Commitment.objects.create(
-        plan=plan, number=5, slug="agua", title="Agua potable", lead_institution=sat
+        plan=plan, number="10", slug="agua", title="Agua potable", lead_institution=sat
     )
     Commitment.objects.create(
-        plan=plan, number=8, slug="sin-hitos", title="Sin hitos", lead_institution=marn
+        plan=plan, number="8", slug="sin-hitos", title="Sin hitos", lead_institution=marn
     )
     old = Commitment.objects.create(
-        plan=older, number=2, slug="antiguo", title="Antiguo", lead_institution=ine
+        plan=older, number="2", slug="antiguo", title="Antiguo", lead_institution=ine
     )
     areas = list(PolicyArea.objects.filter(parent__isnull=False).order_by("position")[:2])
     first.policy_areas.set(areas)
@@ -337,9 +340,12 @@ def test_the_plan_dashboard_rows_are_its_milestones_field_by_field(varied):
     plan = varied["plan"]
     board = dashboards.plan_dashboard(plan=plan, today=TODAY)
     milestones = Milestone.objects.filter(commitment__plan=plan).order_by(
-        "commitment__number", "number"
+        "commitment__number_sort", "number"
     )
     assert _as_read(board.timeline) == _expected_rows(milestones)
+    # commitment 10 after commitment 3, as numbers go (its text would sort first)
+    codes = ["3.11", "3.12", "3.14", "10.21", "10.23", "10.25"]
+    assert [r.code for r in board.timeline] == codes
     overdue = _expected_rows(
         milestones.filter(end_date__lt=TODAY).exclude(completion__in=["complete", "withdrawn"])
     )
@@ -350,7 +356,7 @@ def test_the_plan_dashboard_rows_are_its_milestones_field_by_field(varied):
         .order_by("end_date")
     )
     assert _as_read(board.upcoming) == upcoming
-    assert [r["code"] for r in upcoming] == ["3.14", "5.21"]
+    assert [r["code"] for r in upcoming] == ["3.14", "10.21"]
 
 
 def test_the_plan_dashboard_figures_match_an_independent_count(varied):
@@ -394,14 +400,14 @@ def test_the_institution_dashboard_matches_an_independent_read(varied):
     assert (board.commitments, board.milestones) == (len(led), responsible.count()) == (2, 4)
     # every milestone it answers for, the newer plan first, within a year of today in time order
     rows = _expected_rows(
-        responsible.order_by("-commitment__plan__start_date", "commitment__number", "number")
+        responsible.order_by("-commitment__plan__start_date", "commitment__number_sort", "number")
     )
     window = sorted(
         (r for r in rows if r["end_date"] and abs((r["end_date"] - TODAY).days) <= 365),
         key=lambda r: (r["end_date"], r["code"]),
     )
     assert _as_read(board.timeline) == window
-    assert [r["code"] for r in window] == ["5.23", "3.11", "3.14"]
+    assert [r["code"] for r in window] == ["10.23", "3.11", "3.14"]
     assert _as_read(board.overdue) == sorted(
         (r for r in rows if r["overdue"]), key=lambda r: (r["end_date"], r["code"])
     )

@@ -47,27 +47,27 @@ def test_disputed_commitments_are_those_where_some_current_reading_differs(db):
     red, foro = InstitutionFactory(kind="civil_society"), InstitutionFactory(kind="civil_society")
     # The whole is substantial (one of two equal milestones complete): a reading of the complete
     # milestone as complete agrees, as does one of the whole as substantial.
-    agreed = CommitmentFactory(plan=plan, number=1)
+    agreed = CommitmentFactory(plan=plan, number="1")
     done = MilestoneFactory(commitment=agreed, number=1, completion="complete")
     MilestoneFactory(commitment=agreed, number=2, completion="not_started")
     _assess(agreed, red, "complete", 2, milestone=done)
     _assess(agreed, red, "substantial", 3)
     # The whole read as limited while nothing has started.
-    whole = CommitmentFactory(plan=plan, number=2)
+    whole = CommitmentFactory(plan=plan, number="2")
     MilestoneFactory(commitment=whole, number=1, completion="not_started")
     _assess(whole, foro, "limited", 4)
     # An organisation changed its mind and now agrees.
-    changed = CommitmentFactory(plan=plan, number=3)
+    changed = CommitmentFactory(plan=plan, number="3")
     late = MilestoneFactory(commitment=changed, number=1, completion="not_started")
     _assess(changed, red, "limited", 5, milestone=late)
     _assess(changed, red, "not_started", 6, milestone=late)
     # Of two organisations, the one that read it earlier disagrees.
-    split = CommitmentFactory(plan=plan, number=4)
+    split = CommitmentFactory(plan=plan, number="4")
     both = MilestoneFactory(commitment=split, number=1, completion="complete")
     _assess(split, foro, "substantial", 7, milestone=both)
     _assess(split, red, "complete", 8, milestone=both)
     # Another plan's commitment, disputed, is not asked about.
-    elsewhere = CommitmentFactory(number=9)
+    elsewhere = CommitmentFactory(number="9")
     _assess(elsewhere, red, "limited", 9)
 
     commitments = list(Commitment.objects.filter(plan=plan).prefetch_related("milestones"))

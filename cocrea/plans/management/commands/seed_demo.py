@@ -161,7 +161,7 @@ class Command(BaseCommand):
             actor=None,
             commitment=_upsert(
                 Commitment,
-                {"plan": plan, "number": number},
+                {"plan": plan, "number": str(number)},
                 {
                     "slug": f"compromiso-{number}",
                     "ogp_id": ogp_id,
@@ -202,10 +202,15 @@ class Command(BaseCommand):
             supporting_institutions=[institutions[s] for s in supporting],
             policy_areas=[areas[c] for c in area_columns],
         )
-        self._milestones(plan, commitment, institutions[lead], rng)
+        self._milestones(plan, commitment, number, institutions[lead], rng)
 
     def _milestones(
-        self, plan: ActionPlan, commitment: Commitment, lead: Institution, rng: random.Random
+        self,
+        plan: ActionPlan,
+        commitment: Commitment,
+        number: int,
+        lead: Institution,
+        rng: random.Random,
     ) -> None:
         count = rng.randint(3, 6)
         span = (plan.end_date - plan.start_date).days
@@ -224,7 +229,7 @@ class Command(BaseCommand):
             end = ends[index]
             completion = self._completion(plan, index, count, rng)
             if living:
-                completion = self._living_completion(commitment.number, index, past, soon)
+                completion = self._living_completion(number, index, past, soon)
             services.milestone_save(
                 actor=None,
                 milestone=_upsert(

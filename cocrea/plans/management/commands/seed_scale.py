@@ -153,23 +153,22 @@ class Command(BaseCommand):
         for i in range(options["commitments"]):
             plan = plans[i % len(plans)]
             title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize()
-            commitments.append(
-                Commitment(
-                    plan=plan,
-                    number=i // len(plans) + 1,
-                    slug=f"c-{i + 1}",
-                    ogp_id=f"SC{i + 1:05d}",
-                    title=title,
-                    short_description=title[:140],
-                    problem=" ".join(rng.choice(WORDS) for _ in range(60)),
-                    description=" ".join(rng.choice(WORDS) for _ in range(60)),
-                    start_date=plan.start_date,
-                    end_date=plan.end_date,
-                    lead_institution=rng.choice(institutions),
-                    access_to_information=True,
-                    is_demo=True,
-                )
+            commitment = Commitment(
+                plan=plan,
+                number=str(i // len(plans) + 1),
+                slug=f"c-{i + 1}",
+                ogp_id=f"SC{i + 1:05d}",
+                title=title,
+                short_description=title[:140],
+                problem=" ".join(rng.choice(WORDS) for _ in range(60)),
+                description=" ".join(rng.choice(WORDS) for _ in range(60)),
+                start_date=plan.start_date,
+                end_date=plan.end_date,
+                lead_institution=rng.choice(institutions),
+                access_to_information=True,
+                is_demo=True,
             )
+            commitments.append(commitment)
         commitments = Commitment.objects.bulk_create(commitments, batch_size=1000)
         self._progress("commitments", len(commitments), len(commitments))
         areas = list(PolicyArea.objects.all())
