@@ -16,7 +16,7 @@ steps so that it is all or nothing and the rest of the site keeps working (ADR 7
 What happens to each value OGP publishes is said in `ogp.py`'s docstring."""
 
 import copy
-import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -384,27 +384,37 @@ def _irm(row: dict[str, Any], line: int, report: Report) -> dict[str, Any]:
     return values
 
 
+FLOAT_NOISE = re.compile(r"\d+\.\d*(\d)\1{5,}\d?")  # 2.2999999999999998, 1.1000000000000001
+WHOLE_FLOAT = re.compile(r"\d+\.0+")  # 3.0: a whole number a spreadsheet wrote as a float
+
+
+def _unnoised(number: str) -> str:
+    """A commitment number without a spreadsheet's float noise: `2.2999999999999998` is 2.3 and
+    `3.0` is 3; anything else as written (`2.10` and `2.1` are two numbers)."""
+    if WHOLE_FLOAT.fullmatch(number):
+        return number.split(".")[0]
+    if FLOAT_NOISE.fullmatch(number):
+        value = float(number)
+        return str(int(value)) if value.is_integer() else repr(value)
+    return number
+
+
 def _number(row: dict[str, Any], taken: set[str], line: int, report: Report) -> str:
     """A new commitment's number as OGP publishes it (3, 2.6, 3.2.5, 1.6A), with a spreadsheet's
     float noise taken out (2.2999999999999998 is 2.3, 3.0 is 3) and said. A number missing,
     taken in the plan or longer than the field: the next free whole number, and said."""
     raw = row.get("Commitment Number")
     number = _text(raw)
-    try:
-        value = float(number)
-    except ValueError:
-        value = math.nan  # 3.2.5, 1.6A: text, kept as published
-    if not number.isdigit() and math.isfinite(value):
-        shortest = str(int(value)) if value.is_integer() else repr(value)
-        if shortest != number:
-            report.warnings.append(
-                (
-                    line,
-                    _("%(column)s: «%(value)s» is a spreadsheet's number; read as %(number)s")
-                    % {"column": "Commitment Number", "value": raw, "number": shortest},
-                )
+    shortest = _unnoised(number)
+    if shortest != number:
+        report.warnings.append(
+            (
+                line,
+                _("%(column)s: «%(value)s» is a spreadsheet's number; read as %(number)s")
+                % {"column": "Commitment Number", "value": raw, "number": shortest},
             )
-            number = shortest
+        )
+        number = shortest
     longest = Commitment._meta.get_field("number").max_length or 0
     if number and number not in taken and len(number) <= longest:
         return number

@@ -72,13 +72,23 @@ def _warnings(report, line: int) -> list[str]:
 
 
 def test_numbers_ogp_writes_as_text_are_kept_as_published(tmp_path):
-    report = _import(tmp_path, "3.2.5", "1.6A", "2.6", "12", " 10 ")
-    assert [_number(f"GR{i:04d}") for i in range(1, 6)] == ["3.2.5", "1.6A", "2.6", "12", "10"]
+    report = _import(tmp_path, "3.2.5", "1.6A", "2.6", "12", " 10 ", "2.10", "2.1")
+    assert [_number(f"GR{i:04d}") for i in range(1, 8)] == [
+        "3.2.5",
+        "1.6A",
+        "2.6",
+        "12",
+        "10",
+        "2.10",  # not float noise: OGP's 2.10 and 2.1 are two commitments
+        "2.1",
+    ]
     assert not [m for _, m in report.warnings if "Commitment Number" in m], report.warnings
     plan = ActionPlan.objects.get(ogp_id="AP_GRC03")
     assert list(plan.commitments.values_list("number", flat=True)) == [
         "1.6A",
+        "2.1",
         "2.6",
+        "2.10",
         "3.2.5",
         "10",
         "12",
@@ -90,7 +100,8 @@ def test_numbers_ogp_writes_as_text_are_kept_as_published(tmp_path):
     [
         ("2.2999999999999998", "2.3"),  # a spreadsheet's float noise
         ("3.0", "3"),  # a whole number written as a float
-        ("2.60", "2.6"),  # any float-shaped cell is read as the float it is
+        ("1.1000000000000001", "1.1"),
+        ("4.0", "4"),
     ],
 )
 def test_a_spreadsheets_number_is_read_in_its_shortest_form_and_said(tmp_path, cell, kept):
