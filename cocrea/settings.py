@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cocrea.participation",
     "cocrea.drafting",
     "cocrea.opendata",
+    "cocrea.notifications",
     "ninja",
     "corsheaders",
     "django_tasks",
@@ -483,6 +484,9 @@ if ENVIRONMENT == "test":
     COCREA_MAIL_TASKS = "immediate"
 # The worker (`manage.py run_worker`) records that it is alive at most this often (seconds), and
 # `/health/worker/` answers 503 when no worker has been seen for COCREA_WORKER_STALE_SECONDS.
+# Notifications (cocrea/notifications): the fan-out of new public events to their followers runs
+# this many seconds after a change, so the changes of those seconds are told together.
+COCREA_NOTIFICATIONS_DELAY = env_int("COCREA_NOTIFICATIONS_DELAY", 5)
 COCREA_WORKER_HEARTBEAT_SECONDS = env_int("COCREA_WORKER_HEARTBEAT_SECONDS", 30)
 COCREA_WORKER_STALE_SECONDS = env_int("COCREA_WORKER_STALE_SECONDS", 300)
 # The public API (cocrea/opendata): requests per client address, and its pages.

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "cocrea.notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from cocrea.core.signals import data_changed
+        from cocrea.notifications.tasks import fan_out_soon
+
+        data_changed.connect(fan_out_soon, dispatch_uid="notifications-fan-out-soon")
