@@ -78,6 +78,9 @@ SENTENCES: dict[str, Promise] = {
     "phase.update": _("Consultation phase changed: %(kind)s"),
     "proposal.create": _("Proposal %(public_id)s published"),
     "proposal.support": _("Proposal supported: %(target)s"),
+    # Private: only their hashes are published.
+    "follow.create": _("Started following"),
+    "follow.delete": _("Stopped following"),
     "comment.create": _("Comment published on the proposal %(proposal)s"),
     "response.save": _("Proposal %(proposal)s answered: %(kind)s"),
     "workshop.record": _("Workshop recorded: %(target)s"),
