@@ -113,3 +113,36 @@ def test_an_unpublished_consultation_cannot_be_followed(personas):
     draft = Consultation.objects.create(plan=plan, slug="borrador", title="Consulta")
     with pytest.raises(PermissionDenied):
         services.follow_add(actor=personas["citizen"], target=draft)
+
+
+def _queries_to_tell(followers: int, milestone, personas, name: str) -> int:  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cocrea.tracking.models import IrmReview
+
+    for n in range(followers):
+        services.follow_add(actor=make_person(f"{name} {n}"), target=milestone.commitment)
+    services.fan_out()
+    Notification.objects.all().delete()
+    tracking.irm_review_import(
+        actor=None,
+        commitment=milestone.commitment,
+        review=IrmReview(commitment=milestone.commitment, verifiable="verifiable"),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert services.fan_out() == followers
+    return len(queries)
+
+
+def test_the_fan_out_costs_the_same_queries_for_3_or_30_followers(
+    personas,
+    milestone,  # noqa: F811
+):
+    from cocrea.tracking.models import IrmReview
+
+    few = _queries_to_tell(3, milestone, personas, "Pocos")
+    Follow.objects.all().delete()
+    IrmReview.objects.all().delete()
+    many = _queries_to_tell(30, milestone, personas, "Muchos")
+    assert few == many, (few, many)
