@@ -631,3 +631,27 @@ def test_members_keep_ogps_region_and_imported_budgets_have_no_currency(tmp_path
     regions = dict(Member.objects.values_list("code", "region"))
     assert regions == {"GTM": "Américas", "KGZ": "Europe"}  # an existing member's is kept
     assert set(Commitment.objects.values_list("budget_currency", flat=True)) == {""}
+
+
+def test_a_change_made_while_the_file_is_checked_leaves_nothing_imported(tmp_path):
+    """Between the check and the write someone creates an institution under the slug the import
+    chose for a new one: the write is refused whole, the report says to import again, and the
+    file's rows are not half there."""
+    path = _csv(tmp_path, GOOD)
+    events = AuditEvent.objects.count()
+
+    def meanwhile(rows_read: int) -> None:
+        if rows_read == len(GOOD):
+            Institution.objects.create(
+                name="Otra institución", slug="ministerio-de-ambiente-y-recursos-naturales"
+            )
+
+    report = import_file(path, progress=meanwhile)
+    assert not report.ok and report.created == {} and report.changed == {}
+    ((line, reason),) = report.errors
+    assert line == 1 and "Import the file again" in reason
+    assert not Commitment.objects.exists() and not ActionPlan.objects.exists()
+    assert AuditEvent.objects.count() == events
+    again = import_file(path)  # once nobody is changing it, the file imports
+    assert again.ok, again.errors
+    assert Commitment.objects.count() == 2
