@@ -75,7 +75,9 @@ def fan_out(*, batch: int = BATCH) -> int:
             rows = (
                 AuditEvent.objects.filter(id__gt=cursor.last_event_id)
                 .order_by("id")
-                .values("id", "action", "public", "target_type", "target_id", "actor_id")
+                .values(
+                    "id", "action", "public", "target_type", "target_id", "actor_id", "created_at"
+                )
             )
             events: list[dict[str, Any]] = [dict(row) for row in rows[:batch]]
             if not events:
@@ -95,7 +97,7 @@ def _notify(events: list[dict[str, Any]]) -> int:
     concerned: set[followable.Thing] = set()
     for chain in lineages.values():
         concerned.update(chain or [])
-    followers: dict[followable.Thing, list[int]] = defaultdict(list)
+    followers: dict[followable.Thing, list[tuple[int, Any]]] = defaultdict(list)
     by_label: dict[str, set[str]] = defaultdict(set)
     for label, pk in concerned:
         by_label[label].add(pk)
@@ -103,10 +105,10 @@ def _notify(events: list[dict[str, Any]]) -> int:
         query = Q()
         for label, pks in by_label.items():
             query |= Q(target_type=label, target_id__in=pks)
-        for user_id, label, pk in Follow.objects.filter(query).values_list(
-            "user_id", "target_type", "target_id"
+        for user_id, label, pk, since in Follow.objects.filter(query).values_list(
+            "user_id", "target_type", "target_id", "created_at"
         ):
-            followers[(label, pk)].append(user_id)
+            followers[(label, pk)].append((user_id, since))
     shown = followable.pages(concerned)
     now = timezone.now()
     notifications = []
@@ -115,7 +117,13 @@ def _notify(events: list[dict[str, Any]]) -> int:
         page = next((shown[thing] for thing in chain if thing in shown), None)
         if page is None:
             continue
-        recipients = {user for thing in chain for user in followers.get(thing, [])}
+        # Told what happened since they followed, not what came before.
+        recipients = {
+            user
+            for thing in chain
+            for user, since in followers.get(thing, [])
+            if since <= event["created_at"]
+        }
         recipients.discard(event["actor_id"])
         notifications += [
             Notification(

@@ -146,3 +146,12 @@ def test_the_fan_out_costs_the_same_queries_for_3_or_30_followers(
     IrmReview.objects.all().delete()
     many = _queries_to_tell(30, milestone, personas, "Muchos")
     assert few == many, (few, many)
+
+
+def test_what_happened_before_one_followed_is_not_told(personas, milestone):  # noqa: F811
+    report = _report(personas, milestone)
+    tracking.progress_report_publish(actor=personas["point_of_contact"], report=report)
+    late = make_person("Tardía")
+    services.follow_add(actor=late, target=milestone.commitment)
+    services.fan_out()  # the report was published before she followed
+    assert _told(late) == []
