@@ -121,6 +121,7 @@ COCREA_DEMO_SEEDERS = [
     "cocrea.forum.demo.seed",
     "cocrea.participation.demo.seed",
     "cocrea.drafting.demo.seed",  # after participation's: it needs the consultation
+    "cocrea.notifications.demo.seed",  # after the others: tells their news to demo followers
     "cocrea.accounts.demo.seed",  # last: opens the demo's accounts (development only)
 ]
 # The demo's accounts open with this password, and a second factor with this secret, so each

@@ -110,7 +110,6 @@ def _notify(events: list[dict[str, Any]]) -> int:
         ):
             followers[(label, pk)].append((user_id, since))
     shown = followable.pages(concerned)
-    now = timezone.now()
     notifications = []
     for event in events:
         chain = lineages.get((event["target_type"], event["target_id"])) or []
@@ -133,7 +132,7 @@ def _notify(events: list[dict[str, Any]]) -> int:
                 event_id=event["id"],
                 title=page[0],
                 url=page[1],
-                created_at=now,
+                created_at=event["created_at"],  # when it happened
             )
             for user in sorted(recipients)
         ]
