@@ -1,0 +1,5 @@
+"""Following and unfollowing, and the person's notifications."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
