@@ -42,7 +42,7 @@ def _notify(person, n: int, kind: str = Kind.COMMENT, when: datetime | None = No
 
 
 def _subject(message) -> str:
-    return str(make_header(decode_header(message["Subject"])))
+    return " ".join(str(make_header(decode_header(message["Subject"]))).split())
 
 
 def _part(message, subtype: str) -> str:
