@@ -254,3 +254,53 @@ def test_a_notice_is_recorded_once_per_person_and_key(personas, milestone):
             url=made.url,
             created_at=made.created_at,
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_each_email_once(smtp, personas, milestone):
+    """Two commands started together (a timer and `make run`, say): each reminder and each
+    digest is claimed by one of them; on PostgreSQL the rows are locked and skipped. The
+    suite's SQLite database is shared memory, whose table locks do not wait as the file's
+    IMMEDIATE transactions do (settings.py): there the two runs start one after the other."""
+    from threading import Barrier, Thread
+
+    from django.db import connection
+
+    reader = make_person("Lectora Diaria")
+    for n in range(3):
+        Notification.objects.create(
+            recipient=reader,
+            kind=Kind.COMMENT,
+            key=f"event:test-{n}",
+            title=f"Novedad {n}",
+            url="/",
+            created_at=datetime(2026, 3, 18, 10 + n, tzinfo=GT),
+        )
+    barrier = Barrier(2)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            call_command("send_notifications", verbosity=0)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    together = connection.vendor == "postgresql"
+    if not together:
+        barrier = Barrier(1)
+    with time_machine.travel(datetime(2026, 3, 19, 9, tzinfo=GT), tick=False):
+        threads = [Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+            if not together:
+                thread.join()
+        for thread in threads:
+            thread.join()
+
+    assert errors == []
+    assert len(_subjects(smtp, personas["official"])) == 1
+    assert len(_subjects(smtp, personas["coordinator"])) == 1
+    assert len(_subjects(smtp, reader)) == 1  # one digest of three items
