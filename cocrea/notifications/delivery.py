@@ -24,7 +24,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -81,6 +81,12 @@ def unsubscribe_read(token: str) -> Unsubscribe | None:
 
 def site_url(path: str) -> str:
     return settings.COCREA_SITE_URL.rstrip("/") + path
+
+
+def _in_language(path: str, language: str) -> str:
+    """A page's address (stored in the site's language) in the recipient's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return translate_url(path, language)
 
 
 # ---- who gets what, how --------------------------------------------------------------------
@@ -155,7 +161,7 @@ def _message(
             "site_url": settings.COCREA_SITE_URL,
             "unsubscribe": unsubscribe,
             "preferences": site_url(reverse("notifications:preferences")),
-            "absolute": site_url,
+            "absolute": lambda path: site_url(_in_language(path, language)),
             "describe": describe,
         }
         subject = render_to_string(f"notifications/email/{template}_subject.txt", context)

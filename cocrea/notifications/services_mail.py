@@ -38,3 +38,10 @@ def unsubscribe(*, user: Any, kind: str) -> None:
     unsubscribe link does, without logging in."""
     kinds = Kind.values if kind == ALL else [kind]
     preferences_set(actor=user, deliveries={k: str(Delivery.NONE) for k in kinds})
+
+
+def language_from_sign_up(sender: object, request: Any, user: Any, **kwargs: Any) -> None:
+    """A new account's emails are in the language it signed up in (allauth's user_signed_up)."""
+    language = getattr(request, "LANGUAGE_CODE", None)
+    if language in dict(settings.LANGUAGES) and language != user.language:
+        preferences_set(actor=user, deliveries={}, language=language)

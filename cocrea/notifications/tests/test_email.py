@@ -113,6 +113,7 @@ def test_an_english_speaking_recipient_gets_english(smtp):
     text = _part(message, "plain")
     assert "Hello Reader," in text and "Stop these emails" in text
     assert "Hola" not in text
+    assert "https://cocrea.example.gt/en/notificaciones/preferencias/" in text
 
 
 def test_deleted_inactive_and_unverified_accounts_get_nothing(smtp):
@@ -353,3 +354,14 @@ def test_only_recent_notifications_are_emailed_at_once(smtp):
 
     assert delivery.send_instant() == 0
     assert smtp.messages == []
+
+
+@pytest.mark.parametrize(("prefix", "language"), [("/en", "en"), ("", "es")])
+def test_a_new_account_gets_emails_in_the_language_it_signed_up_in(client, prefix, language):
+    from cocrea.accounts.models import User
+    from cocrea.accounts.tests.test_signup import GOOD
+
+    response = client.post(f"{prefix}/cuentas/signup/", GOOD)
+
+    assert response.status_code == 302
+    assert User.objects.get(email=GOOD["email"]).language == language

@@ -138,6 +138,12 @@ def test_a_follower_of_the_commitment_is_reminded_and_an_english_one_in_english(
     assert _subjects(smtp, follower) == [
         "[Cocrea Guatemala] Milestone due in 1 day: 1.1. Portal de datos abiertos publicado"
     ]
+    page = milestone.commitment.get_absolute_url()
+    (email,) = [m for m in smtp.messages if m["To"] == follower.email]
+    assert (
+        f"https://cocrea.example.gt/en{page}"
+        in email.get_payload(0).get_payload(decode=True).decode()
+    )
 
 
 def test_a_complete_milestone_or_a_closed_plan_is_not_reminded_of(personas, milestone):
