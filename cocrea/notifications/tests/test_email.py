@@ -365,3 +365,24 @@ def test_a_new_account_gets_emails_in_the_language_it_signed_up_in(client, prefi
 
     assert response.status_code == 302
     assert User.objects.get(email=GOOD["email"]).language == language
+
+
+def test_the_unsubscribe_page_costs_fixed_queries(client, django_assert_num_queries):
+    person = make_person("Consultas")
+    token = delivery.unsubscribe_token(person, Kind.COMMENT)
+
+    with django_assert_num_queries(1):  # the person named by the token
+        assert client.get(f"/notificaciones/baja/{token}/").status_code == 200
+
+
+def test_the_preferences_page_costs_the_same_queries_whatever_was_chosen(
+    client, django_assert_num_queries
+):
+    person = make_person("Muchas")
+    client.force_login(person)
+    client.get(PREFERENCES)
+    with django_assert_num_queries(3) as before:  # session, person, preferences
+        client.get(PREFERENCES)
+    preferences_set(actor=person, deliveries=dict.fromkeys(Kind.values, Delivery.WEEKLY))
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get(PREFERENCES)
