@@ -12,6 +12,7 @@ not to receive (INSTANT_WINDOW; a digest covers its period and the one before, s
 fan-out made just after a period closed goes in the next digest)."""
 
 import logging
+import smtplib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -197,32 +198,46 @@ def send_instant(*, now: datetime | None = None) -> int:
         .order_by("created_at", "id")
     )
     sent = 0
-    skipped: set[int] = set()
-    with mail.get_connection() as connection:
+    tried: set[int] = set()  # each notification at most once a run, sent or not
+    current = 0
+    connection = mail.get_connection()
+    opened = False
+    try:
         while True:
-            with transaction.atomic():
-                notification = (
-                    pending.exclude(pk__in=skipped)
-                    .select_for_update(skip_locked=True, of=("self",))
-                    .select_related("recipient")
-                    .first()
-                )
-                if notification is None:
-                    return sent
-                address = address_of(notification.recipient)
-                if address is None:
-                    skipped.add(notification.pk)
-                    continue
-                message = _message(
-                    notification.recipient,
-                    address,
-                    "instant",
-                    {"notification": notification},
-                    notification.kind,
-                )
-                Notification.objects.filter(pk=notification.pk).update(emailed_at=now)
-                message.connection = connection
-                sent += message.send()
+            try:
+                with transaction.atomic():
+                    notification = (
+                        pending.exclude(pk__in=tried)
+                        .select_for_update(skip_locked=True, of=("self",))
+                        .select_related("recipient")
+                        .first()
+                    )
+                    if notification is None:
+                        return sent
+                    tried.add(notification.pk)
+                    current = notification.pk
+                    address = address_of(notification.recipient)
+                    if address is None:
+                        continue
+                    message = _message(
+                        notification.recipient,
+                        address,
+                        "instant",
+                        {"notification": notification},
+                        notification.kind,
+                    )
+                    Notification.objects.filter(pk=notification.pk).update(emailed_at=now)
+                    if not opened:  # one connection for the run, opened when first needed
+                        connection.open()
+                        opened = True
+                    message.connection = connection
+                    sent += message.send()
+            except smtplib.SMTPRecipientsRefused:
+                # This address only: not marked, tried again next run; the others go on. Any
+                # other failure (the server down) ends the run, and the next one goes on.
+                log.warning("The mail server refused the address of notification %s", current)
+    finally:
+        connection.close()
 
 
 # ---- digests ---------------------------------------------------------------------------------
@@ -264,7 +279,12 @@ def send_digests(*, now: datetime | None = None) -> int:
             )
         )
         for user_id in sorted(recipients - done):
-            sent += _send_digest(user_id, period, first, items.filter(recipient_id=user_id), now)
+            try:
+                sent += _send_digest(
+                    user_id, period, first, items.filter(recipient_id=user_id), now
+                )
+            except smtplib.SMTPRecipientsRefused:  # not recorded: tried again next run
+                log.warning("The mail server refused the address of user %s", user_id)
     return sent
 
 

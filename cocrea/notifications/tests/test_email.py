@@ -3,16 +3,19 @@ digest as each person chooses, in their language, once whatever number of runs, 
 one-click unsubscribe link that works signed out and refuses a forged token."""
 
 import re
+import socket
 from datetime import datetime, timedelta
 from email.header import decode_header, make_header
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from aiosmtpd.controller import Controller
 from django.db import IntegrityError, transaction
 from django.test import Client
 
 from cocrea.accounts.selectors import personal_data
+from cocrea.accounts.tests.test_signup import Inbox
 from cocrea.accounts.tests.test_signup import smtp as smtp
 from cocrea.notifications import delivery
 from cocrea.notifications.models import Delivery, Digest, Kind, Notification, Preference
@@ -386,3 +389,43 @@ def test_the_preferences_page_costs_the_same_queries_whatever_was_chosen(
     preferences_set(actor=person, deliveries=dict.fromkeys(Kind.values, Delivery.WEEKLY))
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(PREFERENCES)
+
+
+class Refusing(Inbox):
+    """A mail server that refuses one address."""
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if address.startswith("rechazada@"):
+            return "550 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.fixture
+def refusing_smtp(settings):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Refusing()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    yield inbox
+    controller.stop()
+
+
+def test_an_address_the_server_refuses_stops_no_one_else_and_is_tried_again(refusing_smtp):
+    refused = make_person("Rechazada")
+    accepted = make_person("Aceptada")
+    _notify(refused, 1, kind=Kind.WORK)
+    _notify(accepted, 2, kind=Kind.WORK)
+    for n, person in [(3, refused), (4, accepted)]:
+        _notify(person, n, when=datetime.now(GT) - timedelta(days=1))
+
+    assert delivery.deliver() == {"instant": 1, "digests": 1}
+
+    assert [m["To"] for m in refusing_smtp.messages] == [accepted.email, accepted.email]
+    assert not Notification.objects.filter(recipient=refused, emailed_at__isnull=False).exists()
+    assert not Digest.objects.filter(user=refused).exists()
