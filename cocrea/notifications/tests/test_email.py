@@ -429,3 +429,24 @@ def test_an_address_the_server_refuses_stops_no_one_else_and_is_tried_again(refu
     assert [m["To"] for m in refusing_smtp.messages] == [accepted.email, accepted.email]
     assert not Notification.objects.filter(recipient=refused, emailed_at__isnull=False).exists()
     assert not Digest.objects.filter(user=refused).exists()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_email_pages_are_in_one_language(client, language):
+    from tests.test_language_gate import wrong_language
+
+    person = make_person("Idioma")
+    prefix = "/en" if language == "en" else ""
+    token = delivery.unsubscribe_token(person, Kind.COMMENT)
+    pages = [
+        client.get(f"{prefix}/notificaciones/baja/{token}/"),
+        client.post(f"{prefix}/notificaciones/baja/{token}/"),
+        client.get(f"{prefix}/notificaciones/baja/forged/"),
+    ]
+    client.force_login(person)
+    pages.append(client.get(f"{prefix}{PREFERENCES}"))
+    pages.append(client.post(f"{prefix}{PREFERENCES}", {"language": "fr"}))
+
+    assert [page.status_code for page in pages] == [200, 200, 400, 200, 400]
+    for page in pages:
+        assert wrong_language(page.content.decode(), language) == []
