@@ -310,3 +310,34 @@ def test_two_runs_at_once_send_each_email_once(smtp, personas, milestone):
     assert len(_subjects(smtp, personas["official"])) == 1
     assert len(_subjects(smtp, personas["coordinator"])) == 1
     assert len(_subjects(smtp, reader)) == 1  # one digest of three items
+
+
+def test_an_event_seen_through_two_follows_is_one_line_of_the_next_days_digest(
+    smtp, personas, milestone
+):
+    from cocrea.notifications import services
+
+    beto = make_person("Beto")
+    services.follow_add(actor=beto, target=milestone.commitment.plan)
+    services.follow_add(actor=beto, target=milestone.commitment)
+    report = tracking.progress_report_create(
+        actor=personas["official"],
+        milestone=milestone,
+        completion="substantial",
+        percent=60,
+        done="Portal publicado",
+        facts_date=date(2025, 3, 1),
+    )
+    tracking.progress_report_submit(actor=personas["official"], report=report)
+    tracking.progress_report_publish(actor=personas["point_of_contact"], report=report)
+
+    call_command("send_notifications", verbosity=0)  # the same day: told on the site only
+    assert _subjects(smtp, beto) == []
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    _run(datetime(tomorrow.year, tomorrow.month, tomorrow.day, 0, 30, tzinfo=GT))
+    _run(datetime(tomorrow.year, tomorrow.month, tomorrow.day, 12, 0, tzinfo=GT))
+
+    assert _subjects(smtp, beto) == ["[Cocrea Guatemala] Su día: 1 notificación"]
+    (email,) = [m for m in smtp.messages if m["To"] == beto.email]
+    text = email.get_payload(0).get_payload(decode=True).decode()
+    assert text.count("Informe de avance publicado") == 1
