@@ -54,9 +54,21 @@ def _points_of_contact() -> set[int]:
 
 
 def _make(rows: list[Notification]) -> int:
-    before = Notification.objects.count()
-    Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    return Notification.objects.count() - before
+    """Save the notices not made before (read through the unique index on person and key, so
+    a run that finds all made writes nothing); one made meanwhile by another run is skipped by
+    the unique constraint."""
+    people = sorted({row.recipient_id for row in rows})
+    keys = sorted({row.key for row in rows})
+    made: set[tuple[int, str]] = set()
+    for start in range(0, len(keys), 500):
+        made.update(
+            Notification.objects.filter(
+                recipient_id__in=people, key__in=keys[start : start + 500]
+            ).values_list("recipient_id", "key")
+        )
+    new = [row for row in rows if (row.recipient_id, row.key) not in made]
+    Notification.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return len(new)
 
 
 def due_reminders(*, now: datetime) -> int:

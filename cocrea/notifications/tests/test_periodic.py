@@ -341,3 +341,16 @@ def test_an_event_seen_through_two_follows_is_one_line_of_the_next_days_digest(
     (email,) = [m for m in smtp.messages if m["To"] == beto.email]
     text = email.get_payload(0).get_payload(decode=True).decode()
     assert text.count("Informe de avance publicado") == 1
+
+
+def test_a_second_run_makes_nothing_new(personas, milestone):
+    from cocrea.notifications import periodic
+
+    make_member(make_person("Pendiente"), milestone.responsible_institution, status="pending")
+    when = datetime(2026, 3, 13, 8, tzinfo=GT)
+    with time_machine.travel(when, tick=False):
+        first = periodic.run()
+        second = periodic.run()
+
+    assert first["due"] == 2 and first["work"] == 2  # official, coordinator; coordinator, contact
+    assert second["due"] == second["work"] == second["instant"] == 0
