@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 DEV := COCREA_ENVIRONMENT=development
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Seconds between runs of `manage.py send_notifications` beside the server (reminders, work
+# notices, the fan-out and the emails).
+NOTIFY_EVERY ?= 900
 
 .PHONY: run serve test lint format messages catalogues bench chaos clean
 
@@ -27,8 +30,11 @@ run: $(STAMP) var messages
 	$(DEV) $(PY) manage.py seed_demo
 	$(DEV) $(PY) manage.py export_opendata --verbosity 0
 	@# The background worker (exports after changes, OGP imports) runs beside the server,
-	@# started again by bin/supervise if it ends (docs/deployment.md).
-	$(DEV) sh -c 'bin/supervise $(PY) manage.py run_worker --no-reload & trap "kill $$! 2>/dev/null" EXIT; \
+	@# started again by bin/supervise if it ends, and the notifications' periodic work every
+	@# NOTIFY_EVERY seconds through bin/every (docs/deployment.md).
+	$(DEV) sh -c 'bin/supervise $(PY) manage.py run_worker --no-reload & worker=$$!; \
+	  bin/every $(NOTIFY_EVERY) $(PY) manage.py send_notifications --verbosity 0 & notify=$$!; \
+	  trap "kill $$worker $$notify 2>/dev/null" EXIT; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)'
 
 # Production-like: gunicorn, DEBUG off, static files collected and served by WhiteNoise.
@@ -38,7 +44,9 @@ serve: $(STAMP) var messages
 	  COCREA_SECRET_KEY=$${COCREA_SECRET_KEY:-local-serve-only-$$(date +%s)} \
 	  COCREA_ALLOWED_HOSTS=$${COCREA_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	  sh -c '$(PY) manage.py collectstatic --no-input --verbosity 0 && \
-	  { bin/supervise $(PY) manage.py run_worker --no-reload & trap "kill $$! 2>/dev/null" EXIT; \
+	  { bin/supervise $(PY) manage.py run_worker --no-reload & worker=$$!; \
+	  bin/every $(NOTIFY_EVERY) $(PY) manage.py send_notifications --verbosity 0 & notify=$$!; \
+	  trap "kill $$worker $$notify 2>/dev/null" EXIT; \
 	  $(VENV)/bin/gunicorn cocrea.wsgi:application --bind $(HOST):$(PORT) --workers 2 --no-control-socket; }'
 
 test: $(STAMP) messages

@@ -145,6 +145,7 @@ COCREA_PERSONAL_DATA_SECTIONS = [
     "cocrea.plans.myspace.personal_data",
     "cocrea.tracking.myspace.personal_data",
     "cocrea.participation.sections.personal_data",
+    "cocrea.notifications.personal_data_mail.personal_data",
 ]
 # A Jinja2 template that reads a missing attribute or variable fails in development and tests
 # (StrictUndefined) instead of printing nothing; production keeps Jinja's lenient default, so a
@@ -488,6 +489,9 @@ if ENVIRONMENT == "test":
 # Notifications (cocrea/notifications): the fan-out of new public events to their followers runs
 # this many seconds after a change, so the changes of those seconds are told together.
 COCREA_NOTIFICATIONS_DELAY = env_int("COCREA_NOTIFICATIONS_DELAY", 5)
+# Days a proposal may wait for an answer before the point of contact is told it waits
+# (`manage.py send_notifications`, cocrea/notifications/periodic.py).
+COCREA_UNANSWERED_DAYS = env_int("COCREA_UNANSWERED_DAYS", 14)
 COCREA_WORKER_HEARTBEAT_SECONDS = env_int("COCREA_WORKER_HEARTBEAT_SECONDS", 30)
 COCREA_WORKER_STALE_SECONDS = env_int("COCREA_WORKER_STALE_SECONDS", 300)
 # The public API (cocrea/opendata): requests per client address, and its pages.

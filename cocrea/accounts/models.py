@@ -35,6 +35,13 @@ class User(AbstractUser):
         _("public id"), max_length=12, unique=True, default=_new_public_id, editable=False
     )
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # The language of the emails sent to them outside a request (notifications).
+    language = models.CharField(
+        _("language of emails"),
+        max_length=8,
+        choices=[("es", "Español"), ("en", "English")],
+        default="es",
+    )
 
     class Meta:
         verbose_name = _("user")

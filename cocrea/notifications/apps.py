@@ -11,3 +11,9 @@ class NotificationsConfig(AppConfig):
         from cocrea.notifications.tasks import fan_out_soon
 
         data_changed.connect(fan_out_soon, dispatch_uid="notifications-fan-out-soon")
+
+        from allauth.account.signals import user_signed_up
+
+        from cocrea.notifications.services_mail import language_from_sign_up
+
+        user_signed_up.connect(language_from_sign_up, dispatch_uid="notifications-language")

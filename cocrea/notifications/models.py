@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     DRAFT = "draft", _("Draft version published")
     IRM = "irm", _("IRM findings recorded")
     DUE = "due", _("Milestone due")
+    WORK = "work", _("Waiting for you")
 
 
 class Follow(models.Model):
@@ -101,3 +102,64 @@ class FanOutCursor(models.Model):
 
     def __str__(self) -> str:
         return str(self.last_event_id)
+
+
+class Delivery(models.TextChoices):
+    INSTANT = "instant", _("Email at once")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    NONE = "none", _("No email")
+
+
+# What a person gets by email before they choose: what asks them to act (work waiting, a
+# milestone due) at once; news of what they follow once a day, so following many things does
+# not fill their inbox.
+DEFAULT_DELIVERY: dict[str, str] = {
+    **dict.fromkeys(Kind.values, Delivery.DAILY),
+    Kind.WORK: Delivery.INSTANT,
+    Kind.DUE: Delivery.INSTANT,
+}
+
+
+class Preference(models.Model):
+    """How a person wants one kind of notification by email; no row means DEFAULT_DELIVERY."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    delivery = models.CharField(_("email"), max_length=10, choices=Delivery.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("email preference")
+        verbose_name_plural = _("email preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notifications_preference_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.delivery}"
+
+
+class Digest(models.Model):
+    """A digest sent to one person for one period (a day or a week, starting on `starts` in the
+    site's time zone): unique, so a second run, or one at the same moment, sends nothing more."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=10, choices=Delivery.choices)
+    starts = models.DateField()
+    items = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "period", "starts"], name="notifications_digest_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.period} {self.starts}"

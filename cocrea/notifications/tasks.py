@@ -26,3 +26,11 @@ def fan_out_soon(**kwargs: Any) -> None:
     if not cache.add(QUEUED, True, timeout=max(delay, 1) + 60):
         return
     notifications_fan_out.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue()
+
+
+@task()
+def notifications_periodic() -> dict[str, int]:
+    """What `manage.py send_notifications` does, for a worker that runs it on a schedule."""
+    from cocrea.notifications import periodic
+
+    return periodic.run()
