@@ -34,8 +34,8 @@ def phase_notices(*, today: date | None = None) -> int:
     concerned = {thing for chain in lineages.values() for thing in chain or []}
     followers: dict[followable.Thing, set[int]] = defaultdict(set)
     query = Q()
-    for label, pk in concerned:
-        query |= Q(target_type=label, target_id=pk)
+    for label, key in concerned:
+        query |= Q(target_type=label, target_id=key)
     for user, label, target in Follow.objects.filter(query).values_list(
         "user_id", "target_type", "target_id"
     ):
