@@ -13,9 +13,12 @@ from django.utils.translation import gettext_lazy as _
 class Kind(models.TextChoices):
     REPORT = "report", _("Progress report published")
     ASSESSMENT = "assessment", _("Civil society's assessment published")
+    DISPUTE = "dispute", _("Civil society disputes the official progress")
     ANSWER = "answer", _("Proposal answered")
     COMMENT = "comment", _("New comment")
     CONSULTATION = "consultation", _("Consultation published")
+    PHASE = "phase", _("Consultation phase opens")
+    CLOSING = "closing", _("Consultation phase closes soon")
     MEETING = "meeting", _("Forum meeting announced")
     MINUTES = "minutes", _("Minutes published")
     DRAFT = "draft", _("Draft version published")
@@ -66,6 +69,9 @@ class Notification(models.Model):
     )
     title = models.CharField(_("about"), max_length=300)
     url = models.CharField(max_length=500)
+    # What the sentence under the title needs, in no language (`describe` words it for the
+    # reader): a meeting's date and notice, a phase's kind and dates.
+    facts = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)

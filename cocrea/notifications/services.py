@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from cocrea.audit.models import AuditEvent
 from cocrea.audit.services import event_record
+from cocrea.forum.models import Meeting
 from cocrea.notifications import followable
-from cocrea.notifications.models import FanOutCursor, Follow, Notification
+from cocrea.notifications.models import FanOutCursor, Follow, Kind, Notification
 from cocrea.plans.rules import allowed
+from cocrea.tracking.selectors import disagreeing_assessment_ids
 
 BATCH = 2000  # events read per step of the fan-out
 
@@ -110,6 +112,7 @@ def _notify(events: list[dict[str, Any]]) -> int:
         ):
             followers[(label, pk)].append((user_id, since))
     shown = followable.pages(concerned)
+    details = _details(events)
     notifications = []
     for event in events:
         chain = lineages.get((event["target_type"], event["target_id"])) or []
@@ -124,17 +127,44 @@ def _notify(events: list[dict[str, Any]]) -> int:
             if since <= event["created_at"]
         }
         recipients.discard(event["actor_id"])
+        kind, facts = details.get(event["id"], (followable.ACTIONS[event["action"]], {}))
         notifications += [
             Notification(
                 recipient_id=user,
-                kind=followable.ACTIONS[event["action"]],
+                kind=kind,
                 key=f"event:{event['id']}",
                 event_id=event["id"],
                 title=page[0],
                 url=page[1],
+                facts=facts,
                 created_at=event["created_at"],  # when it happened
             )
             for user in sorted(recipients)
         ]
     Notification.objects.bulk_create(notifications, batch_size=1000, ignore_conflicts=True)
     return len(notifications)
+
+
+def _details(events: list[dict[str, Any]]) -> dict[int, tuple[str, dict[str, Any]]]:
+    """What some events' notifications say beyond their kind, read in one query per kind of
+    event: an assessment that disputes the official progress is marked so; an announced meeting
+    carries its date and the notice given (DOMAIN.md: civil society asked for 15 days)."""
+    by_action: dict[str, dict[int, int]] = defaultdict(dict)  # action -> target pk -> event id
+    for event in events:
+        if event["target_id"].isdigit():
+            by_action[event["action"]][int(event["target_id"])] = event["id"]
+    details: dict[int, tuple[str, dict[str, Any]]] = {}
+    assessments = by_action.get("assessment.publish", {})
+    for pk in disagreeing_assessment_ids(assessments):
+        details[assessments[pk]] = (Kind.DISPUTE, {})
+    meetings = by_action.get("meeting.create", {})
+    if meetings:
+        for pk, starts_at, announced_at in Meeting.objects.filter(pk__in=meetings).values_list(
+            "pk", "starts_at", "announced_at"
+        ):
+            notice = (timezone.localdate(starts_at) - timezone.localdate(announced_at)).days
+            details[meetings[pk]] = (
+                Kind.MEETING,
+                {"starts_at": starts_at.isoformat(), "notice_days": notice},
+            )
+    return details

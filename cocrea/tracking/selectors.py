@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 
+from cocrea.plans import progress
 from cocrea.plans.models import Commitment, Membership, Milestone
 from cocrea.tracking.models import Assessment, Evidence, IrmReview, ProgressReport
 
@@ -288,3 +289,34 @@ def disputed_milestone_ids(milestone_ids: Collection[int]) -> set[int]:
 
 def irm_review_of(*, commitment: Commitment, present: Present) -> IrmReview | None:
     return IrmReview.objects.filter(commitment=commitment).first() if present.irm else None
+
+
+def disagreeing_assessment_ids(assessment_ids: Collection[int]) -> set[int]:
+    """The assessments among these whose reading is not the official completion as it stands:
+    the milestone's, or for the commitment as a whole the one its milestones give (the rule of
+    `differs`). Notifications mark an assessment that disputes the official view. Two queries
+    at most, none without assessments."""
+    if not assessment_ids:
+        return set()
+    rows = list(
+        Assessment.objects.filter(pk__in=list(assessment_ids)).values(
+            "pk", "completion", "commitment_id", "milestone_id", "milestone__completion"
+        )
+    )
+    whole = {row["commitment_id"] for row in rows if row["milestone_id"] is None}
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    if whole:
+        for milestone in Milestone.objects.filter(commitment_id__in=whole).only(
+            "commitment_id", "completion", "weight"
+        ):
+            milestones[milestone.commitment_id].append(milestone)
+    return {
+        row["pk"]
+        for row in rows
+        if differs(
+            row["milestone__completion"]
+            if row["milestone_id"]
+            else progress.commitment_completion(milestones[row["commitment_id"]]),
+            [SimpleNamespace(completion=row["completion"])],
+        )
+    }
