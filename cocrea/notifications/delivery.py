@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from cocrea.notifications import wording
 from cocrea.notifications.models import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -164,6 +165,7 @@ def _message(
             "preferences": site_url(reverse("notifications:preferences")),
             "absolute": lambda path: site_url(_in_language(path, language)),
             "describe": describe,
+            "detail": wording.describe,
         }
         subject = render_to_string(f"notifications/email/{template}_subject.txt", context)
         text = render_to_string(f"notifications/email/{template}.txt", context)

@@ -20,6 +20,7 @@ from cocrea.accounts.models import RoleGrant
 from cocrea.notifications import delivery
 from cocrea.notifications.followable import label_of
 from cocrea.notifications.models import Follow, Kind, Notification
+from cocrea.notifications.phases import phase_notices
 from cocrea.notifications.services import fan_out
 from cocrea.participation.models import Flag, Proposal
 from cocrea.plans.models import ActionPlan, Membership, Milestone
@@ -206,10 +207,15 @@ def work_notices(*, now: datetime) -> int:
 
 
 def run(*, now: datetime | None = None) -> dict[str, int]:
-    """All the periodic work, in order: reminders and notices, the fan-out, the emails."""
+    """All the periodic work, in order: reminders, work notices and a consultation's phases, the
+    fan-out, the emails."""
     now = now or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):  # the addresses stored, unprefixed
-        done = {"due": due_reminders(now=now), "work": work_notices(now=now)}
+        done = {
+            "due": due_reminders(now=now),
+            "work": work_notices(now=now),
+            "phases": phase_notices(today=timezone.localdate(now)),
+        }
         done["fan_out"] = fan_out()
     done.update(delivery.deliver(now=now))
     return done

@@ -450,3 +450,23 @@ def test_the_email_pages_are_in_one_language(client, language):
     assert [page.status_code for page in pages] == [200, 200, 400, 200, 400]
     for page in pages:
         assert wrong_language(page.content.decode(), language) == []
+
+
+def test_an_email_says_what_the_notification_adds_to_its_kind(smtp):
+    """A meeting's date and the notice given (and a phase's dates) are in the email too, in the
+    recipient's words."""
+    person = make_person("Vecina")
+    preferences_set(actor=person, deliveries={Kind.MEETING: Delivery.INSTANT})
+    Notification.objects.create(
+        recipient=person,
+        kind=Kind.MEETING,
+        key="event:test-meeting",
+        title="Sesión ordinaria del foro",
+        url="/foro/comite/reuniones/abc/",
+        created_at=datetime.now(GT),
+        facts={"starts_at": "2026-12-20T16:00:00+00:00", "notice_days": 15},
+    )
+    delivery.send_instant()
+    (message,) = smtp.messages
+    assert "anunciada con 15 días de anticipación" in _part(message, "plain")
+    assert "anunciada con 15 días de anticipación" in _part(message, "html")
