@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cocrea.drafting",
     "cocrea.opendata",
     "cocrea.notifications",
+    "cocrea.search",
     "ninja",
     "corsheaders",
     "django_tasks",
@@ -488,6 +489,8 @@ if ENVIRONMENT == "test":
 # Notifications (cocrea/notifications): the fan-out of new public events to their followers runs
 # this many seconds after a change, so the changes of those seconds are told together.
 COCREA_NOTIFICATIONS_DELAY = env_int("COCREA_NOTIFICATIONS_DELAY", 5)
+# Search (cocrea/search): the index follows the audit log this many seconds after a change.
+COCREA_SEARCH_DELAY = env_int("COCREA_SEARCH_DELAY", 5)
 COCREA_WORKER_HEARTBEAT_SECONDS = env_int("COCREA_WORKER_HEARTBEAT_SECONDS", 30)
 COCREA_WORKER_STALE_SECONDS = env_int("COCREA_WORKER_STALE_SECONDS", 300)
 # The public API (cocrea/opendata): requests per client address, and its pages.
