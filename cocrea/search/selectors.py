@@ -82,7 +82,7 @@ def search(text: str, filters: Filters = Filters(), page: int = 1) -> Results:
     if not query:
         return Results(query=query, page=None)
     matching = engine.matching(_filtered(filters), query).only(
-        "pk", "kind", "title", "url", "date", "plan_id", "institution_id", "department"
+        "pk", "kind", "title", "context", "url", "date", "plan_id", "institution_id", "department"
     )
     found = Paginator(matching, PER_PAGE).get_page(page)
     entries = list(found.object_list)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from cocrea.audit.models import AuditEvent
+from cocrea.core.versioning import data_version_bump
 from cocrea.search import documents, engine
 from cocrea.search.models import Entry, IndexCursor
 
@@ -76,8 +77,10 @@ def index_things(things: Iterable[Thing], *, visibility: Iterable[Thing] = ()) -
 
 
 def index_from_log(*, batch: int = BATCH) -> int:
-    """Index what the audit log says changed since the last run; return the entries written."""
-    written = 0
+    """Index what the audit log says changed since the last run; return the entries written.
+    The index is data the pages and the API show: when it changed, the data version moves on
+    (after the commit), so no cached page or ETag keeps results from before."""
+    written = changed = 0
     while True:
         with transaction.atomic():
             cursor, _created = IndexCursor.objects.select_for_update().get_or_create(pk=1)
@@ -87,10 +90,15 @@ def index_from_log(*, batch: int = BATCH) -> int:
                 .values_list("id", "action", "target_type", "target_id")[:batch]
             )
             if not rows:
+                if changed:
+                    data_version_bump()
                 return written
-            written += index_things(
-                [(label, pk) for _id, _action, label, pk in rows],
-                visibility=[(label, pk) for _id, action, label, pk in rows if action in VISIBILITY],
+            things = [(label, pk) for _id, _action, label, pk in rows]
+            visibility = [(label, pk) for _id, action, label, pk in rows if action in VISIBILITY]
+            written += index_things(things, visibility=visibility)
+            changed += any(
+                label in documents.BUILDERS or label in documents.STANDS_FOR
+                for label, _pk in things
             )
             cursor.last_event_id = rows[-1][0]
             cursor.save(update_fields=["last_event_id"])
