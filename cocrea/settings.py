@@ -123,6 +123,7 @@ COCREA_DEMO_SEEDERS = [
     "cocrea.participation.demo.seed",
     "cocrea.drafting.demo.seed",  # after participation's: it needs the consultation
     "cocrea.notifications.demo.seed",  # after the others: tells their news to demo followers
+    "cocrea.search.demo.seed",  # after every app with content: indexes it all
     "cocrea.accounts.demo.seed",  # last: opens the demo's accounts (development only)
 ]
 # The demo's accounts open with this password, and a second factor with this secret, so each
@@ -134,7 +135,7 @@ COCREA_DEMO_PASSWORD = env_str(
 COCREA_DEMO_TOTP_SECRET = env_str("COCREA_DEMO_TOTP_SECRET", "DEMOCOCREADEMOCOCREA2345")
 # What apps above plans add to `manage.py seed_scale`: modules with add_arguments(parser),
 # clear() and seed(rng=, options=, plans=, stdout=).
-COCREA_SCALE_SEEDERS = ["cocrea.participation.scale"]
+COCREA_SCALE_SEEDERS = ["cocrea.participation.scale", "cocrea.search.scale"]
 # Which of a list of commitments civil society's current view disagrees with (the plan filter).
 COCREA_DISPUTED_COMMITMENTS = "cocrea.tracking.selectors.disputed_commitment_ids"
 # Which of a list of milestone ids it disagrees with (the institution page's milestone rows).
