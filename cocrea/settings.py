@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cocrea.drafting",
     "cocrea.opendata",
     "cocrea.notifications",
+    "cocrea.search",
     "ninja",
     "corsheaders",
     "django_tasks",
@@ -122,6 +123,7 @@ COCREA_DEMO_SEEDERS = [
     "cocrea.participation.demo.seed",
     "cocrea.drafting.demo.seed",  # after participation's: it needs the consultation
     "cocrea.notifications.demo.seed",  # after the others: tells their news to demo followers
+    "cocrea.search.demo.seed",  # after every app with content: indexes it all
     "cocrea.accounts.demo.seed",  # last: opens the demo's accounts (development only)
 ]
 # The demo's accounts open with this password, and a second factor with this secret, so each
@@ -133,7 +135,7 @@ COCREA_DEMO_PASSWORD = env_str(
 COCREA_DEMO_TOTP_SECRET = env_str("COCREA_DEMO_TOTP_SECRET", "DEMOCOCREADEMOCOCREA2345")
 # What apps above plans add to `manage.py seed_scale`: modules with add_arguments(parser),
 # clear() and seed(rng=, options=, plans=, stdout=).
-COCREA_SCALE_SEEDERS = ["cocrea.participation.scale"]
+COCREA_SCALE_SEEDERS = ["cocrea.participation.scale", "cocrea.search.scale"]
 # Which of a list of commitments civil society's current view disagrees with (the plan filter).
 COCREA_DISPUTED_COMMITMENTS = "cocrea.tracking.selectors.disputed_commitment_ids"
 # Which of a list of milestone ids it disagrees with (the institution page's milestone rows).
@@ -484,14 +486,16 @@ COCREA_MAIL_TASKS = "default"
 if ENVIRONMENT == "test":
     TASKS["immediate"] = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     COCREA_MAIL_TASKS = "immediate"
-# The worker (`manage.py run_worker`) records that it is alive at most this often (seconds), and
-# `/health/worker/` answers 503 when no worker has been seen for COCREA_WORKER_STALE_SECONDS.
 # Notifications (cocrea/notifications): the fan-out of new public events to their followers runs
 # this many seconds after a change, so the changes of those seconds are told together.
 COCREA_NOTIFICATIONS_DELAY = env_int("COCREA_NOTIFICATIONS_DELAY", 5)
 # Days a proposal may wait for an answer before the point of contact is told it waits
 # (`manage.py send_notifications`, cocrea/notifications/periodic.py).
 COCREA_UNANSWERED_DAYS = env_int("COCREA_UNANSWERED_DAYS", 14)
+# Search (cocrea/search): the index follows the audit log this many seconds after a change.
+COCREA_SEARCH_DELAY = env_int("COCREA_SEARCH_DELAY", 5)
+# The worker (`manage.py run_worker`) records that it is alive at most this often (seconds), and
+# `/health/worker/` answers 503 when no worker has been seen for COCREA_WORKER_STALE_SECONDS.
 COCREA_WORKER_HEARTBEAT_SECONDS = env_int("COCREA_WORKER_HEARTBEAT_SECONDS", 30)
 COCREA_WORKER_STALE_SECONDS = env_int("COCREA_WORKER_STALE_SECONDS", 300)
 # The public API (cocrea/opendata): requests per client address, and its pages.

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("", include("cocrea.accounts.urls")),
     path("", include("cocrea.audit.urls")),
     path("", include("cocrea.notifications.urls")),
+    path("", include("cocrea.search.urls")),
     path("cuentas/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -55,6 +55,7 @@ def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
     _sample_tracking(commitment, person)
     samples: dict[str, Callable[[], dict[str, str]]] = {
         "plans:home": dict,
+        "search:search": dict,
         "plans:plan_list": dict,
         "plans:plan": lambda: {"slug": plan.slug},
         "plans:commitment": lambda: {"plan_slug": plan.slug, "slug": commitment.slug},

@@ -33,6 +33,8 @@ from cocrea.forum.models import Meeting
 from cocrea.opendata import schemas, selectors, services
 from cocrea.participation.models import Department, Response
 from cocrea.plans.models import ActionPlan, Institution, Milestone
+from cocrea.search import selectors as search_selectors
+from cocrea.search.models import Kind as SearchEntryKind
 from cocrea.tracking.models import ProgressReport
 
 
@@ -258,6 +260,30 @@ MeetingKind = Annotated[Meeting.Kind, _named("MeetingKind", Meeting.Kind)]
 Slug = Annotated[str, Field(max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
 PublicId = Annotated[str, Field(max_length=16, pattern=r"^[0-9a-f]+$")]
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL stores no NUL character in text
+
+
+SearchKind = Annotated[SearchEntryKind, _named("SearchKind", SearchEntryKind)]
+
+
+class SearchFilters(Schema):
+    q: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=200,
+            pattern=NO_NUL,
+            description='What to look for: words (with or without accents), "a phrase" in'
+            " quotes, and a word ending in * for what begins with it.",
+        ),
+    ]
+    kind: SearchKind | None = None
+    plan: Slug | None = None
+    institution: Slug | None = None
+    department: DepartmentCode | None = None
+    policy_area: Slug | None = None
+    since: Day | None = None
+    until: Day | None = None
+    page: int = Field(1, ge=1, le=10_000)
 
 
 class PlanFilters(Schema):
@@ -635,3 +661,60 @@ def progress_report_evidence_add(
             },
         },
     )
+
+
+@api.get(
+    "/search",
+    response={
+        200: schemas.SearchPageOut,
+        400: schemas.ErrorOut,
+        422: schemas.ErrorOut,
+        429: schemas.ErrorOut,
+    },
+    tags=["search"],
+)
+def search(request: HttpRequest, filters: Query[SearchFilters]) -> Any:
+    """The site's search (the page /buscar/): public things that match, best first, a page of
+    20 at a time, with the same filters. A plan or institution that does not exist finds
+    nothing; a query with no words in it (operators only) finds nothing."""
+    plan = institution = None
+    if filters.plan:
+        plan = ActionPlan.objects.filter(slug=filters.plan).values_list("pk", flat=True).first()
+    if filters.institution:
+        institution = (
+            Institution.objects.filter(slug=filters.institution)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    if (filters.plan and plan is None) or (filters.institution and institution is None):
+        return {"count": 0, "page": 1, "pages": 0, "results": []}
+    found = search_selectors.search(
+        filters.q,
+        search_selectors.Filters(
+            kind=filters.kind or "",
+            plan=plan,
+            institution=institution,
+            department=filters.department or "",
+            policy_area=filters.policy_area or "",
+            since=filters.since,
+            until=filters.until,
+        ),
+        page=filters.page,
+    )
+    page = found.page
+    return {
+        "count": found.count,
+        "page": page.number if page is not None else 1,
+        "pages": page.paginator.num_pages if page is not None and found.count else 0,
+        "results": [
+            {
+                "kind": result.entry.kind,
+                "title": str(result.title),
+                "context": result.entry.context,
+                "snippet": str(result.snippet),
+                "url": result.entry.url,
+                "date": result.entry.date,
+            }
+            for result in found.results
+        ],
+    }

@@ -2,6 +2,7 @@
 phone, legal name or draft has no field to travel in). Identifiers are the public ones the pages
 use: slugs, OGP ids, public ids; never database integers."""
 
+import datetime as _dt
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeAlias
@@ -372,6 +373,34 @@ class AuditEventOut(Schema):
         from cocrea.audit import display
 
         return display.withheld(obj.target_type, obj.changes)
+
+
+class SearchHitOut(Schema):
+    kind: str = Field(
+        description="commitment, milestone, report, assessment, proposal, comment,"
+        " answer, meeting, minutes, draft, institution or plan"
+    )
+    title: str = Field(
+        description="Its title, the words that matched between <mark> and </mark>"
+        " (HTML, escaped); empty for comments and answers, see `context`."
+    )
+    context: str = Field(
+        description="What it belongs to: the commitment of a milestone, the"
+        " proposal of a comment (plain text)."
+    )
+    snippet: str = Field(
+        description="A piece of its text with the words that matched between"
+        " <mark> and </mark> (HTML, escaped)."
+    )
+    url: str = Field(description="Its public page, as a path on this site.")
+    date: _dt.date | None = Field(description="Its date (published, held, begun).")
+
+
+class SearchPageOut(Schema):
+    count: int = Field(description="How many results in all.")
+    page: int
+    pages: int
+    results: list[SearchHitOut]
 
 
 class ErrorOut(Schema):

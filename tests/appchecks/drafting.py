@@ -76,7 +76,7 @@ def draft_for(consultation, author, *, versions: int = 2, comments_each: int = 2
                 version=version,
                 section=["problem", "description", "milestones"][index % 3],
                 author=author,
-                body=f"Comentario **{index}** con [un enlace](https://example.org/{index}).",
+                body=f"Observación **{index}** con [un enlace](https://example.org/{index}).",
                 hidden_at=timezone.now() if index == 1 else None,
                 hidden_reason="spam" if index == 1 else "",
             )

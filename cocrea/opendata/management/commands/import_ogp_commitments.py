@@ -9,34 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cocrea.core.progress import ProgressBar
 from cocrea.opendata.ogp import KINDS, count_rows
 from cocrea.opendata.ogp_import import import_file
-
-
-class ProgressBar:
-    """`[#########...........]  45% (2,250/5,000)`, redrawn in place as rows are read; a count
-    alone when the file does not say how many rows it has."""
-
-    WIDTH = 30
-
-    def __init__(self, out: Any, total: int | None) -> None:
-        self.out, self.total, self.shown = out, total, -1
-
-    def update(self, done: int) -> None:
-        if self.total:
-            percent = min(100, done * 100 // self.total)
-            if percent == self.shown:
-                return
-            self.shown = percent
-            filled = self.WIDTH * percent // 100
-            bar = "#" * filled + "." * (self.WIDTH - filled)
-            self.out.write(f"\r[{bar}] {percent:3d}% ({done:,}/{self.total:,})", ending="")
-        elif done % 100 == 0:
-            self.out.write("\r" + _("%(rows)s rows read") % {"rows": done}, ending="")
-        self.out.flush()
-
-    def close(self) -> None:
-        self.out.write("")
 
 
 class Command(BaseCommand):

@@ -1,0 +1,188 @@
+"""The database's own full-text engine behind the index: PostgreSQL's text search (a weighted
+`tsvector` per entry, `websearch_to_tsquery` for what people type, `ts_headline` for snippets)
+or SQLite's FTS5 (diacritics removed, bm25 ranking with the title weighted, `snippet`). Both
+get the same parsed query, so what a visitor types means the same on both."""
+
+import os
+import re
+from dataclasses import dataclass, field
+
+import snowballstemmer
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
+
+from cocrea.search.models import Entry
+
+MAX_QUERY = 200  # characters read of what is typed
+MAX_TERMS = 12
+MARK_START, MARK_END = "\x02", "\x03"  # a match, in a snippet (escaped, then made <mark>)
+CONFIGS = {"es": "cocrea_es", "en": "cocrea_en"}  # PostgreSQL, migration 0002
+STEMMERS = {"es": "spanish", "en": "english"}
+SNIPPET_WORDS = 24
+MIN_ROOT = 3  # SQLite: the shortest part of a word matched as its prefix
+MATCHING = "SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s"
+RANK = (
+    "(SELECT bm25(search_entry_fts, 10.0, 1.0) FROM search_entry_fts"
+    " WHERE search_entry_fts MATCH %s AND rowid = search_entry.id)"
+)
+SNIPPETS = (
+    "SELECT rowid, highlight(search_entry_fts, 0, %s, %s),"
+    " snippet(search_entry_fts, 1, %s, %s, '…', %s)"
+    " FROM search_entry_fts WHERE search_entry_fts MATCH %s"
+)
+
+
+@dataclass
+class Query:
+    """What was typed, made safe: words (a trailing * asks for the prefix) and quoted phrases."""
+
+    words: list[str] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.prefixes or self.phrases)
+
+
+WORD = re.compile(r"\w+(?:\*)?")
+
+
+def parse(text: str) -> Query:
+    """Words and "phrases" of what was typed; anything else (operators, unbalanced quotes,
+    control characters) is dropped, and at most MAX_QUERY characters and MAX_TERMS terms read."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text[:MAX_QUERY])
+    query = Query()
+    chunks = text.split('"')
+    if len(chunks) % 2 == 0:  # an unmatched quote: read as if it were not there
+        chunks = [" ".join(chunks)]
+    terms = 0
+    for position, chunk in enumerate(chunks):
+        tokens = [t.lower() for t in WORD.findall(chunk)]
+        if position % 2:  # inside quotes
+            words = [t.rstrip("*") for t in tokens]
+            if len(words) > 1:
+                query.phrases.append(words)
+                terms += 1
+                continue
+            tokens = words
+        for token in tokens:
+            if terms >= MAX_TERMS:
+                break
+            (query.prefixes if token.endswith("*") else query.words).append(token.rstrip("*"))
+            terms += 1
+    return query
+
+
+def language() -> str:
+    return settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in CONFIGS else "es"
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+def refresh(ids: list[int]) -> None:
+    """Bring the engine's copy of these entries up to date (SQLite's triggers do it there)."""
+    if connection.vendor != "postgresql" or not ids:
+        return
+    for code, config in CONFIGS.items():
+        Entry.objects.filter(pk__in=ids, language=code).update(
+            vector=SearchVector("title", weight="A", config=config)
+            + SearchVector("body", weight="B", config=config)
+        )
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+def matching(entries: QuerySet[Entry], query: Query) -> QuerySet[Entry]:
+    """The entries that match, best first."""
+    if connection.vendor == "postgresql":
+        tsquery = _tsquery(query)
+        return (
+            entries.filter(vector=tsquery)
+            .annotate(rank=SearchRank(F("vector"), tsquery))
+            .order_by("-rank", "-date", "-pk")
+        )
+    # The SQL below is constant but for the table's name (a constant); what was typed is
+    # only ever a parameter.
+    match = _fts_match(query)
+    return (
+        entries.filter(pk__in=RawSQL(MATCHING, [match]))  # noqa: S611
+        .annotate(rank=RawSQL(RANK, [match]))  # noqa: S611
+        .order_by("rank", "-date", "-pk")
+    )
+
+
+def snippets(ids: list[int], query: Query) -> dict[int, tuple[str, str]]:
+    """Each entry's title and a short piece of its text with the matches between MARK_START
+    and MARK_END: one query for a page of results."""
+    if not ids:
+        return {}
+    if connection.vendor == "postgresql":
+        tsquery = _tsquery(query)
+        config = CONFIGS[language()]
+        rows = Entry.objects.filter(pk__in=ids).annotate(
+            marked_title=SearchHeadline(
+                "title",
+                tsquery,
+                config=config,
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                highlight_all=True,
+            ),
+            marked_body=SearchHeadline(
+                "body",
+                tsquery,
+                config=config,
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=SNIPPET_WORDS,
+                min_words=8,
+                max_fragments=2,
+            ),
+        )
+        return {row.pk: (row.marked_title, row.marked_body) for row in rows}
+    match = _fts_match(query)
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SNIPPETS + f" AND rowid IN ({placeholders})",
+            [MARK_START, MARK_END, MARK_START, MARK_END, SNIPPET_WORDS, match, *ids],
+        )
+        return {rowid: (title, body) for rowid, title, body in cursor.fetchall()}
+
+
+def _tsquery(query: Query) -> SearchQuery:
+    config = CONFIGS[language()]
+    typed = [*query.words, *(f'"{" ".join(words)}"' for words in query.phrases)]
+    parts = [SearchQuery(" ".join(typed), search_type="websearch", config=config)] if typed else []
+    # A prefix: the word as the configuration reads it (unaccented, stemmed), then ":*".
+    parts += [SearchQuery(f"{word}:*", search_type="raw", config=config) for word in query.prefixes]
+    combined = parts[0]
+    for part in parts[1:]:
+        combined &= part
+    return combined
+
+
+def _fts_match(query: Query) -> str:
+    """FTS5 has no Spanish stemmer, and a stem is not always a prefix of the word it stands for
+    (Snowball, the algorithm of PostgreSQL's `spanish_stem`, reads both "transparencia" and
+    "transparencias" as "transparent"). So each word is matched as a prefix: the part it shares
+    with its stem ("transparen*"), which finds its plural, singular and other endings."""
+    stemmer = snowballstemmer.stemmer(STEMMERS[language()])
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"'
+
+    def root(word: str) -> str:
+        # Characters, not paths: the part the word and its stem begin with.
+        shared = os.path.commonprefix([word, stemmer.stemWord(word)])  # noqa: RUF071
+        return shared if len(shared) >= MIN_ROOT else word
+
+    terms = [quoted(root(word)) + "*" for word in query.words]
+    terms += [quoted(word) + "*" for word in query.prefixes]
+    terms += [quoted(" ".join(words)) for words in query.phrases]
+    return " AND ".join(terms)

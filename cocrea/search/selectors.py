@@ -1,0 +1,94 @@
+"""Reads of the search index: one page of results for what a visitor typed, with filters, each
+result with its title and a snippet where the matching words are marked. Everything in the
+index is public (documents.py), so the same search gives the same results to everyone. A page
+costs a fixed number of queries: the count, the page, the snippets."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from cocrea.search import engine
+from cocrea.search.models import Entry
+
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""
+    plan: int | None = None
+    institution: int | None = None
+    department: str = ""
+    policy_area: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass
+class Result:
+    entry: Entry
+    title: SafeString
+    snippet: SafeString
+
+
+@dataclass
+class Results:
+    query: engine.Query
+    page: Page[Any] | None
+    results: list[Result] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count if self.page is not None else 0
+
+
+def _marked(text: str) -> SafeString:
+    """Escape the text, then mark what matched: the engine's markers are never in the text
+    people write (they are control characters, which the index never holds unescaped)."""
+    safe = escape(text.replace("<mark>", ""))
+    return mark_safe(  # noqa: S308 - escaped above; only our own tags are added
+        safe.replace(engine.MARK_START, "<mark>").replace(engine.MARK_END, "</mark>")
+    )
+
+
+def _filtered(filters: Filters) -> QuerySet[Entry]:
+    entries = Entry.objects.all()
+    if filters.kind:
+        entries = entries.filter(kind=filters.kind)
+    if filters.plan:
+        entries = entries.filter(plan_id=filters.plan)
+    if filters.institution:
+        entries = entries.filter(institution_id=filters.institution)
+    if filters.department:
+        entries = entries.filter(department=filters.department)
+    if filters.policy_area:
+        entries = entries.filter(policy_areas__contains=f"|{filters.policy_area}|")
+    if filters.since:
+        entries = entries.filter(date__gte=filters.since)
+    if filters.until:
+        entries = entries.filter(date__lte=filters.until)
+    return entries
+
+
+def search(text: str, filters: Filters = Filters(), page: int = 1) -> Results:
+    """One page of what matches `text` with `filters`, best first; no page for a query with
+    nothing to search (empty, or operators only)."""
+    query = engine.parse(text)
+    if not query:
+        return Results(query=query, page=None)
+    matching = engine.matching(_filtered(filters), query).only(
+        "pk", "kind", "title", "context", "url", "date", "plan_id", "institution_id", "department"
+    )
+    found = Paginator(matching, PER_PAGE).get_page(page)
+    entries = list(found.object_list)
+    marks = engine.snippets([e.pk for e in entries], query)
+    results = []
+    for entry in entries:
+        title, snippet = marks.get(entry.pk, (entry.title, ""))
+        results.append(Result(entry=entry, title=_marked(title), snippet=_marked(snippet)))
+    return Results(query=query, page=found, results=results)

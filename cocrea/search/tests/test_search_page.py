@@ -1,0 +1,128 @@
+"""The search page: results with the matches marked, filters, pages that keep the query, and
+every bad input answered with a clear message in the visitor's language and never an error;
+the same queries for 3 or 30 matches; results never kept by the shared page cache."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cocrea.plans import services as plans
+from cocrea.search import services
+from conftest import build_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan():
+    plan = build_plan(commitments=3, milestones_each=1, slug="plan-s", number=3)
+    first = plan.commitments.get(number="1")
+    first.title = "Evaluación ciudadana del gasto municipal"
+    first.save()
+    services.rebuild()
+    return plan
+
+
+def test_the_empty_page_shows_the_box_and_no_results(client, plan):
+    page = client.get("/buscar/").content.decode()
+    assert 'role="search"' in page and "¿Qué busca?" in page
+    assert "resultado" not in page
+
+
+def test_results_are_marked_and_lead_to_the_page(client, plan):
+    page = client.get("/buscar/", {"q": "evaluacion"}).content.decode()
+    assert "1 resultado" in page
+    assert "<mark>Evaluación</mark>" in page
+    assert plan.commitments.get(number="1").get_absolute_url() in page
+
+
+def test_the_header_has_the_box_on_every_page(client, plan):
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert 'action="/buscar/"' in page and 'id="header-q"' in page
+    assert 'action="/en/buscar/"' in client.get("/en/planes/").content.decode()
+
+
+def test_in_english_the_page_speaks_english(client, plan):
+    page = client.get("/en/buscar/", {"q": "evaluacion"}).content.decode()
+    assert "1 result" in page and "What are you looking for?" in page
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "a" * 2000}, "Escriba como máximo 200 caracteres"),
+        ({"q": "&|!:*"}, "Escriba una o más palabras para buscar."),
+        ({"q": '"'}, "Escriba una o más palabras para buscar."),
+        ({"q": "agua", "plan": "no-existe"}, "Plan de acción: "),
+        ({"q": "agua", "kind": "<script>"}, "Tipo: "),
+        ({"q": "agua", "since": "ayer"}, "Desde: "),
+        ({"q": "agua", "since": "2025-02-01", "until": "2025-01-01"}, "Hasta: "),
+        ({"q": "agua", "institution": "no-existe"}, "Esa institución no existe."),
+    ],
+)
+def test_bad_input_is_answered_in_words(client, plan, params, message):
+    response = client.get("/buscar/", params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_a_nul_in_the_query_is_refused_with_the_sites_own_words(client, plan):
+    response = client.get("/buscar/", {"q": "gasto\x00municipal"})
+    assert response.status_code == 400
+    assert "carácter nulo" in response.content.decode()
+
+
+def test_odd_input_never_fails(client, plan):
+    for params in [
+        {"q": '"sin cerrar'},
+        {"q": "gasto", "page": "abc"},
+        {"q": "gasto", "page": "99999999999"},
+        {"q": "(((", "department": "quiche"},
+    ]:
+        assert client.get("/buscar/", params).status_code == 200
+
+
+def test_a_search_with_nothing_found_suggests_what_to_try(client, plan):
+    page = client.get("/buscar/", {"q": "zzzyyyxxx", "department": "quiche"}).content.decode()
+    assert "No se encontró nada para “zzzyyyxxx”" in page
+    assert "las mismas palabras sin filtros" in page
+
+
+def test_pages_keep_the_query_and_filters(client):
+    plan = build_plan(commitments=25, milestones_each=0, slug="plan-p", number=9)
+    plan.commitments.update(title="Gobierno abierto municipal")
+    services.rebuild()
+    page = client.get("/buscar/", {"q": "municipal", "kind": "commitment"}).content.decode()
+    assert "25 resultados" in page
+    assert "q=municipal&amp;kind=commitment&amp;page=2" in page
+    second = client.get("/buscar/", {"q": "municipal", "kind": "commitment", "page": "2"})
+    assert "Página 2 de 2" in second.content.decode()
+
+
+def _queries(client, matches: int) -> int:
+    plan = build_plan(commitments=matches, milestones_each=0, slug=f"plan-n{matches}")
+    plan.commitments.update(title="Datos abiertos presupuestarios")
+    services.rebuild()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/buscar/", {"q": "presupuestarios"}).status_code == 200
+    return len(queries)
+
+
+def test_a_results_page_costs_the_same_queries_for_3_or_30_matches(client):
+    assert _queries(client, 3) == _queries(client, 30)
+
+
+def test_a_cached_results_page_is_renewed_once_the_index_has_changed(client, plan, settings):
+    settings.COCREA_PAGE_CACHE = True
+    cache.clear()
+    assert "No se encontró nada" in client.get("/buscar/", {"q": "riego"}).content.decode()
+    commitment = plan.commitments.get(number="2")
+    commitment.title = "Riego comunitario"
+    plans.commitment_save(actor=None, commitment=commitment)
+    # Between the change and the index's run the page may say "nothing"; after it, never.
+    services.index_from_log()
+    page = client.get("/buscar/", {"q": "riego"})
+    assert page["X-Cocrea-Cache"] == "miss"
+    assert "1 resultado" in page.content.decode()
+    assert client.get("/buscar/", {"q": "riego"})["X-Cocrea-Cache"] == "hit"
