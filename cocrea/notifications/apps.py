@@ -11,3 +11,9 @@ class NotificationsConfig(AppConfig):
         from cocrea.notifications.tasks import fan_out_soon
 
         data_changed.connect(fan_out_soon, dispatch_uid="notifications-fan-out-soon")
+
+        from cocrea.notifications.listeners import follow_what_they_wrote_on
+        from cocrea.participation.events import comment_added, proposal_created
+
+        proposal_created.connect(follow_what_they_wrote_on, dispatch_uid="notifications-proposal")
+        comment_added.connect(follow_what_they_wrote_on, dispatch_uid="notifications-comment")

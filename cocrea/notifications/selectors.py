@@ -35,15 +35,16 @@ def follows_of(user: Any) -> list[dict[str, Any]]:
         .order_by("-created_at")
         .values_list("target_type", "target_id", "created_at")
     )
-    shown = followable.pages((label, pk) for label, pk, _when in rows)
+    found = followable.objects((label, pk) for label, pk, _when in rows)
     return [
         {
             "type": label,
             "id": pk,
             "since": when,
-            "title": shown[(label, pk)][0],
-            "url": shown[(label, pk)][1],
+            "title": str(found[(label, pk)])[:300],
+            "url": found[(label, pk)].get_absolute_url(),  # type: ignore[attr-defined]
+            "object": found[(label, pk)],
         }
         for label, pk, when in rows
-        if (label, pk) in shown
+        if (label, pk) in found
     ]

@@ -1,0 +1,79 @@
+"""Notifications' part of the project-wide checks (tests/appchecks/__init__.py): following,
+unfollowing and marking read for the authorization matrix (anyone signed in, on what they can
+see and on their own notifications), and the person's notifications page, which changes
+nothing and is not public."""
+
+from django.urls import reverse
+
+from tests.appchecks import ALLOWED, LOGIN
+
+READ_ONLY = {"notifications:list"}
+
+
+def _everyone_signed_in(personas):
+    expected = dict.fromkeys(personas, ALLOWED)
+    expected["anonymous"] = LOGIN
+    return expected
+
+
+def _plan():
+    from conftest import build_plan
+
+    return build_plan(commitments=1, milestones_each=1, slug="plan-seguido")
+
+
+def follow(personas, institutions):
+    from cocrea.notifications.models import Follow
+
+    _plan()
+    data = {"kind": "plan", "target": "plan-seguido"}
+    return (
+        reverse("notifications:follow"),
+        data,
+        _everyone_signed_in(personas),
+        Follow.objects.exists,
+    )
+
+
+def unfollow(personas, institutions):
+    from cocrea.notifications.models import Follow
+
+    plan = _plan()
+    people = [person for person in personas.values() if person is not None]
+    for person in people:
+        Follow.objects.create(user=person, target_type="plans.actionplan", target_id=str(plan.pk))
+    data = {"kind": "plan", "target": plan.slug}
+
+    def changed():
+        return Follow.objects.count() < len(people)
+
+    return reverse("notifications:unfollow"), data, _everyone_signed_in(personas), changed
+
+
+def mark_read(personas, institutions):
+    from django.utils import timezone
+
+    from cocrea.notifications.models import Notification
+
+    for person in personas.values():
+        if person is not None:
+            Notification.objects.create(
+                recipient=person,
+                kind="report",
+                key="event:1",
+                title="Compromiso",
+                url="/planes/",
+                created_at=timezone.now(),
+            )
+
+    def changed():
+        return Notification.objects.filter(read_at__isnull=False).exists()
+
+    return reverse("notifications:mark_read"), {}, _everyone_signed_in(personas), changed
+
+
+SCENARIOS = {
+    "notifications:follow": follow,
+    "notifications:unfollow": unfollow,
+    "notifications:mark_read": mark_read,
+}
