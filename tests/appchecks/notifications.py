@@ -17,9 +17,12 @@ def _everyone_signed_in(personas):
 
 
 def _plan():
+    """The plan followed (other scenarios of the same test may have made it already)."""
+    from cocrea.plans.models import ActionPlan
     from conftest import build_plan
 
-    return build_plan(commitments=1, milestones_each=1, slug="plan-seguido")
+    found = ActionPlan.objects.filter(slug="plan-seguido").first()
+    return found or build_plan(commitments=1, milestones_each=1, slug="plan-seguido")
 
 
 def follow(personas, institutions):
@@ -41,11 +44,14 @@ def unfollow(personas, institutions):
     plan = _plan()
     people = [person for person in personas.values() if person is not None]
     for person in people:
-        Follow.objects.create(user=person, target_type="plans.actionplan", target_id=str(plan.pk))
+        Follow.objects.get_or_create(
+            user=person, target_type="plans.actionplan", target_id=str(plan.pk)
+        )
     data = {"kind": "plan", "target": plan.slug}
+    before = Follow.objects.count()
 
     def changed():
-        return Follow.objects.count() < len(people)
+        return Follow.objects.count() < before
 
     return reverse("notifications:unfollow"), data, _everyone_signed_in(personas), changed
 
@@ -57,13 +63,15 @@ def mark_read(personas, institutions):
 
     for person in personas.values():
         if person is not None:
-            Notification.objects.create(
+            Notification.objects.get_or_create(
                 recipient=person,
-                kind="report",
                 key="event:1",
-                title="Compromiso",
-                url="/planes/",
-                created_at=timezone.now(),
+                defaults={
+                    "kind": "report",
+                    "title": "Compromiso",
+                    "url": "/planes/",
+                    "created_at": timezone.now(),
+                },
             )
 
     def changed():
