@@ -1,0 +1,84 @@
+"""Following in a browser, on a 360 px phone, in Spanish: a citizen follows a commitment from
+its page; the responsible official's progress report is published by the point of contact;
+the fan-out runs as the worker runs it; the citizen sees the unread count in the header, opens
+their notifications and follows the news back to the commitment."""
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from cocrea.notifications.models import Follow
+from cocrea.notifications.services import fan_out
+from cocrea.plans.tests.factories import CommitmentFactory, MilestoneFactory
+from cocrea.tracking import services as tracking
+from tests.e2e.test_tracking_journey import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_citizen_follows_a_commitment_and_is_told_of_its_report(
+    live_server, browser: Browser, personas, institutions
+):
+    commitment = CommitmentFactory(
+        lead_institution=institutions["mineduc"], title="Datos abiertos de educación"
+    )
+    milestone = MilestoneFactory(
+        commitment=commitment,
+        number=1,
+        responsible_institution=institutions["mineduc"],
+        description="Publicar el portal de datos",
+        end_date=date(2099, 1, 1),
+    )
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="es-GT")
+    page = context.new_page()
+
+    # The citizen follows the commitment from its page.
+    sign_in(page, base, personas["citizen"])
+    page.goto(base + commitment.get_absolute_url())
+    page.get_by_role("button", name="Seguir", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Usted sigue «Datos abiertos de educación»")
+    expect(page.get_by_role("button", name="Dejar de seguir")).to_be_visible()
+    assert Follow.objects.filter(user=personas["citizen"]).count() == 1
+
+    # The responsible official reports progress; the point of contact publishes it.
+    report = tracking.progress_report_create(
+        actor=personas["official"],
+        milestone=milestone,
+        completion="substantial",
+        percent=70,
+        done="El portal está en línea con 12 conjuntos de datos.",
+        facts_date=date(2025, 3, 1),
+    )
+    tracking.progress_report_submit(actor=personas["official"], report=report)
+    tracking.progress_report_publish(actor=personas["point_of_contact"], report=report)
+    assert fan_out() == 1  # as the worker would, a moment after the change
+
+    # The header tells the citizen; the notifications page leads back to the commitment.
+    page.reload()
+    link = page.get_by_role("link", name=re.compile(r"^Notificaciones"))
+    expect(link).to_contain_text("1")
+    expect(link).to_contain_text("sin leer")
+    link.click()
+    expect(page).to_have_url(re.compile(r"/notificaciones/$"))
+    main = page.locator("main")
+    expect(main).to_contain_text("Informe de avance publicado")
+    expect(main).to_contain_text("Sin leer")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
+    main.get_by_role("link", name="Datos abiertos de educación").click()
+    expect(page).to_have_url(re.compile(re.escape(commitment.get_absolute_url()) + "$"))
+    expect(page.locator("h1")).to_have_text("Datos abiertos de educación")
+
+    # Marked read, the count leaves the header.
+    page.get_by_role("link", name=re.compile(r"^Notificaciones")).click()
+    page.get_by_role("button", name="Marcar todas como leídas").click()
+    expect(page.locator(".messages")).to_contain_text("marcadas como leídas")
+    expect(page.get_by_role("link", name=re.compile(r"^Notificaciones"))).not_to_contain_text(
+        "sin leer"
+    )
+
+    # The email: the lead adds here, after merging the email half, the digest that tells the
+    # same news (outbox, its link to the commitment, the one-click unsubscribe).
+    context.close()
