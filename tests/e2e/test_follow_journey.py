@@ -82,3 +82,39 @@ def test_a_citizen_follows_a_commitment_and_is_told_of_its_report(
     # The email: the lead adds here, after merging the email half, the digest that tells the
     # same news (outbox, its link to the commitment, the one-click unsubscribe).
     context.close()
+
+
+def test_the_follow_pages_are_valid_html_and_accessible(
+    live_server, browser: Browser, client, personas, institutions
+):
+    """The notifications page (empty and full), My space's list and a followed page's
+    button, as a signed-in person sees them."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from cocrea.notifications import services
+    from cocrea.notifications.models import Notification
+    from tests.e2e import gates
+
+    commitment = CommitmentFactory(lead_institution=institutions["mineduc"])
+    citizen = personas["citizen"]
+    client.force_login(citizen)
+    pages = ["/notificaciones/", commitment.get_absolute_url(), "/mi-espacio/"]
+    documents = {f"{path} (empty)": client.get(path).content.decode() for path in pages}
+    services.follow_add(actor=citizen, target=commitment)
+    for number in range(3):
+        Notification.objects.create(
+            recipient=citizen,
+            kind="report",
+            key=f"event:{number}",
+            title=commitment.title,
+            url=commitment.get_absolute_url(),
+            created_at=timezone.now(),
+            read_at=timezone.now() if number else None,
+        )
+    documents |= {path: client.get(path).content.decode() for path in pages}
+    assert gates.html_errors(documents) == {}
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    cookies = [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "domain": host, "path": "/"}]
+    assert gates.accessibility_violations(browser, live_server.url, pages, cookies) == {}
