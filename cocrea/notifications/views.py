@@ -62,6 +62,15 @@ def follow(request: HttpRequest) -> HttpResponse:
 @login_required
 def unfollow(request: HttpRequest) -> HttpResponse:
     target = _target_or_404(request)
+    visible = allowed("notifications.follow", request.user, target)
+    if not visible:
+        # Hidden or unpublished since it was followed: it can still be unfollowed, but its
+        # title is not told, and one not followed is not found (as for following it).
+        if not selectors.is_following(request.user, target):
+            raise Http404
+        services.follow_remove(actor=request.user, target=target)
+        messages.success(request, _("You no longer follow it."))
+        return _back(request, reverse("accounts:my_space"))
     services.follow_remove(actor=request.user, target=target)
     messages.success(request, _("You no longer follow “%(title)s”.") % {"title": target})
     return _back(request, target.get_absolute_url())  # type: ignore[attr-defined]

@@ -158,3 +158,23 @@ def test_a_draft_of_an_unpublished_consultation_is_not_found(client, personas):
     client.force_login(personas["citizen"])
     assert client.post(reverse("notifications:follow"), _form(draft)).status_code == 404
     assert not Follow.objects.exists()
+
+
+def test_a_proposal_hidden_after_it_was_followed_can_be_unfollowed_without_its_title(
+    client, personas
+):
+    consultation = open_consultation(build_plan(commitments=1, slug="plan-k", number=1))
+    proposal = _proposal(consultation, personas["cso_member"], title="Título que se ocultará")
+    from cocrea.notifications import services
+
+    services.follow_add(actor=personas["citizen"], target=proposal)
+    proposal.hidden_at = timezone.now()
+    proposal.save(update_fields=["hidden_at"])
+    client.force_login(personas["official"])
+    # Someone who never followed it: not found, and not told its title.
+    assert client.post(reverse("notifications:unfollow"), _form(proposal)).status_code == 404
+    client.force_login(personas["citizen"])
+    response = client.post(reverse("notifications:unfollow"), _form(proposal), follow=True)
+    assert not Follow.objects.exists()
+    html = response.content.decode()
+    assert "Ya no lo sigue" in html and "Título que se ocultará" not in html
