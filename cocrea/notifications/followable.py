@@ -129,15 +129,15 @@ def lineage(things: Iterable[Thing]) -> dict[Thing, list[Thing] | None]:
 
 
 def objects(things: Iterable[Thing]) -> dict[Thing, models.Model]:
-    """Each followable thing that exists, with what its page's address needs, one query per
-    kind."""
+    """Each followable thing that exists and is visible, with what its page's address needs,
+    one query per kind."""
     by_label: dict[str, set[str]] = defaultdict(set)
     for label, pk in things:
         if label in FOLLOWABLE:
             by_label[label].add(pk)
     found: dict[Thing, models.Model] = {}
     for label, pks in by_label.items():
-        rows = model_of(label)._default_manager.filter(pk__in=pks)
+        rows = model_of(label)._default_manager.filter(pk__in=pks, **VISIBLE.get(label, {}))
         for obj in rows.select_related(*FOLLOWABLE[label]):
             found[(label, str(obj.pk))] = obj
     return found

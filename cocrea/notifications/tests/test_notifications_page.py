@@ -176,3 +176,16 @@ def test_my_space_says_how_to_follow_when_nothing_is_followed(client, personas):
     client.force_login(personas["citizen"])
     html = client.get(reverse("accounts:my_space")).content.decode()
     assert "Todavía no sigue nada" in html
+
+
+def test_my_space_does_not_show_a_followed_proposal_hidden_since(client, personas):
+    from tests.appchecks.participation import _proposal, open_consultation
+
+    consultation = open_consultation(build_plan(commitments=1, slug="plan-z", number=1))
+    proposal = _proposal(consultation, personas["cso_member"], title="Título que se ocultará")
+    services.follow_add(actor=personas["citizen"], target=proposal)
+    client.force_login(personas["citizen"])
+    assert "Título que se ocultará" in client.get(reverse("accounts:my_space")).content.decode()
+    proposal.hidden_at = timezone.now()
+    proposal.save(update_fields=["hidden_at"])
+    assert "Título que se ocultará" not in client.get(reverse("accounts:my_space")).content.decode()
