@@ -178,3 +178,30 @@ def test_a_proposal_hidden_after_it_was_followed_can_be_unfollowed_without_its_t
     assert not Follow.objects.exists()
     html = response.content.decode()
     assert "Ya no lo sigue" in html and "Título que se ocultará" not in html
+
+
+def test_the_follow_button_costs_the_same_queries_following_or_not(
+    client,
+    personas,
+    milestone,  # noqa: F811
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cocrea.notifications import services
+    from conftest import make_person
+
+    commitment = milestone.commitment
+    page = commitment.get_absolute_url()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page).status_code == 200
+        return len(captured)
+
+    client.force_login(personas["citizen"])
+    not_following = queries()
+    for n in range(5):  # other people's follows change nothing
+        services.follow_add(actor=make_person(f"Persona {n}"), target=commitment)
+    services.follow_add(actor=personas["citizen"], target=commitment)
+    assert queries() == not_following
