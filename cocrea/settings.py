@@ -101,6 +101,7 @@ COCREA_JINJA_GLOBALS = [
     "cocrea.plans.jinja_globals.JINJA_GLOBALS",
     "cocrea.tracking.jinja_globals.JINJA_GLOBALS",
     "cocrea.forum.jinja_globals.JINJA_GLOBALS",
+    "cocrea.notifications.jinja_globals.JINJA_GLOBALS",
 ]
 # What each domain app adds to a person's space, public profile and data download.
 COCREA_MY_SPACE_SECTIONS = [
@@ -109,6 +110,7 @@ COCREA_MY_SPACE_SECTIONS = [
     "cocrea.tracking.myspace.my_space_section",
     "cocrea.participation.sections.my_space_section",
     "cocrea.opendata.sections.my_space_section",
+    "cocrea.notifications.sections.my_space_section",
 ]
 # What domain apps add to a commitment's public page (plans imports no app above it).
 COCREA_COMMITMENT_SECTIONS = [
@@ -147,8 +149,12 @@ COCREA_PERSONAL_DATA_SECTIONS = [
     "cocrea.plans.myspace.personal_data",
     "cocrea.tracking.myspace.personal_data",
     "cocrea.participation.sections.personal_data",
+    "cocrea.notifications.personal_data.personal_data",
     "cocrea.notifications.personal_data_mail.personal_data",
 ]
+# Called by accounts.services.user_delete, inside its transaction, with the user: each app that
+# stores something of the person's own deletes it (accounts imports no app above it).
+COCREA_ACCOUNT_DELETION_HOOKS = ["cocrea.notifications.personal_data.forget"]
 # A Jinja2 template that reads a missing attribute or variable fails in development and tests
 # (StrictUndefined) instead of printing nothing; production keeps Jinja's lenient default, so a
 # slip that no test caught shows a gap rather than an error page.

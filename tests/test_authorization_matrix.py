@@ -17,6 +17,7 @@ OUR_NAMESPACES = (
     "forum",
     "drafting",
     "opendata",
+    "notifications",
 )
 # Read only: the person's own pages, and evidence files (checked per file: tracking tests).
 READ_ONLY = {

@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from cocrea.accounts.models import RoleGrant, User
 from cocrea.audit.services import event_record
@@ -64,3 +66,6 @@ def user_delete(*, actor: Any, user: User) -> None:
         user.set_unusable_password()
         user.deleted_at = timezone.now()
         user.save()
+        # Apps above accounts delete what they keep of the person's own (settings, no imports).
+        for path in settings.COCREA_ACCOUNT_DELETION_HOOKS:
+            import_string(path)(user)

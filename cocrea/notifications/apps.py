@@ -17,3 +17,9 @@ class NotificationsConfig(AppConfig):
         from cocrea.notifications.services_mail import language_from_sign_up
 
         user_signed_up.connect(language_from_sign_up, dispatch_uid="notifications-language")
+
+        from cocrea.notifications.listeners import follow_what_they_wrote_on
+        from cocrea.participation.events import comment_added, proposal_created
+
+        proposal_created.connect(follow_what_they_wrote_on, dispatch_uid="notifications-proposal")
+        comment_added.connect(follow_what_they_wrote_on, dispatch_uid="notifications-comment")

@@ -66,6 +66,8 @@ FOLLOWABLE: dict[str, tuple[str, ...]] = {
 
 # Only what is visible is told of (read when the news is made).
 VISIBLE: dict[str, dict[str, Any]] = {
+    # A consultation (and so its proposals, comments and drafts) until it is published.
+    "participation.consultation": {"published_at__isnull": False},
     "participation.comment": {"hidden_at__isnull": True},
     "participation.proposal": {"hidden_at__isnull": True},
 }
@@ -126,19 +128,27 @@ def lineage(things: Iterable[Thing]) -> dict[Thing, list[Thing] | None]:
     return found
 
 
-def pages(things: Iterable[Thing]) -> dict[Thing, tuple[str, str]]:
-    """The title and address of each followable thing, one query per kind."""
+def objects(things: Iterable[Thing]) -> dict[Thing, models.Model]:
+    """Each followable thing that exists and is visible, with what its page's address needs,
+    one query per kind."""
     by_label: dict[str, set[str]] = defaultdict(set)
     for label, pk in things:
         if label in FOLLOWABLE:
             by_label[label].add(pk)
-    shown: dict[Thing, tuple[str, str]] = {}
+    found: dict[Thing, models.Model] = {}
     for label, pks in by_label.items():
-        objects = model_of(label)._default_manager.filter(pk__in=pks)
-        for obj in objects.select_related(*FOLLOWABLE[label]):
-            url: str = obj.get_absolute_url()  # type: ignore[attr-defined]
-            shown[(label, str(obj.pk))] = (str(obj)[:300], url)
-    return shown
+        rows = model_of(label)._default_manager.filter(pk__in=pks, **VISIBLE.get(label, {}))
+        for obj in rows.select_related(*FOLLOWABLE[label]):
+            found[(label, str(obj.pk))] = obj
+    return found
+
+
+def pages(things: Iterable[Thing]) -> dict[Thing, tuple[str, str]]:
+    """The title and address of each followable thing, one query per kind."""
+    return {
+        thing: (str(obj)[:300], obj.get_absolute_url())  # type: ignore[attr-defined]
+        for thing, obj in objects(things).items()
+    }
 
 
 def label_of(obj: models.Model) -> Thing:

@@ -17,7 +17,7 @@ def unread_count(user: Any) -> int:
 
 def notifications_of(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).only(
-        "id", "kind", "title", "url", "created_at", "read_at"
+        "id", "kind", "key", "title", "url", "facts", "created_at", "read_at"
     )
 
 
@@ -35,15 +35,16 @@ def follows_of(user: Any) -> list[dict[str, Any]]:
         .order_by("-created_at")
         .values_list("target_type", "target_id", "created_at")
     )
-    shown = followable.pages((label, pk) for label, pk, _when in rows)
+    found = followable.objects((label, pk) for label, pk, _when in rows)
     return [
         {
             "type": label,
             "id": pk,
             "since": when,
-            "title": shown[(label, pk)][0],
-            "url": shown[(label, pk)][1],
+            "title": str(found[(label, pk)])[:300],
+            "url": found[(label, pk)].get_absolute_url(),  # type: ignore[attr-defined]
+            "object": found[(label, pk)],
         }
         for label, pk, when in rows
-        if (label, pk) in shown
+        if (label, pk) in found
     ]

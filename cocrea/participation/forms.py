@@ -76,6 +76,12 @@ class ProposalForm(forms.Form):
         required=False,
         help_text=_("For input written down at an in-person workshop."),
     )
+    follow = forms.BooleanField(
+        label=_("Follow this proposal"),
+        required=False,
+        initial=True,
+        help_text=_("Its news (answers, new comments) will appear in your notifications."),
+    )
 
     def __init__(
         self,
@@ -111,6 +117,12 @@ class CommentForm(forms.Form):
         help_text=_("Markdown is allowed. Be respectful: moderators hide abuse."),
     )
     parent = forms.CharField(required=False, widget=forms.HiddenInput, max_length=16)
+    follow = forms.BooleanField(
+        label=_("Follow this proposal"),
+        required=False,
+        initial=True,
+        help_text=_("Its news (answers, new comments) will appear in your notifications."),
+    )
 
     def clean_body(self) -> str:
         return _no_blank(self.cleaned_data["body"])

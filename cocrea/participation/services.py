@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocrea.audit.services import event_record
-from cocrea.participation.events import proposal_answered
+from cocrea.participation.events import comment_added, proposal_answered, proposal_created
 from cocrea.participation.models import (
     Comment,
     Consultation,
@@ -152,9 +152,11 @@ def proposal_create(
     municipality: str = "",
     organisation: Institution | None = None,
     workshop: Workshop | None = None,
+    follow: bool = False,
 ) -> Proposal:
     """A proposal from the actor during the proposal phase; or, by the point of contact,
-    input gathered at an in-person workshop (recorded afterwards, so any phase)."""
+    input gathered at an in-person workshop (recorded afterwards, so any phase). `follow`: the
+    author asked to follow it (announced with `proposal_created`)."""
     if workshop is not None:
         if workshop.consultation_id != consultation.pk:
             raise ValidationError({"workshop": _("That workshop belongs to another consultation.")})
@@ -192,6 +194,11 @@ def proposal_create(
             institution=organisation.name if organisation else "",
         )
         consultation_figures_refresh(consultation=consultation)
+        transaction.on_commit(
+            lambda: proposal_created.send(
+                sender=Proposal, proposal=item, actor=actor, follow=follow
+            )
+        )
     return item
 
 
@@ -217,9 +224,15 @@ def support_add(*, actor: Any, proposal: Proposal) -> Support:
 
 
 def comment_add(
-    *, actor: Any, proposal: Proposal, body: str, parent: Comment | None = None
+    *,
+    actor: Any,
+    proposal: Proposal,
+    body: str,
+    parent: Comment | None = None,
+    follow: bool = False,
 ) -> Comment:
-    """A comment, or a reply. A reply to a reply joins the thread of its top-level comment."""
+    """A comment, or a reply. A reply to a reply joins the thread of its top-level comment.
+    `follow`: the author asked to follow the proposal (announced with `comment_added`)."""
     _require("participation.comment", actor, proposal)
     if parent is not None:
         if parent.proposal_id != proposal.pk:
@@ -245,6 +258,11 @@ def comment_add(
             context=proposal.consultation.plan,
         )
         consultation_figures_refresh(consultation=proposal.consultation)
+        transaction.on_commit(
+            lambda: comment_added.send(
+                sender=Comment, comment=comment, proposal=proposal, actor=actor, follow=follow
+            )
+        )
     return comment
 
 

@@ -182,6 +182,7 @@ def proposal_new(request: HttpRequest, slug: str) -> HttpResponse:
                 municipality=data.get("municipality") or "",
                 organisation=data.get("organisation"),
                 workshop=data.get("workshop"),
+                follow=bool(data.get("follow")),
             )
         except ValidationError as error:
             _refused(request, form, error)
@@ -231,7 +232,11 @@ def comment(request: HttpRequest, public_id: str) -> HttpResponse:
                 return redirect(item)
         try:
             services.comment_add(
-                actor=request.user, proposal=item, body=form.cleaned_data["body"], parent=parent
+                actor=request.user,
+                proposal=item,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                follow=form.cleaned_data["follow"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

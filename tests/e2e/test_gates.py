@@ -101,6 +101,8 @@ def test_signed_in_pages_have_no_accessibility_violation(live_server, browser, s
         "/mi-espacio/eliminar-cuenta/",
         "/cuentas/2fa/",
         f"/instituciones/{institution.slug}/",
+        "/notificaciones/",  # empty: how to follow
+        site_plan.commitments.first().get_absolute_url(),  # its follow form
     ]
     assert gates.accessibility_violations(browser, live_server.url, pages, cookies) == {}
     context = browser.new_context()

@@ -342,6 +342,23 @@ def test_no_page_scrolls_sideways_on_a_phone_with_long_content(live_server, brow
     assert violations == {}
 
 
+def _long_notifications(person, commitment) -> None:
+    """What the person follows and is told of, with long titles: My space's list and the
+    notifications page."""
+    from cocrea.notifications.models import Follow, Notification
+
+    Follow.objects.create(user=person, target_type="plans.commitment", target_id=str(commitment.pk))
+    for number, kind in enumerate(("report", "answer", "comment")):
+        Notification.objects.create(
+            recipient=person,
+            kind=kind,
+            key=f"event:{number}",
+            title=long("Noticia"),
+            url=commitment.get_absolute_url(),
+            created_at=timezone.now() - timedelta(hours=number),
+        )
+
+
 def test_no_signed_in_form_scrolls_sideways_on_a_phone_with_long_content(live_server, browser):
     """My space, the proposal, report, assessment and IRM forms, a report waiting to be
     published, the answer to a proposal and the forms of co-creation and the forum, as the
@@ -386,6 +403,7 @@ def test_no_signed_in_form_scrolls_sideways_on_a_phone_with_long_content(live_se
             ("Enviado", ProgressReport.Status.SUBMITTED),
         )
     )
+    _long_notifications(member, commitment)
     forms = {
         official: [
             "/mi-espacio/",
@@ -405,6 +423,7 @@ def test_no_signed_in_form_scrolls_sideways_on_a_phone_with_long_content(live_se
         ],
         member: [
             "/mi-espacio/",
+            "/notificaciones/",
             f"{base}/valorar/",
             f"/consultas/{proposing.slug}/propuestas/nueva/",
             f"/propuestas/{proposal.public_id}/",

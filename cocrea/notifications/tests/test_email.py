@@ -384,7 +384,7 @@ def test_the_preferences_page_costs_the_same_queries_whatever_was_chosen(
     person = make_person("Muchas")
     client.force_login(person)
     client.get(PREFERENCES)
-    with django_assert_num_queries(3) as before:  # session, person, preferences
+    with django_assert_num_queries(4) as before:  # session, person, unread count, preferences
         client.get(PREFERENCES)
     preferences_set(actor=person, deliveries=dict.fromkeys(Kind.values, Delivery.WEEKLY))
     with django_assert_num_queries(len(before.captured_queries)):
