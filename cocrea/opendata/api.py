@@ -687,7 +687,7 @@ def search(request: HttpRequest, filters: Query[SearchFilters]) -> Any:
             .first()
         )
     if (filters.plan and plan is None) or (filters.institution and institution is None):
-        return {"count": 0, "page": 1, "pages": 0, "results": []}
+        return {"count": 0, "more": False, "page": 1, "pages": 0, "results": []}
     found = search_selectors.search(
         filters.q,
         search_selectors.Filters(
@@ -704,6 +704,7 @@ def search(request: HttpRequest, filters: Query[SearchFilters]) -> Any:
     page = found.page
     return {
         "count": found.count,
+        "more": found.more,
         "page": page.number if page is not None else 1,
         "pages": page.paginator.num_pages if page is not None and found.count else 0,
         "results": [

@@ -397,7 +397,8 @@ class SearchHitOut(Schema):
 
 
 class SearchPageOut(Schema):
-    count: int = Field(description="How many results in all.")
+    count: int = Field(description="How many results, counted up to 1,000.")
+    more: bool = Field(description="Whether there are more than 1,000 results.")
     page: int
     pages: int
     results: list[SearchHitOut]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,6 +17,18 @@ from cocrea.search import engine
 from cocrea.search.models import Entry
 
 PER_PAGE = 20
+# Results are counted up to this many: past it a page says "more than 1,000" (an exact count of
+# a common word read every match, the largest cost of its page; the pages past it are of
+# little use, and the filters narrow).
+COUNT_CAP = 1000
+
+
+class _Capped(Paginator):
+    @cached_property
+    def count(self) -> int:
+        # Without the order (and so without ranking every match), stopping at the cap.
+        found: int = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+        return found
 
 
 @dataclass(frozen=True)
@@ -44,7 +57,13 @@ class Results:
 
     @property
     def count(self) -> int:
-        return self.page.paginator.count if self.page is not None else 0
+        """How many results, up to COUNT_CAP (see `more`)."""
+        return min(self.page.paginator.count, COUNT_CAP) if self.page is not None else 0
+
+    @property
+    def more(self) -> bool:
+        """Whether there are more than COUNT_CAP results."""
+        return self.page is not None and self.page.paginator.count > COUNT_CAP
 
 
 def _marked(text: str) -> SafeString:
@@ -84,7 +103,7 @@ def search(text: str, filters: Filters = Filters(), page: int = 1) -> Results:
     matching = engine.matching(_filtered(filters), query).only(
         "pk", "kind", "title", "context", "url", "date", "plan_id", "institution_id", "department"
     )
-    found = Paginator(matching, PER_PAGE).get_page(page)
+    found = _Capped(matching, PER_PAGE).get_page(page)
     entries = list(found.object_list)
     marks = engine.snippets([e.pk for e in entries], query)
     results = []

@@ -30,6 +30,7 @@ def test_results_come_with_their_marks_and_pages(client, plan):
     status, body = _get(client, q="evaluacion")
     assert status == 200
     assert body["count"] == 1 and body["pages"] == 1 and body["page"] == 1
+    assert body["more"] is False
     (hit,) = body["results"]
     assert hit["kind"] == "commitment"
     assert hit["title"] == "1. <mark>Evaluación</mark> de la transparencia presupuestaria"
@@ -45,7 +46,10 @@ def test_the_filters_are_the_pages(client, plan):
 
 
 def test_bad_input_is_refused_and_operators_find_nothing(client, plan):
-    assert _get(client, q="&|!:*") == (200, {"count": 0, "page": 1, "pages": 0, "results": []})
+    assert _get(client, q="&|!:*") == (
+        200,
+        {"count": 0, "more": False, "page": 1, "pages": 0, "results": []},
+    )
     assert _get(client)[0] == 422
     assert _get(client, q="a" * 201)[0] == 422
     assert _get(client, q="agua", kind="everything")[0] == 422

@@ -126,3 +126,17 @@ def test_a_cached_results_page_is_renewed_once_the_index_has_changed(client, pla
     assert page["X-Cocrea-Cache"] == "miss"
     assert "1 resultado" in page.content.decode()
     assert client.get("/buscar/", {"q": "riego"})["X-Cocrea-Cache"] == "hit"
+
+
+def test_past_the_cap_the_page_says_more_than_and_counts_no_further(client, monkeypatch):
+    from cocrea.search import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    plan = build_plan(commitments=8, milestones_each=0, slug="plan-cap", number=5)
+    plan.commitments.update(title="Participación ciudadana")
+    services.rebuild()
+    page = client.get("/buscar/", {"q": "participacion"}).content.decode()
+    assert "Más de 5 resultados" in page
+    assert page.count("<mark>Participación</mark>") == 6  # the capped count's page: 6 of 8
+    body = client.get("/api/v1/search", {"q": "participacion"}).json()
+    assert (body["count"], body["more"]) == (5, True)
