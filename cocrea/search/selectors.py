@@ -27,8 +27,8 @@ class _Capped(Paginator):
     @cached_property
     def count(self) -> int:
         # Without the order (and so without ranking every match), stopping at the cap.
-        found: int = self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
-        return found
+        matching: QuerySet[Entry] = self.object_list  # type: ignore[assignment]
+        return matching.order_by().values("pk")[: COUNT_CAP + 1].count()
 
 
 @dataclass(frozen=True)
