@@ -135,6 +135,11 @@ def describe(notification: Notification) -> str:
         if parts[2] == "overdue":
             return _("Milestone overdue")
         days = int(parts[2])
+        due_on = (notification.facts or {}).get("due_on")
+        if due_on:  # the days left when it was made: a "1 day" reminder may be made on the day
+            days = (date.fromisoformat(due_on) - timezone.localdate(notification.created_at)).days
+            if days <= 0:
+                return _("Milestone due today")
         return ngettext("Milestone due in %(days)d day", "Milestone due in %(days)d days", days) % {
             "days": days
         }

@@ -126,6 +126,7 @@ def due_reminders(*, now: datetime) -> int:
                 key=f"due:{m.pk}:{tag}",
                 title=f"{m.commitment.number}.{m}"[:300],
                 url=url,
+                facts={"due_on": m.end_date.isoformat()},
                 created_at=now,
             )
             for user_id in sorted(people)

@@ -124,6 +124,14 @@ def test_the_14_7_1_and_overdue_reminders_come_once_each_over_the_days(smtp, per
     assert timezone.localdate(when[f"due:{milestone.pk}:overdue"]) == date(2026, 3, 21)
 
 
+def test_a_reminder_first_made_on_the_due_day_says_today(smtp, personas, milestone):
+    _run(datetime(2026, 3, 20, 9, tzinfo=GT))  # the command did not run the day before
+    assert _keys(personas["official"]) == [f"due:{milestone.pk}:1"]
+    assert _subjects(smtp, personas["official"]) == [
+        "[Cocrea Guatemala] Hito que vence hoy: 1.1. Portal de datos abiertos publicado"
+    ]
+
+
 def test_a_follower_of_the_commitment_is_reminded_and_an_english_one_in_english(
     smtp, personas, milestone
 ):
