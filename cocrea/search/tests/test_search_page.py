@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cocrea.plans import services as plans
 from cocrea.search import services
+from cocrea.tracking.tests.conftest import milestone  # noqa: F401 - a fixture
 from conftest import build_plan
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,64 @@ def test_past_the_cap_the_page_says_more_than_and_counts_no_further(client, monk
     assert page.count("<mark>Participación</mark>") == 6  # the capped count's page: 6 of 8
     body = client.get("/api/v1/search", {"q": "participacion"}).json()
     assert (body["count"], body["more"]) == (5, True)
+
+
+def test_nothing_hidden_or_unpublished_is_found_by_any_persona(
+    client,
+    personas,
+    milestone,  # noqa: F811
+):
+    """A hidden comment, a report not yet published and the proposals of a consultation not yet
+    published: in no result and no count, whoever searches (the author and the moderator
+    included); moderators find hidden content in their own tools (/moderacion/)."""
+    from datetime import date
+
+    from cocrea.participation import services as participation
+    from cocrea.participation.models import Consultation
+    from cocrea.tracking import services as tracking
+    from tests.appchecks.participation import open_consultation
+
+    plan = build_plan(commitments=1, milestones_each=1, slug="plan-priv", number=6)
+    consultation = open_consultation(plan)
+    proposal = participation.proposal_create(
+        actor=personas["citizen"],
+        consultation=consultation,
+        title="Parques públicos iluminados",
+        problem="Los parques están oscuros de noche.",
+        proposal="Iluminar los parques municipales.",
+    )
+    hidden = participation.comment_add(
+        actor=personas["cso_member"], proposal=proposal, body="Texto ofensivo zanahoria."
+    )
+    participation.content_hide(actor=personas["moderator"], target=hidden, reason="abuse")
+    report = tracking.progress_report_create(
+        actor=personas["official"],
+        milestone=milestone,
+        completion="limited",
+        percent=10,
+        done="Borrador de informe sobre berenjenas.",
+        facts_date=date(2025, 3, 1),
+    )
+    tracking.progress_report_submit(actor=personas["official"], report=report)
+    other = build_plan(commitments=1, milestones_each=0, slug="plan-priv-2", number=7)
+    unpublished = open_consultation(other)
+    participation.proposal_create(
+        actor=personas["citizen"],
+        consultation=unpublished,
+        title="Huertos escolares de pepinos",
+        problem="Las escuelas no tienen huertos.",
+        proposal="Huertos en cada escuela con pepinos.",
+    )
+    Consultation.objects.filter(pk=unpublished.pk).update(published_at=None)
+    services.index_from_log()
+    services.rebuild()  # both ways of indexing agree
+    for persona, person in personas.items():
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        for word in ("zanahoria", "berenjenas", "pepinos"):
+            page = client.get("/buscar/", {"q": word}).content.decode()
+            assert "No se encontró nada" in page, (persona, word)
+            assert client.get("/api/v1/search", {"q": word}).json()["count"] == 0
+        found = client.get("/buscar/", {"q": "parques"}).content.decode()
+        assert "<mark>Parques</mark> públicos iluminados" in found, persona
