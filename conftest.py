@@ -194,3 +194,12 @@ def personas(institutions):
         "moderator": moderator,
         "administrator": administrator,
     }
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback; Django sends to it over SMTP (tests/smtp.py)."""
+    from tests.smtp import Inbox, serving
+
+    with serving(settings, Inbox()) as inbox:
+        yield inbox

@@ -76,3 +76,17 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.hash}"
+
+
+class LogCursor(models.Model):
+    """How far in the log a reader of it has come (one row per reader: notifications' fan-out,
+    the search index). Abstract: each reader keeps its own table (`audit.readers.read_log`)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_event_id = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.last_event_id)

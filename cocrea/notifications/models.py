@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.audit.models import LogCursor
+
 
 class Kind(models.TextChoices):
     REPORT = "report", _("Progress report published")
@@ -96,18 +98,12 @@ class Notification(models.Model):
         return f"{self.get_kind_display()}: {self.title}"
 
 
-class FanOutCursor(models.Model):
+class FanOutCursor(LogCursor):
     """How far in the audit log notifications have been made (one row)."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_event_id = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("notifications' place in the audit log")
         verbose_name_plural = _("notifications' place in the audit log")
-
-    def __str__(self) -> str:
-        return str(self.last_event_id)
 
 
 class Delivery(models.TextChoices):

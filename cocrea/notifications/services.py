@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocrea.audit.models import AuditEvent
+from cocrea.audit.readers import read_log
 from cocrea.audit.services import event_record
 from cocrea.forum.models import Meeting
 from cocrea.notifications import followable
@@ -66,29 +66,18 @@ def notifications_mark_read(*, actor: Any, ids: list[int] | None = None) -> int:
 
 def fan_out(*, batch: int = BATCH) -> int:
     """Turn the public events recorded since the last run into notifications for the people who
-    follow what they concern (the actor excepted), in bulk; return how many were made. Safe to
-    run twice or at once: the cursor's row is locked for the step, and each notification is
-    unique per person and event. Events are read in the log's order; the log is committed in
-    that order (its chain's lock), so no event is skipped."""
+    follow what they concern (the actor excepted), in bulk; return how many were made. Read
+    through `audit.readers.read_log` (safe to run twice or at once); each notification is
+    unique per person and event."""
     made = 0
-    while True:
-        with transaction.atomic():
-            cursor, _created = FanOutCursor.objects.select_for_update().get_or_create(pk=1)
-            rows = (
-                AuditEvent.objects.filter(id__gt=cursor.last_event_id)
-                .order_by("id")
-                .values(
-                    "id", "action", "public", "target_type", "target_id", "actor_id", "created_at"
-                )
-            )
-            events: list[dict[str, Any]] = [dict(row) for row in rows[:batch]]
-            if not events:
-                return made
-            made += _notify(
-                [e for e in events if e["public"] and e["action"] in followable.ACTIONS]
-            )
-            cursor.last_event_id = events[-1]["id"]
-            cursor.save(update_fields=["last_event_id"])
+
+    def tell(events: list[dict[str, Any]]) -> None:
+        nonlocal made
+        made += _notify([e for e in events if e["public"] and e["action"] in followable.ACTIONS])
+
+    fields = ("action", "public", "target_type", "target_id", "actor_id", "created_at")
+    read_log(FanOutCursor, fields, tell, batch=batch)
+    return made
 
 
 def _notify(events: list[dict[str, Any]]) -> int:

@@ -11,6 +11,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.audit.models import LogCursor
+
 
 class Kind(models.TextChoices):
     COMMITMENT = "commitment", _("Commitment")
@@ -70,15 +72,9 @@ class Entry(models.Model):
         return f"{self.kind}: {self.title[:60]}"
 
 
-class IndexCursor(models.Model):
+class IndexCursor(LogCursor):
     """How far in the audit log the index has been kept in step (one row)."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_event_id = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("search index's place in the audit log")
         verbose_name_plural = _("search index's place in the audit log")
-
-    def __str__(self) -> str:
-        return str(self.last_event_id)

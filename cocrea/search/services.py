@@ -6,12 +6,14 @@ and writing the same entries twice gives the same rows). Not audited: it is deri
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 
 from cocrea.audit.models import AuditEvent
+from cocrea.audit.readers import read_log
 from cocrea.core.versioning import data_version_bump
 from cocrea.search import documents, engine
 from cocrea.search.models import Entry, IndexCursor
@@ -77,31 +79,26 @@ def index_things(things: Iterable[Thing], *, visibility: Iterable[Thing] = ()) -
 
 
 def index_from_log(*, batch: int = BATCH) -> int:
-    """Index what the audit log says changed since the last run; return the entries written.
-    The index is data the pages and the API show: when it changed, the data version moves on
-    (after the commit), so no cached page or ETag keeps results from before."""
-    written = changed = 0
-    while True:
-        with transaction.atomic():
-            cursor, _created = IndexCursor.objects.select_for_update().get_or_create(pk=1)
-            rows = list(
-                AuditEvent.objects.filter(id__gt=cursor.last_event_id)
-                .order_by("id")
-                .values_list("id", "action", "target_type", "target_id")[:batch]
-            )
-            if not rows:
-                if changed:
-                    data_version_bump()
-                return written
-            things = [(label, pk) for _id, _action, label, pk in rows]
-            visibility = [(label, pk) for _id, action, label, pk in rows if action in VISIBILITY]
-            written += index_things(things, visibility=visibility)
-            changed += any(
-                label in documents.BUILDERS or label in documents.STANDS_FOR
-                for label, _pk in things
-            )
-            cursor.last_event_id = rows[-1][0]
-            cursor.save(update_fields=["last_event_id"])
+    """Index what the audit log says changed since the last run (read through
+    `audit.readers.read_log`, safe to run twice or at once); return the entries written. The
+    index is data the pages and the API show: a step that changed it moves the data version on
+    in its own transaction, so no cached page or ETag keeps results from before."""
+    written = 0
+
+    def index(events: list[dict[str, Any]]) -> None:
+        nonlocal written
+        things = [(e["target_type"], e["target_id"]) for e in events]
+        visibility = [
+            thing for e, thing in zip(events, things, strict=True) if e["action"] in VISIBILITY
+        ]
+        written += index_things(things, visibility=visibility)
+        if any(
+            label in documents.BUILDERS or label in documents.STANDS_FOR for label, _pk in things
+        ):
+            data_version_bump()
+
+    read_log(IndexCursor, ("action", "target_type", "target_id"), index, batch=batch)
+    return written
 
 
 def rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:

@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
-from cocrea.accounts.tests.test_signup import smtp  # noqa: F401 - a fixture
 from cocrea.notifications import delivery
 from cocrea.notifications.models import Follow
 from cocrea.notifications.services import fan_out
@@ -27,7 +26,7 @@ def test_a_citizen_follows_a_commitment_and_is_told_of_its_report(
     browser: Browser,
     personas,
     institutions,
-    smtp,  # noqa: F811 - a fixture
+    smtp,
     settings,
 ):
     settings.COCREA_SITE_URL = live_server.url  # the email's links lead to this server

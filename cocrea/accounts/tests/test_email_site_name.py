@@ -8,7 +8,6 @@ import pytest
 
 from cocrea.accounts.tests.test_signup import GOOD, _body, deliver
 from cocrea.accounts.tests.test_signup import queued as queued
-from cocrea.accounts.tests.test_signup import smtp as smtp
 from conftest import make_person
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,24 +3,21 @@ digest as each person chooses, in their language, once whatever number of runs, 
 one-click unsubscribe link that works signed out and refuses a forged token."""
 
 import re
-import socket
 from datetime import datetime, timedelta
 from email.header import decode_header, make_header
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.db import IntegrityError, transaction
 from django.test import Client
 
 from cocrea.accounts.selectors import personal_data
-from cocrea.accounts.tests.test_signup import Inbox
-from cocrea.accounts.tests.test_signup import smtp as smtp
 from cocrea.notifications import delivery
 from cocrea.notifications.models import Delivery, Digest, Kind, Notification, Preference
 from cocrea.notifications.services_mail import preferences_set
 from conftest import make_person
+from tests.smtp import Inbox, serving
 
 pytestmark = pytest.mark.django_db
 GT = ZoneInfo("America/Guatemala")
@@ -403,17 +400,8 @@ class Refusing(Inbox):
 
 @pytest.fixture
 def refusing_smtp(settings):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = Refusing()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    yield inbox
-    controller.stop()
+    with serving(settings, Refusing()) as inbox:
+        yield inbox
 
 
 def test_an_address_the_server_refuses_stops_no_one_else_and_is_tried_again(refusing_smtp):

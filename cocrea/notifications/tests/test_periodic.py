@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cocrea.accounts.tests.test_signup import smtp as smtp
 from cocrea.notifications.models import Follow, Kind, Notification
 from cocrea.notifications.periodic import due_tag
 from cocrea.participation.models import Flag, Proposal, Response

@@ -2,12 +2,9 @@
 queries, the standards panel's colours on data built to be green, amber and red, and the email
 that tells a proposer their proposal was answered (through a real SMTP server on loopback)."""
 
-import socket
 from datetime import date, timedelta
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -338,30 +335,6 @@ def test_six_month_windows_cover_the_period():
         (date(2023, 7, 1), date(2024, 1, 1)),
         (date(2024, 1, 1), date(2024, 7, 1)),
     ]
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(settings):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    yield inbox
-    controller.stop()
 
 
 def test_the_proposer_is_told_by_email_once_the_answer_is_committed(
