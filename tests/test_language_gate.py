@@ -281,7 +281,8 @@ def test_every_signed_in_form_is_in_one_language(plan, personas, institutions):
         url, expected = built[0], built[2]
         persona = next(p for p in PERSONAS if expected.get(p) == ALLOWED)
         client = Client()
-        client.force_login(personas[persona])
+        if personas[persona] is not None:  # a signed link: anyone who holds it
+            client.force_login(personas[persona])
         if client.get(url).status_code != 200:
             continue  # an action answered only by POST (support, publish)
         checked += 1

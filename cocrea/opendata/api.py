@@ -269,13 +269,13 @@ class SearchFilters(Schema):
     q: Annotated[
         str,
         Field(
-            min_length=1,
             max_length=200,
             pattern=NO_NUL,
             description='What to look for: words (with or without accents), "a phrase" in'
-            " quotes, and a word ending in * for what begins with it.",
+            " quotes, and a word ending in * for what begins with it. Without words, nothing"
+            " is found.",
         ),
-    ]
+    ] = ""
     kind: SearchKind | None = None
     plan: Slug | None = None
     institution: Slug | None = None
