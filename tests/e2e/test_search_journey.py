@@ -32,7 +32,9 @@ def test_search_from_the_header_filter_by_department_and_open_a_result(
     page.get_by_role("button", name="Filtrar").click()
     results = page.locator(".results > li")
     expect(results).to_have_count(1)
-    expect(page.get_by_role("heading", name=re.compile("1 resultado"))).to_contain_text("con filtros")
+    expect(page.get_by_role("heading", name=re.compile("1 resultado"))).to_contain_text(
+        "con filtros"
+    )
     _no_sideways_scroll(page)
 
     results.first.get_by_role("link").click()
