@@ -16,7 +16,7 @@ from django_tasks.signals import task_enqueued
 from django_tasks_db.models import DBTaskResult
 
 from cocrea.accounts.models import User
-from cocrea.accounts.tests.test_signup import GOOD, SIGNUP, queued, smtp  # noqa: F401 - fixtures
+from cocrea.accounts.tests.test_signup import GOOD, SIGNUP, queued  # noqa: F401 - a fixture
 from conftest import make_person
 
 pytestmark = pytest.mark.django_db
