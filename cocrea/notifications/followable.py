@@ -146,7 +146,7 @@ def objects(things: Iterable[Thing]) -> dict[Thing, models.Model]:
 def pages(things: Iterable[Thing]) -> dict[Thing, tuple[str, str]]:
     """The title and address of each followable thing, one query per kind."""
     return {
-        thing: (str(obj)[:300], obj.get_absolute_url())  # type: ignore[attr-defined]
+        thing: (str(obj), obj.get_absolute_url())  # type: ignore[attr-defined]
         for thing, obj in objects(things).items()
     }
 

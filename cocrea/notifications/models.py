@@ -69,7 +69,7 @@ class Notification(models.Model):
     event = models.ForeignKey(
         "audit.AuditEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    title = models.CharField(_("about"), max_length=300)
+    title = models.TextField(_("about"))  # a title as its page shows it, never cut
     url = models.CharField(max_length=500)
     # What the sentence under the title needs, in no language (`describe` words it for the
     # reader): a meeting's date and notice, a phase's kind and dates.

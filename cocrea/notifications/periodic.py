@@ -126,7 +126,7 @@ def due_reminders(*, now: datetime) -> int:
                 recipient_id=user_id,
                 kind=Kind.DUE,
                 key=f"due:{m.pk}:{tag}",
-                title=f"{m.commitment.number}.{m}"[:300],
+                title=f"{m.commitment.number}.{m}",
                 url=url,
                 facts={"due_on": m.end_date.isoformat()},
                 created_at=now,
@@ -151,7 +151,7 @@ def work_notices(*, now: datetime) -> int:
                 recipient_id=user_id,
                 kind=Kind.WORK,
                 key=key,
-                title=title[:300],
+                title=title,
                 url=url,
                 created_at=now,
             )

@@ -41,7 +41,7 @@ def follows_of(user: Any) -> list[dict[str, Any]]:
             "type": label,
             "id": pk,
             "since": when,
-            "title": str(found[(label, pk)])[:300],
+            "title": str(found[(label, pk)]),
             "url": found[(label, pk)].get_absolute_url(),  # type: ignore[attr-defined]
             "object": found[(label, pk)],
         }

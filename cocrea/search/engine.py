@@ -98,22 +98,28 @@ def refresh(ids: list[int]) -> None:
 
 
 def matching(entries: QuerySet[Entry], query: Query) -> QuerySet[Entry]:
-    """The entries that match, best first."""
+    """The entries that match, in no order (to count, or to order by `ranked` or by date)."""
     if connection.vendor == "postgresql":
-        tsquery = _tsquery(query)
-        return (
-            entries.filter(vector=tsquery)
-            .annotate(rank=SearchRank(F("vector"), tsquery))
-            .order_by("-rank", "-date", "-pk")
-        )
-    # The SQL below is constant but for the table's name (a constant); what was typed is
-    # only ever a parameter.
-    match = _fts_match(query)
-    return (
-        entries.filter(pk__in=RawSQL(MATCHING, [match]))  # noqa: S611
-        .annotate(rank=RawSQL(RANK, [match]))  # noqa: S611
-        .order_by("rank", "-date", "-pk")
-    )
+        return entries.filter(vector=_tsquery(query))
+    # The SQL is constant; what was typed is only ever a parameter.
+    return entries.filter(pk__in=RawSQL(MATCHING, [_fts_match(query)]))  # noqa: S611
+
+
+def ranked(entries: QuerySet[Entry], query: Query) -> QuerySet[Entry]:
+    """The matching entries (`matching`), best first: the title weighs more than the text."""
+    if connection.vendor == "postgresql":
+        rank = SearchRank(F("vector"), _tsquery(query))
+        return entries.annotate(rank=rank).order_by("-rank", "-date", "-pk")
+    rank_sql = RawSQL(RANK, [_fts_match(query)])  # noqa: S611 - a parameter, as above
+    return entries.annotate(rank=rank_sql).order_by("rank", "-date", "-pk")
+
+
+def newest(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    """The matching entries, newest first (those without a date last), in the order of the
+    index "search_entry_newest" (migration 0003), so the first page is read from it."""
+    if connection.vendor == "postgresql":
+        return entries.order_by(F("date").desc(nulls_last=True), F("id").desc())
+    return entries.order_by("-date", "-id")  # SQLite puts NULL last when descending
 
 
 def snippets(ids: list[int], query: Query) -> dict[int, tuple[str, str]]:

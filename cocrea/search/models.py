@@ -67,6 +67,8 @@ class Entry(models.Model):
             models.Index(fields=["target_type", "target_id"]),
             models.Index(fields=["kind", "date"]),
         ]
+        # And "search_entry_newest" (migration 0003), the newest first for a search with more
+        # results than are ranked (engine.newest): its NULLS LAST is PostgreSQL's alone.
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.title[:60]}"

@@ -155,3 +155,17 @@ def test_what_happened_before_one_followed_is_not_told(personas, milestone):  # 
     services.follow_add(actor=late, target=milestone.commitment)
     services.fan_out()  # the report was published before she followed
     assert _told(late) == []
+
+
+def test_a_long_title_is_told_whole(personas, milestone):  # noqa: F811
+    """OGP's commitments have titles of up to 603 characters (issue 22): none is cut."""
+    commitment = milestone.commitment
+    commitment.title = "Transparencia " * 45  # 630 characters
+    commitment.save()
+    reader = make_person("Lectora")
+    services.follow_add(actor=reader, target=commitment)
+    report = _report(personas, milestone)
+    tracking.progress_report_publish(actor=personas["point_of_contact"], report=report)
+    services.fan_out()
+    assert Notification.objects.get(recipient=reader).title == str(commitment)
+    assert len(str(commitment)) > 600

@@ -2,6 +2,8 @@
 every bad input answered with a clear message in the visitor's language and never an error;
 the same queries for 3 or 30 matches; results never kept by the shared page cache."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -129,18 +131,37 @@ def test_a_cached_results_page_is_renewed_once_the_index_has_changed(client, pla
     assert client.get("/buscar/", {"q": "riego"})["X-Cocrea-Cache"] == "hit"
 
 
-def test_past_the_cap_the_page_says_more_than_and_counts_no_further(client, monkeypatch):
+def test_past_the_cap_the_newest_come_first_and_the_count_stops(client, monkeypatch):
+    """Up to the cap, the most relevant first (a title that says it before a text that does);
+    past it, the newest first, and the page says so."""
+    from datetime import date
+
     from cocrea.search import selectors
 
-    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
     plan = build_plan(commitments=8, milestones_each=0, slug="plan-cap", number=5)
-    plan.commitments.update(title="Participación ciudadana")
+    for n, commitment in enumerate(plan.commitments.order_by("pk")):
+        commitment.start_date, commitment.end_date = date(2020 + n, 1, 1), date(2030, 1, 1)
+        commitment.title = "Gobierno abierto" if n else "Participación ciudadana"
+        commitment.description = "Participación de la ciudadanía en cada etapa."
+        commitment.save()
     services.rebuild()
+    ranked = search_titles("participacion")
+    assert ranked[0] == "1. Participación ciudadana"  # the oldest, but its title says it
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
     page = client.get("/buscar/", {"q": "participacion"}).content.decode()
-    assert "Más de 5 resultados" in page
-    assert page.count("<mark>Participación</mark>") == 6  # the capped count's page: 6 of 8
+    assert "Más de 5 resultados, del más reciente al más antiguo" in page
+    years = [int(y) for y in re.findall(r'<time datetime="(\d{4})-01-01"', page)]
+    assert years == sorted(years, reverse=True) and years[0] == 2027
     body = client.get("/api/v1/search", {"q": "participacion"}).json()
     assert (body["count"], body["more"]) == (5, True)
+    assert body["results"][0]["date"] == "2027-01-01"
+
+
+def search_titles(text: str) -> list[str]:
+    from cocrea.search.selectors import search
+
+    return [result.entry.title for result in search(text).results]
 
 
 def test_nothing_hidden_or_unpublished_is_found_by_any_persona(
