@@ -6,6 +6,7 @@ get the same parsed query, so what a visitor types means the same on both."""
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import snowballstemmer
 from django.conf import settings
@@ -105,13 +106,18 @@ def matching(entries: QuerySet[Entry], query: Query) -> QuerySet[Entry]:
     return entries.filter(pk__in=RawSQL(MATCHING, [_fts_match(query)]))  # noqa: S611
 
 
-def ranked(entries: QuerySet[Entry], query: Query) -> QuerySet[Entry]:
-    """The matching entries (`matching`), best first: the title weighs more than the text."""
+def scored(entries: QuerySet[Entry], query: Query, limit: int) -> list[tuple[int, float, Any]]:
+    """Up to `limit` of the matching entries (`matching`), each as (id, score, date), the higher
+    the score the better (the title weighs more than the text), in no order: one query that
+    stops at the limit, so a common word is neither counted nor scored past it."""
     if connection.vendor == "postgresql":
-        rank = SearchRank(F("vector"), _tsquery(query))
-        return entries.annotate(rank=rank).order_by("-rank", "-date", "-pk")
-    rank_sql = RawSQL(RANK, [_fts_match(query)])  # noqa: S611 - a parameter, as above
-    return entries.annotate(rank=rank_sql).order_by("rank", "-date", "-pk")
+        rank: Any = SearchRank(F("vector"), _tsquery(query))
+    else:
+        # bm25 is lower for better matches; a parameter, as in `matching`.
+        rank = RawSQL(RANK, [_fts_match(query)])  # noqa: S611
+    rows = entries.annotate(rank=rank).values_list("pk", "rank", "date")[:limit]
+    sign = 1 if connection.vendor == "postgresql" else -1
+    return [(pk, sign * float(value or 0), day) for pk, value, day in rows]
 
 
 def newest(entries: QuerySet[Entry]) -> QuerySet[Entry]:

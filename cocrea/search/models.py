@@ -9,6 +9,7 @@ SQLite an FTS5 table over `title` and `body` with diacritics removed (migration 
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.audit.models import LogCursor
@@ -66,6 +67,10 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"]),
             models.Index(fields=["kind", "date"]),
+            # A department narrows a search more than its words: the filter reads this first.
+            models.Index(
+                fields=["department"], condition=~Q(department=""), name="search_entry_department"
+            ),
         ]
         # And "search_entry_newest" (migration 0003), the newest first for a search with more
         # results than are ranked (engine.newest): its NULLS LAST is PostgreSQL's alone.

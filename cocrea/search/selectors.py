@@ -1,7 +1,8 @@
 """Reads of the search index: one page of results for what a visitor typed, with filters, each
 result with its title and a snippet where the matching words are marked. Everything in the
 index is public (documents.py), so the same search gives the same results to everyone. A page
-costs a fixed number of queries: the count (up to COUNT_CAP), the page, the snippets."""
+costs a fixed number of queries: the matches scored (up to COUNT_CAP, which counts them), the
+page's entries, their snippets."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,9 @@ PER_PAGE = 20
 # (at 279,000 entries on PostgreSQL, 0.6 s and more), while the newest come from an index in
 # a fraction of a millisecond; the filters and more words narrow a search back to relevance.
 COUNT_CAP = 1000
+
+
+SHOWN = ("pk", "kind", "title", "context", "url", "date", "plan_id", "institution_id", "department")
 
 
 class _Counted(Paginator):
@@ -106,13 +110,17 @@ def search(text: str, filters: Filters = Filters(), page: int = 1) -> Results:
     if not query:
         return Results(query=query, page=None)
     matching = engine.matching(_filtered(filters), query)
-    count = matching.values("pk")[: COUNT_CAP + 1].count()  # stops at the cap
-    ordered = engine.ranked(matching, query) if count <= COUNT_CAP else engine.newest(matching)
-    shown = ordered.only(
-        "pk", "kind", "title", "context", "url", "date", "plan_id", "institution_id", "department"
-    )
-    found = _Counted(shown, PER_PAGE, count).get_page(page)
-    entries = list(found.object_list)
+    hits = engine.scored(matching, query, COUNT_CAP + 1)  # the count, up to the cap
+    count = len(hits)
+    if count <= COUNT_CAP:  # ranked here: the best first, then the newest
+        hits.sort(key=lambda hit: (hit[1], hit[2] or date.min, hit[0]), reverse=True)
+        found: Page[Any] = Paginator(hits, PER_PAGE).get_page(page)
+        ids = [pk for pk, _score, _day in found.object_list]
+        by_id = Entry.objects.only(*SHOWN).in_bulk(ids)
+        entries = [by_id[pk] for pk in ids if pk in by_id]
+    else:  # more than are ranked: the newest first, from an index
+        found = _Counted(engine.newest(matching).only(*SHOWN), PER_PAGE, count).get_page(page)
+        entries = [entry for entry in found.object_list if isinstance(entry, Entry)]
     marks = engine.snippets([e.pk for e in entries], query)
     results = []
     for entry in entries:
