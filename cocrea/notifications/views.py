@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cocrea.core.decorators import acts
+from cocrea.core.ratelimits import submission_limited
 from cocrea.notifications import delivery, selectors, services, targets, wording
 from cocrea.plans.rules import allowed
 
@@ -44,6 +45,9 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 @require_POST
 @login_required
 def follow(request: HttpRequest) -> HttpResponse:
+    # Each follow is a write (an audit event, the data version): limited like any submission.
+    if limited := submission_limited(request):
+        return limited
     target = _target_or_404(request)
     # What they cannot see is not theirs to know of: the same answer as a missing thing.
     if not allowed("notifications.follow", request.user, target):
@@ -61,6 +65,8 @@ def follow(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def unfollow(request: HttpRequest) -> HttpResponse:
+    if limited := submission_limited(request):
+        return limited
     target = _target_or_404(request)
     visible = allowed("notifications.follow", request.user, target)
     if not visible:

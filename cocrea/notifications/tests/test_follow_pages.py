@@ -205,3 +205,18 @@ def test_the_follow_button_costs_the_same_queries_following_or_not(
         services.follow_add(actor=make_person(f"Persona {n}"), target=commitment)
     services.follow_add(actor=personas["citizen"], target=commitment)
     assert queries() == not_following
+
+
+def test_following_is_rate_limited_like_any_submission(client, personas, settings):
+    """Each follow and unfollow writes (an audit event, the data version that empties the page
+    cache): a script toggling it is refused with the 429 page, and nothing more changes."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "submission": "3/m/user"}
+    plan = build_plan(commitments=1, milestones_each=0, slug="plan-limit", number=3)
+    client.force_login(personas["citizen"])
+    form = {"kind": "plan", "target": plan.slug}
+    statuses = [
+        client.post(reverse(name), form).status_code
+        for name in ("notifications:follow", "notifications:unfollow") * 2
+    ]
+    assert statuses == [302, 302, 302, 429]
+    assert Follow.objects.count() == 1  # followed again third; the refused unfollow did nothing
