@@ -6,6 +6,7 @@ get the same parsed query, so what a visitor types means the same on both."""
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import snowballstemmer
@@ -25,9 +26,11 @@ STEMMERS = {"es": "spanish", "en": "english"}
 SNIPPET_WORDS = 24
 MIN_ROOT = 3  # SQLite: the shortest part of a word matched as its prefix
 MATCHING = "SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s"
-RANK = (
-    "(SELECT bm25(search_entry_fts, 10.0, 1.0) FROM search_entry_fts"
-    " WHERE search_entry_fts MATCH %s AND rowid = search_entry.id)"
+# One pass over FTS5's matches, each with its bm25 (the title weighted ten times the text).
+SCORED = (
+    "SELECT search_entry.id, bm25(search_entry_fts, 10.0, 1.0), search_entry.date"
+    " FROM search_entry_fts JOIN search_entry ON search_entry.id = search_entry_fts.rowid"
+    " WHERE search_entry_fts MATCH %s"
 )
 SNIPPETS = (
     "SELECT rowid, highlight(search_entry_fts, 0, %s, %s),"
@@ -107,17 +110,30 @@ def matching(entries: QuerySet[Entry], query: Query) -> QuerySet[Entry]:
 
 
 def scored(entries: QuerySet[Entry], query: Query, limit: int) -> list[tuple[int, float, Any]]:
-    """Up to `limit` of the matching entries (`matching`), each as (id, score, date), the higher
-    the score the better (the title weighs more than the text), in no order: one query that
-    stops at the limit, so a common word is neither counted nor scored past it."""
+    """Up to `limit` of the entries among `entries` (the filters, not yet the words) that match,
+    each as (id, score, date), the higher the score the better (the title weighs more than the
+    text), in no order: one query that stops at the limit, so a common word is neither counted
+    nor scored past it."""
     if connection.vendor == "postgresql":
-        rank: Any = SearchRank(F("vector"), _tsquery(query))
-    else:
-        # bm25 is lower for better matches; a parameter, as in `matching`.
-        rank = RawSQL(RANK, [_fts_match(query)])  # noqa: S611
-    rows = entries.annotate(rank=rank).values_list("pk", "rank", "date")[:limit]
-    sign = 1 if connection.vendor == "postgresql" else -1
-    return [(pk, sign * float(value or 0), day) for pk, value, day in rows]
+        rank = SearchRank(F("vector"), _tsquery(query))
+        rows = matching(entries, query).annotate(rank=rank).values_list("pk", "rank", "date")
+        return [(pk, float(value or 0), day) for pk, value, day in rows[:limit]]
+    # SQLite: FTS5's own pass, joined to the entries (a bm25 asked per entry would run the
+    # match again for each). The filters come as the ORM's own SQL and parameters; what was
+    # typed is only ever a parameter.
+    sql, params = SCORED, [_fts_match(query)]
+    if entries.query.where:
+        filtered, filtered_params = entries.values("pk").query.sql_with_params()
+        sql += f" AND search_entry.id IN ({filtered})"
+        params += list(filtered_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " LIMIT %s", [*params, limit])
+        found = cursor.fetchall()
+    # bm25 is lower for better matches; SQLite gives the date as text.
+    return [
+        (pk, -float(value or 0), date.fromisoformat(day) if isinstance(day, str) else day)
+        for pk, value, day in found
+    ]
 
 
 def newest(entries: QuerySet[Entry]) -> QuerySet[Entry]:

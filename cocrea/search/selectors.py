@@ -109,8 +109,8 @@ def search(text: str, filters: Filters = Filters(), page: int = 1) -> Results:
     query = engine.parse(text)
     if not query:
         return Results(query=query, page=None)
-    matching = engine.matching(_filtered(filters), query)
-    hits = engine.scored(matching, query, COUNT_CAP + 1)  # the count, up to the cap
+    filtered = _filtered(filters)
+    hits = engine.scored(filtered, query, COUNT_CAP + 1)  # the count, up to the cap
     count = len(hits)
     if count <= COUNT_CAP:  # ranked here: the best first, then the newest
         hits.sort(key=lambda hit: (hit[1], hit[2] or date.min, hit[0]), reverse=True)
@@ -119,7 +119,8 @@ def search(text: str, filters: Filters = Filters(), page: int = 1) -> Results:
         by_id = Entry.objects.only(*SHOWN).in_bulk(ids)
         entries = [by_id[pk] for pk in ids if pk in by_id]
     else:  # more than are ranked: the newest first, from an index
-        found = _Counted(engine.newest(matching).only(*SHOWN), PER_PAGE, count).get_page(page)
+        matching = engine.newest(engine.matching(filtered, query)).only(*SHOWN)
+        found = _Counted(matching, PER_PAGE, count).get_page(page)
         entries = [entry for entry in found.object_list if isinstance(entry, Entry)]
     marks = engine.snippets([e.pk for e in entries], query)
     results = []
