@@ -211,3 +211,16 @@ def test_the_rebuild_command_indexes_everything_again(plan):
     count = Entry.objects.count()
     call_command("rebuild_search_index", verbosity=0)  # again: the same entries
     assert Entry.objects.count() == count
+
+
+def test_a_long_text_is_cut_around_its_first_match_with_every_match_marked(plan):
+    commitment = plan.commitments.get(number="2")
+    commitment.description = (
+        " ".join(["relleno"] * 60) + " Bibliotecas rurales " + (" ".join(["final"] * 60))
+    )
+    commitment.save()
+    services.index_things([("plans.commitment", str(commitment.pk))])
+    (result,) = search("biblioteca rural").results
+    snippet = str(result.snippet)
+    assert "<mark>Bibliotecas</mark> <mark>rurales</mark>" in snippet
+    assert len(snippet.split()) < 40  # a piece, not the whole text
