@@ -165,9 +165,38 @@ def institutions(db):
     }
 
 
+def grant(user, role, member=None):
+    """A role in an OGP member (Guatemala, the tests' default member, unless one is given)."""
+    from cocrea.accounts.models import RoleGrant
+    from cocrea.plans.tests.factories import MemberFactory
+
+    return RoleGrant.objects.create(user=user, role=role, member=member or MemberFactory())
+
+
+def other_member():
+    """A second OGP member: an OGP Local jurisdiction of Guatemala's, with a civil-society
+    organisation of its own."""
+    from cocrea.plans.models import Member
+    from cocrea.plans.tests.factories import MemberFactory
+
+    national = MemberFactory()
+    member, _ = Member.objects.get_or_create(
+        code="GTM-XELA",
+        defaults={
+            "name": "Quetzaltenango",
+            "slug": "quetzaltenango",
+            "level": Member.Level.LOCAL,
+            "region": "Américas",
+            "national": national,
+        },
+    )
+    return member
+
+
 @pytest.fixture
 def personas(institutions):
     from cocrea.accounts.models import RoleGrant
+    from cocrea.plans.tests.factories import InstitutionFactory
 
     citizen = make_person("Ciudadana")
     cso_member = make_person("Sociedad Civil")
@@ -179,10 +208,23 @@ def personas(institutions):
     other_official = make_person("Funcionario Marn", mfa=True)
     make_member(other_official, institutions["marn"], role="coordinator")
     point_of_contact = make_person("Punto de Contacto", mfa=True)
-    RoleGrant.objects.create(user=point_of_contact, role=RoleGrant.Role.POINT_OF_CONTACT)
+    grant(point_of_contact, RoleGrant.Role.POINT_OF_CONTACT)
     moderator = make_person("Moderadora", mfa=True)
-    RoleGrant.objects.create(user=moderator, role=RoleGrant.Role.MODERATOR)
+    grant(moderator, RoleGrant.Role.MODERATOR)
     administrator = make_person("Administradora", mfa=True, is_staff=True, is_superuser=True)
+    # The right role in the wrong member: every role of Quetzaltenango's, and a member of one of
+    # its civil-society organisations; in Guatemala, a citizen like any other.
+    elsewhere = other_member()
+    wrong_member = make_person("Punto de Contacto de Xela", mfa=True)
+    for role in RoleGrant.Role.values:
+        grant(wrong_member, role, elsewhere)
+    make_member(
+        wrong_member,
+        InstitutionFactory(
+            member=elsewhere, name="Colectivo Xelajú", slug="colectivo-xelaju", kind="civil_society"
+        ),
+        role="coordinator",
+    )
     return {
         "anonymous": None,
         "citizen": citizen,
@@ -193,6 +235,7 @@ def personas(institutions):
         "point_of_contact": point_of_contact,
         "moderator": moderator,
         "administrator": administrator,
+        "wrong_member": wrong_member,
     }
 
 

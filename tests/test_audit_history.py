@@ -49,12 +49,13 @@ def log(commitment, django_user_model):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     from cocrea.accounts.models import RoleGrant
+    from conftest import grant
 
     person = django_user_model.objects.create_user(
         "quetzal", email="quetzal@correo-privado.example", public_name="Quetzal"
     )
     # The point of contact: the repository changes only by their hand (plans.manage_repository).
-    RoleGrant.objects.create(user=person, role=RoleGrant.Role.POINT_OF_CONTACT)
+    grant(person, RoleGrant.Role.POINT_OF_CONTACT)
     TOTP.activate(person, generate_totp_secret())
     commitment.title = "Datos abiertos para todos"
     services.commitment_save(actor=person, commitment=commitment)

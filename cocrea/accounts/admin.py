@@ -12,7 +12,7 @@ from cocrea.accounts.models import RoleGrant, User
 class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     extra = 0
-    fields = ["role", "granted_at"]
+    fields = ["role", "member", "granted_at"]
     readonly_fields = ["granted_at"]
 
 
@@ -34,7 +34,11 @@ class UserAdmin(BaseUserAdmin):
         user: Any = form.instance
         grants = formset.save(commit=False)  # sets deleted_objects; saves nothing
         for grant in formset.deleted_objects:
-            services.role_revoke(actor=request.user, user=user, role=grant.role)
+            services.role_revoke(
+                actor=request.user, user=user, role=grant.role, member=grant.member
+            )
         for grant in grants:
             if grant.pk is None:
-                services.role_grant(actor=request.user, user=user, role=grant.role)
+                services.role_grant(
+                    actor=request.user, user=user, role=grant.role, member=grant.member
+                )

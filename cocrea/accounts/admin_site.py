@@ -89,9 +89,9 @@ class AdminSite(admin.AdminSite):
 
 def _may_enter(user: Any) -> bool:
     """Staff, or the point of contact, whose role opens the desk (accounts/rules.py)."""
-    from cocrea.accounts.rules import is_point_of_contact, is_staff_member
+    from cocrea.accounts.rules import is_point_of_contact_somewhere, is_staff_member
 
-    return bool(is_staff_member(user) or is_point_of_contact(user))
+    return bool(is_staff_member(user) or is_point_of_contact_somewhere(user))
 
 
 def _to(name: str, target: str) -> HttpResponse:

@@ -64,8 +64,11 @@ def public_name_of(user: User) -> str:
 
 
 class RoleGrant(models.Model):
-    """A site-wide role given to a person. Roles tied to an institution (reporting official,
-    coordinator) are memberships of that institution instead."""
+    """A role given to a person in one OGP member: the point of contact, a moderator, a
+    researcher or a forum member of Guatemala acts for Guatemala only. Roles tied to an
+    institution (reporting official, coordinator) are memberships of that institution instead
+    (an institution belongs to one member too). Site administrators (`is_superuser`) act for
+    every member."""
 
     class Role(models.TextChoices):
         POINT_OF_CONTACT = "point_of_contact", _("Point of contact")
@@ -77,14 +80,23 @@ class RoleGrant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    # By name: the member lives in plans, above accounts; no import, only the table's link.
+    member = models.ForeignKey(
+        "plans.Member",
+        verbose_name=_("OGP member"),
+        on_delete=models.CASCADE,
+        related_name="role_grants",
+    )
     granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role"], name="accounts_one_grant_per_role")
+            models.UniqueConstraint(
+                fields=["user", "role", "member"], name="accounts_one_grant_per_role_and_member"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.get_role_display()}"
+        return f"{self.user}: {self.get_role_display()} ({self.member})"

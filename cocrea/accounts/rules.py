@@ -33,22 +33,36 @@ def is_staff_member(user: Any) -> bool:
     )
 
 
-@rules.predicate
-def is_point_of_contact(user: Any) -> bool:
-    """The government's point of contact for OGP: runs the process (plans, consultations,
-    answers, reports) from the site and from the administration's desk."""
+def holds_role(user: Any, role: str, member_id: int | None) -> bool:
+    """Whether this person holds this role in this OGP member. Roles are per member: the point
+    of contact of one member is nobody in another (`RoleGrant`)."""
     return bool(
-        getattr(user, "is_authenticated", False)
+        member_id is not None
+        and getattr(user, "is_authenticated", False)
         and getattr(user, "is_active", False)
-        and RoleGrant.objects.filter(user=user, role=RoleGrant.Role.POINT_OF_CONTACT).exists()
+        and RoleGrant.objects.filter(user=user, role=role, member_id=member_id).exists()
     )
+
+
+def members_where(user: Any, role: str) -> set[int]:
+    """The members in which this person holds this role (an empty set for a visitor)."""
+    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
+        return set()
+    return set(RoleGrant.objects.filter(user=user, role=role).values_list("member_id", flat=True))
+
+
+@rules.predicate
+def is_point_of_contact_somewhere(user: Any) -> bool:
+    """The government's point of contact for OGP in at least one member: opens the
+    administration's desk, which then shows only their members' things (ADR 10)."""
+    return bool(members_where(user, RoleGrant.Role.POINT_OF_CONTACT))
 
 
 # The point of contact's desk: what their role lets them do in the administration, as Django
 # permission names that each app grants to it in its rules.py (`desk_permissions`).
-runs_the_desk = is_point_of_contact & has_mfa
+runs_the_desk = is_point_of_contact_somewhere & has_mfa
 
-can_use_admin = (is_staff_member | is_point_of_contact) & has_mfa
+can_use_admin = (is_staff_member | is_point_of_contact_somewhere) & has_mfa
 
 
 def desk_permissions(app_label: str, grants: dict[str, tuple[str, ...]]) -> None:

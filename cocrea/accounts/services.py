@@ -26,21 +26,28 @@ def user_set_public_name(*, actor: Any, user: User, public_name: str) -> User:
     return user
 
 
-def role_grant(*, actor: Any, user: User, role: str) -> RoleGrant:
+def role_grant(*, actor: Any, user: User, role: str, member: Any) -> RoleGrant:
+    """Give a role in one OGP member (`member`: a `plans.Member`)."""
     with transaction.atomic():
-        grant, created = RoleGrant.objects.get_or_create(user=user, role=role)
+        grant, created = RoleGrant.objects.get_or_create(user=user, role=role, member=member)
         if created:
             event_record(
-                actor=actor, action="role.grant", target=user, changes={"role": [None, role]}
+                actor=actor,
+                action="role.grant",
+                target=user,
+                changes={"role": [None, role], "member": [None, member.code]},
             )
     return grant
 
 
-def role_revoke(*, actor: Any, user: User, role: str) -> None:
+def role_revoke(*, actor: Any, user: User, role: str, member: Any) -> None:
     with transaction.atomic():
-        if RoleGrant.objects.filter(user=user, role=role).delete()[0]:
+        if RoleGrant.objects.filter(user=user, role=role, member=member).delete()[0]:
             event_record(
-                actor=actor, action="role.revoke", target=user, changes={"role": [role, None]}
+                actor=actor,
+                action="role.revoke",
+                target=user,
+                changes={"role": [role, None], "member": [member.code, None]},
             )
 
 

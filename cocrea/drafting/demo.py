@@ -75,7 +75,11 @@ def seed(stdout: Any, today: date | None = None) -> None:
     consultation = Consultation.objects.filter(plan=plan).first() if plan else None
     if consultation is None or Draft.objects.filter(consultation=consultation).exists():
         return
-    lead = Institution.objects.filter(kind=Institution.Kind.GOVERNMENT).order_by("name").first()
+    lead = (
+        Institution.objects.filter(member_id=consultation.plan.member_id, kind="government")
+        .order_by("name")
+        .first()
+    )
     first, second = _versions(lead, consultation.plan.start_date.year)
     with transaction.atomic():
         contact = _person("demo-punto-de-contacto", "Punto de contacto (demostración)")

@@ -8,10 +8,15 @@ from typing import Any
 import rules
 from django.utils import timezone
 
-from cocrea.accounts.models import RoleGrant
 from cocrea.drafting.models import Draft, DraftVersion, SectionComment
 from cocrea.participation.models import Consultation, Phase
-from cocrea.plans.rules import has_mfa, has_verified_email, is_point_of_contact
+from cocrea.plans.rules import (
+    has_mfa,
+    has_verified_email,
+    is_forum_member,
+    moderates_its_member,
+    runs_its_member,
+)
 
 DRAFTING_PHASES = {Phase.Kind.DRAFTING, Phase.Kind.VALIDATION}
 
@@ -34,23 +39,6 @@ def _draft_of(obj: Any) -> Draft | None:
     if isinstance(obj, DraftVersion):
         return obj.draft
     return None
-
-
-def _has_role(user: Any, role: str) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and RoleGrant.objects.filter(user=user, role=role).exists()
-    )
-
-
-@rules.predicate
-def is_forum_member(user: Any) -> bool:
-    return _has_role(user, RoleGrant.Role.FORUM_MEMBER)
-
-
-@rules.predicate
-def is_moderator(user: Any) -> bool:
-    return _has_role(user, RoleGrant.Role.MODERATOR)
 
 
 @rules.predicate
@@ -79,16 +67,17 @@ def is_visible_comment(user: object, obj: Any) -> bool:
     return isinstance(obj, SectionComment) and not obj.is_hidden
 
 
-writes_drafts = (is_point_of_contact | is_forum_member) & has_mfa
+# The forum members and the point of contact of the draft's member (an administrator too).
+writes_drafts = (runs_its_member | is_forum_member) & has_mfa
 
 can_create_draft = is_consultation & in_drafting_phase & writes_drafts
 can_add_version = is_open_draft & in_drafting_phase & writes_drafts
 can_comment = is_open_draft & in_drafting_phase & has_verified_email
 # The forum approves in its session; the point of contact records that approval here, in any
 # phase (the forum may meet after validation closes).
-can_approve = is_open_draft & is_point_of_contact & has_mfa
-can_withdraw = is_open_draft & is_point_of_contact & has_mfa
-can_hide_comment = is_visible_comment & is_moderator & has_mfa
+can_approve = is_open_draft & runs_its_member & has_mfa
+can_withdraw = is_open_draft & runs_its_member & has_mfa
+can_hide_comment = is_visible_comment & moderates_its_member & has_mfa
 
 rules.add_perm("drafting.create_draft", can_create_draft)
 rules.add_perm("drafting.add_version", can_add_version)

@@ -92,7 +92,7 @@ def _draft_page(
             "comment_reason": comment_reason(user, draft, request.path),
             "can_add_version": allowed("drafting.add_version", user, draft),
             "can_approve": allowed("drafting.approve", user, draft),
-            "can_hide": allowed("drafting.hide_comment", user, SectionComment()),
+            "can_hide": allowed("drafting.hide_comment", user, SectionComment(version=version)),
             "comment_form": comment_form,
         },
         status=status,

@@ -23,7 +23,7 @@ from cocrea.forum import services
 from cocrea.forum.models import Forum, ForumSeat, Meeting
 from cocrea.plans import selectors as plan_selectors
 from cocrea.plans import services as plan_services
-from cocrea.plans.models import ActionPlan, Institution
+from cocrea.plans.models import ActionPlan, Institution, Member
 
 NOTE = "Demostración:"
 SLUG = "comite-tecnico-de-gobierno-abierto"
@@ -58,7 +58,7 @@ RULES = f"""{NOTE} reglamento escrito para la demostración.
 """
 
 
-def _contact() -> User:
+def _contact(member: Member) -> User:
     """The demonstration point of contact (the same account tracking's demo uses), who cannot
     log in, with the two-factor authentication the rules ask of staff."""
     user = User.objects.filter(username="demo-punto-de-contacto").first()
@@ -69,7 +69,7 @@ def _contact() -> User:
             public_name="Punto de contacto (demostración)",
         )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    role_grant(actor=None, user=user, role=RoleGrant.Role.POINT_OF_CONTACT)
+    role_grant(actor=None, user=user, role=RoleGrant.Role.POINT_OF_CONTACT, member=member)
     if not Authenticator.objects.filter(user=user).exists():
         TOTP.activate(user, generate_totp_secret())
     return user
@@ -84,13 +84,13 @@ def _at(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
-def _institutions() -> tuple[list[Institution], list[Institution]]:
+def _institutions(member: Member) -> tuple[list[Institution], list[Institution]]:
     by_slug = {i.slug: i for i in Institution.objects.filter(slug__in=GOVERNMENT + NON_GOVERNMENT)}
     government = [by_slug[s] for s in GOVERNMENT if s in by_slug]
     others = [by_slug[s] for s in NON_GOVERNMENT if s in by_slug]
     for slug, name in EXTRA[: max(0, 8 - len(others))]:
         institution = Institution.objects.filter(slug=slug).first() or Institution(
-            slug=slug, name=name, kind=Institution.Kind.CIVIL_SOCIETY
+            member=member, slug=slug, name=name, kind=Institution.Kind.CIVIL_SOCIETY
         )
         if "Cámara" in name:
             institution.kind = Institution.Kind.PRIVATE_SECTOR
@@ -157,7 +157,7 @@ def seed(stdout: Any, today: date | None = None) -> None:
     following = ActionPlan.objects.filter(member=member, number=plan.number + 1).first()
     co_creation = _months(plan.start_date, -6)
     with transaction.atomic():
-        contact = _contact()
+        contact = _contact(member)
         forum = services.forum_save(
             actor=contact,
             forum=Forum(
@@ -170,7 +170,7 @@ def seed(stdout: Any, today: date | None = None) -> None:
                 rules_published_on=_months(co_creation, -1),
             ),
         )
-        government, others = _institutions()
+        government, others = _institutions(member)
         start = _months(co_creation, -1)
         seats = []
         for index, institution in enumerate(government):

@@ -4,9 +4,10 @@ the forum publishes is public, so there is no rule for reading."""
 import rules
 
 from cocrea.accounts.rules import desk_permissions
-from cocrea.plans.rules import has_mfa, is_point_of_contact
+from cocrea.plans.rules import has_mfa, runs_its_member
 
-can_manage = is_point_of_contact & has_mfa
+# Of the forum (or meeting) asked about: its member's point of contact, or an administrator.
+can_manage = runs_its_member & has_mfa
 
 # Meetings, minutes, documents, seats and the forum's rules.
 rules.add_perm("forum.manage", can_manage)

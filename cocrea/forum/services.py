@@ -32,8 +32,9 @@ _NOT_AUDITED = {"id", "created_at", "updated_at"}
 _SCHEDULE = ("starts_at", "ends_at", "place", "online_url")
 
 
-def _require(actor: Any) -> None:
-    if not allowed("forum.manage", actor):
+def _require(actor: Any, thing: Forum | ForumSeat | Meeting) -> None:
+    """The forum's own member decides (`forum.manage` with the forum or meeting)."""
+    if not allowed("forum.manage", actor, thing):
         raise PermissionDenied
 
 
@@ -67,7 +68,7 @@ def _save_audited(*, actor: Any, instance: Forum | ForumSeat, context: Forum) ->
 
 def forum_save(*, actor: Any, forum: Forum) -> Forum:
     """Create the forum or change its name, mandate or rules."""
-    _require(actor)
+    _require(actor, forum)
     with transaction.atomic():
         _save_audited(actor=actor, instance=forum, context=forum)
     return forum
@@ -75,7 +76,7 @@ def forum_save(*, actor: Any, forum: Forum) -> Forum:
 
 def seat_save(*, actor: Any, seat: ForumSeat) -> ForumSeat:
     """Add a seat or correct one (institution, sector, role, representative, dates)."""
-    _require(actor)
+    _require(actor, seat)
     with transaction.atomic():
         _save_audited(actor=actor, instance=seat, context=seat.forum)
     return seat
@@ -83,7 +84,7 @@ def seat_save(*, actor: Any, seat: ForumSeat) -> ForumSeat:
 
 def seat_end(*, actor: Any, seat: ForumSeat, end_date: date) -> ForumSeat:
     """The institution leaves the seat: the seat stays, with the day it ended."""
-    _require(actor)
+    _require(actor, seat)
     with transaction.atomic():
         seat = ForumSeat.objects.select_for_update().select_related("forum").get(pk=seat.pk)
         if seat.end_date is not None:
@@ -132,7 +133,7 @@ def meeting_create(
 ) -> Meeting:
     """Announce a meeting. `announced_at` is now, unless an earlier meeting is being recorded
     with the day it was really announced elsewhere (never in the future)."""
-    _require(actor)
+    _require(actor, forum)
     now = timezone.now()
     announced_at = announced_at or now
     if announced_at > now:
@@ -181,7 +182,7 @@ def meeting_update(
 ) -> Meeting:
     """Change a scheduled meeting. A new date, time or place is dated (`schedule_changed_at`),
     so the notice shown counts from the change, not from the first announcement."""
-    _require(actor)
+    _require(actor, meeting)
     with transaction.atomic():
         meeting = (
             Meeting.objects.select_for_update(of=("self",))
@@ -223,7 +224,7 @@ def meeting_update(
 
 def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a scheduled meeting, saying why. It stays public, marked cancelled."""
-    _require(actor)
+    _require(actor, meeting)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"cancellation_reason": _("Say why the meeting is cancelled.")})
@@ -262,7 +263,7 @@ def meeting_minutes_publish(
     """Publish what happened at a meeting once it has started: the minutes, the decisions (in
     order), the seats present and how many other people took part. The meeting is then held.
     Publishing again corrects them; the earlier version stays in the audit log."""
-    _require(actor)
+    _require(actor, meeting)
     minutes = (minutes or "").strip()
     texts = [text.strip() for text in decisions if text and text.strip()]
     seats = list(seats)
@@ -349,7 +350,7 @@ def meeting_document_add(
 ) -> MeetingDocument:
     """A document of the meeting (call, presentation, list of attendance, recording): a link or
     a file already checked from its content, exactly one."""
-    _require(actor)
+    _require(actor, meeting)
     if bool(url) == (file is not None):
         raise ValidationError(_("Give either a link or a file, not both."))
     title = (title or "").strip() or (file.name if file is not None else url)

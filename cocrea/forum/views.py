@@ -46,7 +46,7 @@ def _forum_page(request: HttpRequest, forum: Forum | None) -> HttpResponse:
             "sectors": selectors.by_sector(seats),
             "seat_count": len(seats),
             "meetings": selectors.forum_meetings(forum),
-            "can_manage": allowed("forum.manage", request.user),
+            "can_manage": allowed("forum.manage", request.user, forum),
         },
     )
 
@@ -73,7 +73,7 @@ def meeting_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRespo
             "forum": meeting.forum,
             "attendance": selectors.attendance_by_sector(meeting),
             "is_past": meeting.starts_at <= timezone.now(),
-            "can_manage": allowed("forum.manage", request.user),
+            "can_manage": allowed("forum.manage", request.user, meeting.forum),
         },
     )
 
@@ -96,8 +96,8 @@ def document_file(request: HttpRequest, public_id: str) -> HttpResponseBase:
     return response
 
 
-def _manager_only(request: HttpRequest) -> None:
-    if not allowed("forum.manage", request.user):
+def _manager_only(request: HttpRequest, forum: Forum) -> None:
+    if not allowed("forum.manage", request.user, forum):
         raise PermissionDenied
 
 
@@ -126,7 +126,7 @@ def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
     if limited := submission_limited(request):
         return limited
     forum = selectors.forum_get(slug)
-    _manager_only(request)
+    _manager_only(request, forum)
     form = MeetingForm(request.POST or None, plans=_plans(forum))
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,7 +148,7 @@ def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _meeting_for_manager(request: HttpRequest, slug: str, public_id: str) -> Meeting:
     meeting = selectors.meeting_get(slug, public_id)
-    _manager_only(request)
+    _manager_only(request, meeting.forum)
     return meeting
 
 

@@ -9,7 +9,6 @@ person (`due:<milestone>:<14|7|1|overdue>`, `work:report:<report>:<submitted>`, 
 gets the 14-day reminder), so a day without a run skips nothing."""
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -42,16 +41,15 @@ def due_tag(days_left: int) -> str | None:
     return "14"
 
 
-def _people(queryset: Any) -> set[int]:
-    return set(
-        queryset.filter(user__is_active=True, user__deleted_at__isnull=True).values_list(
-            "user_id", flat=True
-        )
-    )
-
-
-def _points_of_contact() -> set[int]:
-    return _people(RoleGrant.objects.filter(role=RoleGrant.Role.POINT_OF_CONTACT))
+def _by_member(role: str) -> dict[int, set[int]]:
+    """{member id: the people who hold this role in it}: roles are per OGP member, so work is
+    told only to the people of the member it belongs to."""
+    holders: dict[int, set[int]] = {}
+    for member_id, user_id in RoleGrant.objects.filter(
+        role=role, user__is_active=True, user__deleted_at__isnull=True
+    ).values_list("member_id", "user_id"):
+        holders.setdefault(member_id, set()).add(user_id)
+    return holders
 
 
 def _make(rows: list[Notification]) -> int:
@@ -141,8 +139,15 @@ def work_notices(*, now: datetime) -> int:
     for the moderators (and the point of contact), a proposal unanswered for more than
     COCREA_UNANSWERED_DAYS days for the point of contact, a membership request for the
     institution's coordinators and the point of contact."""
-    contacts = _points_of_contact()
-    moderators = _people(RoleGrant.objects.filter(role=RoleGrant.Role.MODERATOR)) | contacts
+    contacts = _by_member(RoleGrant.Role.POINT_OF_CONTACT)
+    moderating = _by_member(RoleGrant.Role.MODERATOR)
+
+    def contacts_of(member_id: int) -> set[int]:
+        return contacts.get(member_id, set())
+
+    def moderators_of(member_id: int) -> set[int]:
+        return moderating.get(member_id, set()) | contacts_of(member_id)
+
     rows: list[Notification] = []
 
     def tell(people: set[int], key: str, title: str, url: str) -> None:
@@ -159,30 +164,35 @@ def work_notices(*, now: datetime) -> int:
         )
 
     reports = ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED).select_related(
-        "milestone__commitment"
+        "milestone__commitment__plan"
     )
     for report in reports:
         submitted = int(report.submitted_at.timestamp()) if report.submitted_at else 0
         tell(
-            contacts,
+            contacts_of(report.milestone.commitment.plan.member_id),
             f"work:report:{report.pk}:{submitted}",
             f"{report.milestone.commitment.number}.{report.milestone}",
             reverse("tracking:report", kwargs={"public_id": report.public_id}),
         )
     flags = Flag.objects.filter(resolved_at__isnull=True).select_related(
-        "proposal", "comment__proposal"
+        "proposal__consultation__plan", "comment__proposal__consultation__plan"
     )
     for flag in flags:
         proposal = flag.proposal or flag.comment.proposal  # type: ignore[union-attr]
-        tell(moderators, f"work:flag:{flag.pk}", proposal.title, proposal.get_absolute_url())
+        tell(
+            moderators_of(proposal.consultation.plan.member_id),
+            f"work:flag:{flag.pk}",
+            proposal.title,
+            proposal.get_absolute_url(),
+        )
     waiting = Proposal.objects.filter(
         response__isnull=True,
         hidden_at__isnull=True,
         created_at__lt=now - timedelta(days=settings.COCREA_UNANSWERED_DAYS),
-    ).only("pk", "public_id", "title")
+    ).select_related("consultation__plan")
     for proposal in waiting:
         tell(
-            contacts,
+            contacts_of(proposal.consultation.plan.member_id),
             f"work:unanswered:{proposal.pk}",
             proposal.title,
             proposal.get_absolute_url(),
@@ -201,7 +211,11 @@ def work_notices(*, now: datetime) -> int:
         coordinators.setdefault(institution_id, set()).add(user_id)
     for membership in pending:
         tell(
-            (coordinators.get(membership.institution_id, set()) | contacts) - {membership.user_id},
+            (
+                coordinators.get(membership.institution_id, set())
+                | contacts_of(membership.institution.member_id)
+            )
+            - {membership.user_id},
             f"work:membership:{membership.pk}",
             f"{membership.user.display_name} · {membership.institution.short_name}",
             reverse("accounts:my_space"),

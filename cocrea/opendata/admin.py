@@ -80,7 +80,7 @@ class OgpImportAdmin(admin.ModelAdmin):
     def _allowed(self, request: HttpRequest) -> bool:
         # The rule is the point of contact or an administrator, with two factors: the point of
         # contact's desk without the staff flag (accounts/rules.py).
-        return allowed("opendata.import_ogp", request.user)
+        return allowed("opendata.upload_ogp", request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request)

@@ -31,7 +31,8 @@ MAX_LISTED = 500  # warnings kept in the stored report; the count is always comp
 
 
 def _require(actor: Any) -> None:
-    if not allowed("opendata.import_ogp", actor):
+    """Who may upload at all; each row is then checked against its member (ogp_import)."""
+    if not allowed("opendata.upload_ogp", actor):
         raise PermissionDenied
 
 

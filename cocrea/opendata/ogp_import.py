@@ -62,6 +62,7 @@ from cocrea.plans.models import (
     PolicyArea,
     next_whole_number,
 )
+from cocrea.plans.rules import allowed
 from cocrea.plans.services import CommitmentWrite, RepositoryImport, repository_import
 from cocrea.tracking.models import IrmReview
 from cocrea.tracking.services import irm_reviews_import
@@ -121,21 +122,24 @@ def _cell(value: Any) -> str:
 
 
 class _Institutions:
-    """Institutions by name_key: those in the database, read once, and those the file adds (in
-    memory until the write). What a refused row added is forgotten with it."""
+    """Institutions by member and name_key: an institution belongs to one OGP member, so the
+    same name in two countries is two institutions. Those in the database are read once; those
+    the file adds stay in memory until the write. What a refused row added is forgotten with
+    it."""
 
     def __init__(self) -> None:
-        self.by_key: dict[str, Institution] = {}
+        self.by_key: dict[tuple[str, str], Institution] = {}
         self.by_pk: dict[int, Institution] = {}
         self.slugs: set[str] = set()
         self.new: list[Institution] = []
-        self.placeholder: Institution | None = None
-        for institution in Institution.objects.order_by("pk"):  # the oldest of equal names
-            self.by_key.setdefault(name_key(institution.name), institution)
+        self.placeholders: dict[str, Institution] = {}  # by member code
+        for institution in Institution.objects.select_related("member").order_by("pk"):
+            code = institution.member.code  # the oldest of equal names in a member wins
+            self.by_key.setdefault((code, name_key(institution.name)), institution)
             self.by_pk[institution.pk] = institution
             self.slugs.add(institution.slug)
-            if institution.slug == PLACEHOLDER_SLUG:
-                self.placeholder = institution
+            if institution.slug.startswith(PLACEHOLDER_SLUG):
+                self.placeholders.setdefault(code, institution)
         self._mark = 0
 
     def begin(self) -> None:
@@ -143,38 +147,43 @@ class _Institutions:
 
     def undo(self) -> None:
         for institution in self.new[self._mark :]:
-            self.by_key.pop(name_key(institution.name), None)
+            code = institution.member.code
+            self.by_key.pop((code, name_key(institution.name)), None)
             self.slugs.discard(institution.slug)
-            if institution is self.placeholder:
-                self.placeholder = None
+            if self.placeholders.get(code) is institution:
+                del self.placeholders[code]
         del self.new[self._mark :]
 
-    def _create(self, name: str, slug: str, kind: str) -> Institution:
-        institution = Institution(name=name, slug=slug, kind=kind)
-        _check(institution)
-        self.slugs.add(slug)
-        self.by_key[name_key(name)] = institution
-        self.new.append(institution)
-        return institution
-
-    def get(self, name: str, column: str, line: int, report: Report) -> Institution:
-        name = _fit(column, " ".join(name.split()), 400, line, report)
-        found = self.by_key.get(name_key(name))
-        if found is not None:
-            return found
-        base = slugify(name)[:60].strip("-") or "institucion"
+    def _slug(self, base: str) -> str:
         slug, n = base, 2
         while slug in self.slugs:
             slug, n = f"{base}-{n}", n + 1
-        return self._create(name, slug, Institution.Kind.GOVERNMENT)
+        return slug
 
-    def unpublished(self) -> Institution:
-        """The shared placeholder for a lead institution OGP did not publish."""
-        if self.placeholder is None:
-            self.placeholder = self._create(
-                _(PLACEHOLDER_NAME), PLACEHOLDER_SLUG, Institution.Kind.OTHER
-            )
-        return self.placeholder
+    def _create(self, member: Member, name: str, slug: str, kind: str) -> Institution:
+        institution = Institution(member=member, name=name, slug=slug, kind=kind)
+        _check(institution)
+        self.slugs.add(slug)
+        self.by_key[(member.code, name_key(name))] = institution
+        self.new.append(institution)
+        return institution
+
+    def get(self, member: Member, name: str, column: str, line: int, report: Report) -> Institution:
+        name = _fit(column, " ".join(name.split()), 400, line, report)
+        found = self.by_key.get((member.code, name_key(name)))
+        if found is not None:
+            return found
+        slug = self._slug(slugify(name)[:60].strip("-") or "institucion")
+        return self._create(member, name, slug, Institution.Kind.GOVERNMENT)
+
+    def unpublished(self, member: Member) -> Institution:
+        """The member's placeholder for a lead institution OGP did not publish."""
+        placeholder = self.placeholders.get(member.code)
+        if placeholder is None:
+            slug = self._slug(f"{PLACEHOLDER_SLUG}-{slugify(member.code)}"[:80])
+            placeholder = self._create(member, _(PLACEHOLDER_NAME), slug, Institution.Kind.OTHER)
+            self.placeholders[member.code] = placeholder
+        return placeholder
 
 
 @dataclass
@@ -263,8 +272,19 @@ def _member(row: dict[str, Any], line: int, report: Report, state: _State) -> Me
     member is left as it is (its region and level may have been set in Cocrea)."""
     code = _text(row.get("Code")).upper()
     member = state.members.get(code)
+    actor = report.actor
     if member is not None:
+        if actor is not None and not allowed("opendata.import_ogp", actor, member):
+            raise BadRowError(
+                _("Code: «%(code)s» is %(member)s, whose data you do not manage")
+                % {"code": code, "member": member.name}
+            )
         return member
+    if actor is not None and not allowed("plans.manage_members", actor):
+        raise BadRowError(
+            _("Code: «%(code)s» is not a member of this site; only an administrator adds members")
+            % {"code": code}
+        )
     published = _text(row.get("National Or Local"))
     level = LEVELS.get(" ".join(published.lower().split()))
     if level is None:
@@ -513,14 +533,15 @@ def _title(row: dict[str, Any], line: int, report: Report, commitment: Commitmen
 def _lead(
     row: dict[str, Any], line: int, report: Report, cache: _Institutions, commitment: Commitment
 ) -> None:
+    member = commitment.plan.member
     raw = row.get("Lead Institution")
     name = _text(raw)
     if name:
-        commitment.lead_institution = cache.get(name, "Lead Institution", line, report)
+        commitment.lead_institution = cache.get(member, name, "Lead Institution", line, report)
     elif commitment.pk is not None:
         report.warnings.append((line, _unpublished("Lead Institution", raw)))
     else:
-        commitment.lead_institution = cache.unpublished()
+        commitment.lead_institution = cache.unpublished(member)
         report.warnings.append(
             (
                 line,
@@ -534,7 +555,7 @@ def _lead(
 
 
 def _supporters(
-    row: dict[str, Any], line: int, report: Report, cache: _Institutions
+    row: dict[str, Any], line: int, report: Report, cache: _Institutions, member: Member
 ) -> list[Institution] | None:
     """The supporting institutions the row names; None when it names none (left unchanged)."""
     raw = row.get("Supporting Institution(s)")
@@ -551,7 +572,7 @@ def _supporters(
         )
     found: dict[int, Institution] = {}
     for name in names:
-        institution = cache.get(name, "Supporting Institution(s)", line, report)
+        institution = cache.get(member, name, "Supporting Institution(s)", line, report)
         found.setdefault(id(institution), institution)
     return list(found.values())
 
@@ -628,7 +649,7 @@ def _read_row(
             commitment.carried_forward = parse_flag(carried)
         except ValueError:
             report.warnings.append((line, _not_flag("Carried Forward", carried)))
-    supporting = _supporters(row, line, report, state.institutions)
+    supporting = _supporters(row, line, report, state.institutions, commitment.plan.member)
     if supporting is None and earlier is not None:
         supporting = earlier.supporting
     areas = _areas(row, line, report, state.areas, current)

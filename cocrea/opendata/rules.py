@@ -6,9 +6,10 @@ from typing import Any
 
 import rules
 
+from cocrea.accounts.rules import is_point_of_contact_somewhere
 from cocrea.opendata.models import ApiToken
 from cocrea.plans.models import Institution, Membership
-from cocrea.plans.rules import has_mfa, has_verified_email, is_administrator, is_point_of_contact
+from cocrea.plans.rules import has_mfa, has_verified_email, is_administrator, runs_its_member
 
 
 def _institution_id(obj: Any) -> int | None:
@@ -37,5 +38,9 @@ def coordinates_it(user: Any, obj: Any) -> bool:
 rules.add_perm("opendata.manage_tokens", has_verified_email & has_mfa & coordinates_it)
 
 # Importing OGP's commitments database creates and changes plans, commitments and institutions
-# for everyone: the point of contact or an administrator, with two-factor authentication.
-rules.add_perm("opendata.import_ogp", has_mfa & (is_point_of_contact | is_administrator))
+# of the members its rows name: asked per member (the upload is refused whole when one row is of
+# a member the person does not run); a member's point of contact or an administrator, with
+# two-factor authentication. The upload itself is open to the point of contact of any member;
+# the rows decide.
+rules.add_perm("opendata.import_ogp", has_mfa & runs_its_member)
+rules.add_perm("opendata.upload_ogp", has_mfa & (is_point_of_contact_somewhere | is_administrator))

@@ -98,7 +98,11 @@ def _past(stdout: Any) -> None:
         return
     commitments = list(Commitment.objects.filter(plan=plan).order_by("number_sort")[:3])
     areas = list(PolicyArea.objects.filter(parent__isnull=False).order_by("position")[:8])
-    cso = Institution.objects.filter(kind=Institution.Kind.CIVIL_SOCIETY).order_by("name").first()
+    cso = (
+        Institution.objects.filter(member_id=plan.member_id, kind=Institution.Kind.CIVIL_SOCIETY)
+        .order_by("name")
+        .first()
+    )
     start = plan.start_date
     with transaction.atomic():
         consultation = Consultation.objects.create(
@@ -267,7 +271,7 @@ def _open(stdout: Any, today: date) -> None:
     # The answers would email the demonstration people (at .invalid addresses): not sent.
     quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     with quiet, transaction.atomic():
-        contact = _contact()
+        contact = _contact(following.member)
         consultation = services.consultation_save(
             actor=contact,
             consultation=Consultation(

@@ -8,14 +8,14 @@ from typing import Any
 import rules
 from django.utils import timezone
 
-from cocrea.accounts.models import RoleGrant
 from cocrea.accounts.rules import desk_permissions
 from cocrea.participation.models import Comment, Consultation, Phase, Proposal
 from cocrea.plans.rules import (
     has_mfa,
     has_verified_email,
     is_civil_society_member,
-    is_point_of_contact,
+    moderates_its_member,
+    runs_its_member,
 )
 
 PROPOSING = {Phase.Kind.PROPOSALS}
@@ -69,14 +69,6 @@ def is_author(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def is_moderator(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and RoleGrant.objects.filter(user=user, role=RoleGrant.Role.MODERATOR).exists()
-    )
-
-
-@rules.predicate
 def is_proposal(user: object, obj: Any) -> bool:
     return isinstance(obj, Proposal)
 
@@ -86,11 +78,11 @@ can_support = has_verified_email & is_proposal & is_visible & in_discussion
 can_comment = has_verified_email & is_proposal & is_visible & in_discussion
 # Answers come from the point of contact, for any proposal, in any phase: a reasoned response is
 # owed to every proposal, including those that arrive late in the process.
-can_respond = is_proposal & is_point_of_contact & has_mfa
-can_record_workshop = is_published_consultation & is_point_of_contact & has_mfa
+can_respond = is_proposal & runs_its_member & has_mfa
+can_record_workshop = is_published_consultation & runs_its_member & has_mfa
 can_flag = has_verified_email & is_visible & ~is_author
-can_moderate = is_moderator & has_mfa
-can_manage = is_point_of_contact & has_mfa
+can_moderate = moderates_its_member & has_mfa
+can_manage = runs_its_member & has_mfa
 can_assess_standard = has_verified_email & is_civil_society_member
 
 rules.add_perm("participation.propose", can_propose)

@@ -9,11 +9,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from cocrea.accounts.models import User
+from cocrea.accounts.models import RoleGrant, User
+from cocrea.accounts.rules import members_where
 from cocrea.participation import selectors
 from cocrea.participation.models import Comment, Proposal, StandardAssessment
-from cocrea.participation.rules import can_moderate, is_point_of_contact
 from cocrea.plans.models import Commitment
+from cocrea.plans.rules import has_mfa, members_moderated_by, members_run_by
 
 
 def commitment_section(request: HttpRequest, commitment: Commitment) -> SafeString:
@@ -33,10 +34,15 @@ def my_space_section(request: HttpRequest) -> SafeString:
     waiting for a moderator (which the point of contact sees, and a moderator decides)."""
     user: Any = request.user
     proposals = selectors.my_proposals(user=user)
-    moderates = bool(can_moderate(user))
-    contact = bool(is_point_of_contact(user))
-    flags = selectors.open_flags() if moderates or contact else []
-    queue = selectors.proposals_awaiting_answer() if contact else None
+    # Flags of the members this person moderates or runs; a moderator (or an administrator)
+    # with two factors decides them, a point of contact sees them.
+    moderated = members_moderated_by(user)
+    runs = members_run_by(user)
+    moderates = has_mfa(user) and (
+        moderated is None or bool(members_where(user, RoleGrant.Role.MODERATOR))
+    )
+    flags = selectors.open_flags(member_ids=moderated) if moderated != set() else []
+    queue = selectors.proposals_awaiting_answer(member_ids=runs) if runs != set() else None
     if not proposals and not flags and queue is None:
         return mark_safe("")
     return mark_safe(  # noqa: S308 - rendered by the autoescaping template engine

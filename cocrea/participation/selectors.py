@@ -391,12 +391,19 @@ def moderation_log(*, limit: int = 100) -> ModerationLog:
     )
 
 
-def open_flags() -> list[Flag]:
-    """Flags awaiting a moderator, oldest first (the moderator's space)."""
+def open_flags(*, member_ids: set[int] | None = None) -> list[Flag]:
+    """Flags awaiting a moderator, oldest first (the moderator's space): of these members only
+    (None: every member)."""
+    flags = Flag.objects.filter(resolved_at__isnull=True)
+    if member_ids is not None:
+        flags = flags.filter(
+            Q(proposal__consultation__plan__member_id__in=member_ids)
+            | Q(comment__proposal__consultation__plan__member_id__in=member_ids)
+        )
     return list(
-        Flag.objects.filter(resolved_at__isnull=True)
-        .select_related("proposal", "comment", "comment__proposal")
-        .order_by("created_at")[:200]
+        flags.select_related("proposal", "comment", "comment__proposal").order_by("created_at")[
+            :200
+        ]
     )
 
 
@@ -433,9 +440,14 @@ class AnswerQueue:
     total: int
 
 
-def proposals_awaiting_answer(*, limit: int = 50) -> AnswerQueue:
+def proposals_awaiting_answer(
+    *, member_ids: set[int] | None = None, limit: int = 50
+) -> AnswerQueue:
     """The point of contact's queue: visible proposals without a response, oldest first (the
-    longest wait on top), from every consultation; two queries at any size."""
+    longest wait on top), from every consultation of these members (None: every member); two
+    queries at any size."""
     waiting = Proposal.objects.filter(response__isnull=True, hidden_at__isnull=True)
+    if member_ids is not None:
+        waiting = waiting.filter(consultation__plan__member_id__in=member_ids)
     proposals = list(waiting.select_related("consultation").order_by("created_at", "id")[:limit])
     return AnswerQueue(proposals=proposals, total=waiting.count())

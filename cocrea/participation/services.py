@@ -472,7 +472,7 @@ def standard_assess(
 ) -> StandardAssessment:
     """A civil-society organisation's published reading of one co-creation standard."""
     _require("participation.assess_standard", actor, plan)
-    if organisation not in civil_society_organisations(actor):
+    if organisation not in civil_society_organisations(actor, plan):
         raise ValidationError(
             {
                 "organisation": _(

@@ -431,11 +431,11 @@ def standard_assess(request: HttpRequest, slug: str) -> HttpResponse:
         # Said, not only refused: verify the address, or join an organisation (its link).
         reason = account_reason(
             request.user, request.path, login_text=_("Log in to publish an assessment.")
-        ) or membership_reason(request.user)
+        ) or membership_reason(request.user, plan)
         return render(request, "403.html", {"reason": reason}, status=403)
     form = StandardAssessmentForm(
         request.POST or None,
-        organisations=civil_society_organisations(request.user),
+        organisations=civil_society_organisations(request.user, plan),
         initial={"standard": request.GET.get("estandar")},
     )
     if request.method == "POST" and form.is_valid():

@@ -72,6 +72,9 @@ STATUS_LABELS = {
 
 
 class Institution(TimeStampedModel):
+    """An institution of one OGP member: the same name in two countries ("Ministerio de
+    Hacienda") is two institutions, and people's memberships of it belong to that member."""
+
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Government")
         CIVIL_SOCIETY = "civil_society", _("Civil society")
@@ -80,6 +83,12 @@ class Institution(TimeStampedModel):
         ACADEMIA = "academia", _("Academia")
         OTHER = "other", _("Other")
 
+    member = models.ForeignKey(
+        "Member",
+        verbose_name=_("OGP member"),
+        on_delete=models.PROTECT,
+        related_name="institutions",
+    )
     # Long enough for OGP's longest published names (nothing is cut on import).
     name = models.CharField(_("name"), max_length=400)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
@@ -171,6 +180,17 @@ class Member(TimeStampedModel):
         default=False,
         help_text=_("The member whose current plan the home page shows."),
     )
+    # OGP Local: a local member names the national member of its country.
+    national = models.ForeignKey(
+        "self",
+        verbose_name=_("national member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="local_members",
+        limit_choices_to={"level": "national"},
+        help_text=_("For an OGP Local member: the national member of its country."),
+    )
 
     class Meta:
         verbose_name = _("OGP member")
@@ -187,6 +207,17 @@ class Member(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.national_id is None:
+            return
+        if self.national_id == self.pk:
+            raise ValidationError({"national": _("A member cannot be its own national member.")})
+        if self.level == self.Level.NATIONAL:
+            raise ValidationError({"national": _("Only a local member names a national member.")})
+        national = Member.objects.filter(pk=self.national_id).values_list("level", flat=True)
+        if national.first() != self.Level.NATIONAL:
+            raise ValidationError({"national": _("The national member must be a national one.")})
 
 
 class ActionPlan(TimeStampedModel):

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from cocrea.accounts.models import User
+from cocrea.accounts.models import RoleGrant, User
 from cocrea.plans import rules
 from cocrea.plans.forms import MembershipDecisionForm
 from cocrea.plans.models import ActionPlan, Commitment, Membership, Milestone
@@ -23,13 +23,17 @@ def my_space_section(request: HttpRequest) -> SafeString:
     approved = [m for m in memberships if m.status == Membership.Status.APPROVED]
     acting_ids = [m.institution_id for m in approved if m.role in Membership.REPORTING_ROLES]
     coordinated = [m.institution_id for m in approved if m.role == Membership.Role.COORDINATOR]
+    # Requests this person decides: of their institutions as coordinator, of every institution
+    # of the members they run as point of contact (all, for an administrator).
+    runs = rules.members_run_by(user)
+    decides = Q(institution_id__in=coordinated)
+    if runs is None:
+        decides = Q()
+    elif runs:
+        decides |= Q(institution__member_id__in=runs)
     pending = Membership.objects.none()
-    if rules.is_point_of_contact(user):
-        pending = Membership.objects.filter(status=Membership.Status.PENDING)
-    elif coordinated:
-        pending = Membership.objects.filter(
-            status=Membership.Status.PENDING, institution_id__in=coordinated
-        )
+    if runs is None or runs or coordinated:
+        pending = Membership.objects.filter(decides, status=Membership.Status.PENDING)
     pending = pending.exclude(user=user).select_related("institution", "user")
     commitments = (
         Commitment.objects.filter(lead_institution_id__in=acting_ids)
@@ -94,9 +98,15 @@ def desk_section(request: HttpRequest) -> SafeString:
     the role (accounts/rules.py); the queues (answers, reports, requests, flags) below, on the
     site's own pages. Nothing for anyone else."""
     user: Any = request.user
-    if not rules.is_point_of_contact(user):
+    runs = rules.members_where(user, RoleGrant.Role.POINT_OF_CONTACT)
+    if not runs:
         return SafeString("")
-    current = ActionPlan.objects.order_by("-start_date").only("slug", "title").first()
+    current = (
+        ActionPlan.objects.filter(member_id__in=runs)
+        .order_by("-member__is_default", "-start_date")
+        .only("slug", "title")
+        .first()
+    )
     return mark_safe(  # noqa: S308 - rendered by the autoescaping template engine
         render_to_string(
             "plans/_desk.html",

@@ -40,10 +40,11 @@ def account_reason(user: Any, next_path: str, *, login_text: str) -> Reason | No
     return None
 
 
-def membership_reason(user: Any) -> Reason | None:
+def membership_reason(user: Any, thing: Any = None) -> Reason | None:
     """Civil society speaks through its organisations: someone who is not an approved member of
-    one is told to join one (each institution's page has the request)."""
-    if is_civil_society_member(user):
+    one (of the thing's OGP member) is told to join one (each institution's page has the
+    request)."""
+    if is_civil_society_member(user, thing):
         return None
     return Reason(
         gettext(

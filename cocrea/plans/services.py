@@ -20,7 +20,7 @@ from cocrea.plans.models import (
     Milestone,
     PolicyArea,
 )
-from cocrea.plans.rules import allowed
+from cocrea.plans.rules import allowed, member_of
 
 M = TypeVar("M", bound=models.Model)
 
@@ -44,12 +44,24 @@ def _field_values(instance: models.Model) -> dict[str, Any]:
     }
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: Any, instance: models.Model | None = None) -> None:
     """A person changes the repository only by rule (`plans.manage_repository`: the point of
-    contact or an administrator, with two factors); `None` is the system's own work (the demo,
-    commands run on the server)."""
-    if actor is not None and not allowed("plans.manage_repository", actor):
+    contact of the thing's member or an administrator, with two factors; a new member only an
+    administrator); `None` is the system's own work (the demo, commands run on the server).
+    A thing moved to another member needs the rule in both."""
+    if actor is None:
+        return
+    if instance is None or (isinstance(instance, Member) and instance.pk is None):
+        if not allowed("plans.manage_members", actor):
+            raise PermissionDenied
+        return
+    if not allowed("plans.manage_repository", actor, instance):
         raise PermissionDenied
+    if instance.pk is not None:
+        stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+        moved = stored is not None and member_of(stored) != member_of(instance)
+        if moved and not allowed("plans.manage_repository", actor, stored):
+            raise PermissionDenied
 
 
 def _save_audited(
@@ -90,17 +102,17 @@ def _save_audited(
 
 
 def member_save(*, actor: Any, member: Member) -> Member:
-    _require_manager(actor)
+    _require_manager(actor, member)
     return _save_audited(actor=actor, instance=member)
 
 
 def institution_save(*, actor: Any, institution: Institution) -> Institution:
-    _require_manager(actor)
+    _require_manager(actor, institution)
     return _save_audited(actor=actor, instance=institution)
 
 
 def action_plan_save(*, actor: Any, plan: ActionPlan) -> ActionPlan:
-    _require_manager(actor)
+    _require_manager(actor, plan)
     return _save_audited(actor=actor, instance=plan)
 
 
@@ -117,17 +129,17 @@ def commitment_save(
         m2m["supporting_institutions"] = supporting_institutions
     if policy_areas is not None:
         m2m["policy_areas"] = policy_areas
-    _require_manager(actor)
+    _require_manager(actor, commitment)
     return _save_audited(actor=actor, instance=commitment, m2m=m2m)
 
 
 def milestone_save(*, actor: Any, milestone: Milestone) -> Milestone:
-    _require_manager(actor)
+    _require_manager(actor, milestone)
     return _save_audited(actor=actor, instance=milestone)
 
 
 def milestone_delete(*, actor: Any, milestone: Milestone) -> None:
-    _require_manager(actor)
+    _require_manager(actor, milestone)
     with transaction.atomic():
         event_record(
             actor=actor,
@@ -226,7 +238,13 @@ def repository_import(*, actor: Any, batch: RepositoryImport, events: list[Entry
     only while it is written)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("An import is written inside the transaction that records it.")
-    _require_manager(actor)
+    touched = {id(m): m for m in batch.members}
+    for thing in [*batch.institutions, *batch.plans]:
+        touched.setdefault(id(thing.member), thing.member)
+    for write in batch.commitments:
+        touched.setdefault(id(write.commitment.plan.member), write.commitment.plan.member)
+    for member in touched.values():  # each member the import writes to, by its own rule
+        _require_manager(actor, member)
     entries: list[Entry] = []
     with transaction.atomic():
         Member.objects.bulk_create(batch.members, batch_size=_BATCH)

@@ -65,7 +65,13 @@ def _backdate(report: ProgressReport, facts: date) -> None:
 def seed(stdout: Any, today: date | None = None) -> None:
     today = today or timezone.localdate()
     _, plan = plan_selectors.home_plan()
-    cso = Institution.objects.filter(kind=Institution.Kind.CIVIL_SOCIETY).order_by("name").first()
+    cso = (
+        Institution.objects.filter(member_id=plan.member_id, kind=Institution.Kind.CIVIL_SOCIETY)
+        .order_by("name")
+        .first()
+        if plan is not None
+        else None
+    )
     if plan is None or cso is None:
         return
     if ProgressReport.objects.filter(done__startswith=NOTE).exists():
@@ -82,7 +88,9 @@ def seed(stdout: Any, today: date | None = None) -> None:
     )[:3]
     with transaction.atomic():
         contact = _person("demo-punto-de-contacto", "Punto de contacto (demostración)")
-        role_grant(actor=None, user=contact, role=RoleGrant.Role.POINT_OF_CONTACT)
+        role_grant(
+            actor=None, user=contact, role=RoleGrant.Role.POINT_OF_CONTACT, member=plan.member
+        )
         if not Authenticator.objects.filter(user=contact).exists():
             TOTP.activate(contact, generate_totp_secret())  # the rules ask staff for 2FA
         official = _person("demo-funcionaria", "Funcionaria (demostración)")

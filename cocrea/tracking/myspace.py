@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from cocrea.accounts.models import User
-from cocrea.plans.rules import has_mfa, is_point_of_contact
+from cocrea.plans.rules import has_mfa, members_run_by
 from cocrea.tracking import selectors
 from cocrea.tracking.models import Assessment, ProgressReport
 
@@ -17,7 +17,8 @@ def my_space_section(request: HttpRequest) -> SafeString:
     user: Any = request.user
     institution_ids = selectors.reporting_institution_ids(user)
     in_progress = selectors.reports_in_progress(institution_ids=institution_ids)
-    awaiting = selectors.reports_awaiting_publication() if is_point_of_contact(user) else []
+    runs = members_run_by(user)
+    awaiting = selectors.reports_awaiting_publication(member_ids=runs) if runs != set() else []
     if not in_progress and not awaiting:
         return SafeString("")
     return mark_safe(  # noqa: S308 - rendered by the autoescaping template engine

@@ -11,7 +11,7 @@ from cocrea.plans.rules import (
     has_mfa,
     has_verified_email,
     is_civil_society_member,
-    is_point_of_contact,
+    runs_its_member,
 )
 from cocrea.tracking.models import ProgressReport
 
@@ -61,10 +61,10 @@ def commitment_exists(user: object, commitment: Commitment | None) -> bool:
 
 can_report = has_verified_email & reports_for_the_milestone
 can_edit_report = has_verified_email & reports_for_the_report & is_editable
-can_publish_report = is_submitted & is_point_of_contact & has_mfa
-can_view_report = is_published | reports_for_the_report | is_point_of_contact
+can_publish_report = is_submitted & runs_its_member & has_mfa
+can_view_report = is_published | reports_for_the_report | runs_its_member
 can_assess = commitment_exists & has_verified_email & is_civil_society_member
-can_record_irm_review = commitment_exists & is_point_of_contact & has_mfa
+can_record_irm_review = commitment_exists & runs_its_member & has_mfa
 
 rules.add_perm("tracking.report_progress", can_report)
 rules.add_perm("tracking.edit_report", can_edit_report)

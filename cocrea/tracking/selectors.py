@@ -221,11 +221,15 @@ def reports_in_progress(*, institution_ids: set[int]) -> list[ProgressReport]:
     )
 
 
-def reports_awaiting_publication() -> list[ProgressReport]:
+def reports_awaiting_publication(*, member_ids: set[int] | None = None) -> list[ProgressReport]:
+    """Submitted reports, oldest first: of these members only (None: every member)."""
+    reports = ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED)
+    if member_ids is not None:
+        reports = reports.filter(milestone__commitment__plan__member_id__in=member_ids)
     return list(
-        ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED)
-        .select_related("milestone__commitment__plan", "institution")
-        .order_by("submitted_at")[:100]
+        reports.select_related("milestone__commitment__plan", "institution").order_by(
+            "submitted_at"
+        )[:100]
     )
 
 

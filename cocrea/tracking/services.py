@@ -298,7 +298,7 @@ def assessment_publish(
     """Civil society's reading of a commitment (or one of its milestones), published at once in
     the name of an organisation the author belongs to."""
     _require("tracking.assess", actor, commitment)
-    if organisation.pk not in {o.pk for o in civil_society_organisations(actor)}:
+    if organisation.pk not in {o.pk for o in civil_society_organisations(actor, commitment)}:
         raise PermissionDenied
     if milestone is not None and milestone.commitment_id != commitment.pk:
         raise ValidationError({"milestone": _("Choose a milestone of this commitment.")})

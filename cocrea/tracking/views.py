@@ -198,9 +198,9 @@ def assessment_new(request: HttpRequest, plan_slug: str, slug: str) -> HttpRespo
         # Said, not only refused: verify the address, or join an organisation (its link).
         reason = account_reason(
             request.user, request.path, login_text=_("Log in to publish an assessment.")
-        ) or membership_reason(request.user)
+        ) or membership_reason(request.user, commitment)
         return render(request, "403.html", {"reason": reason}, status=403)
-    organisations = civil_society_organisations(request.user)
+    organisations = civil_society_organisations(request.user, commitment)
     form = AssessmentForm(
         request.POST or None,
         request.FILES or None,

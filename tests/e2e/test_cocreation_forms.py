@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 
 from cocrea.accounts.models import RoleGrant
-from conftest import build_plan, make_member, make_person
+from conftest import build_plan, grant, make_member, make_person
 from tests.appchecks.participation import _proposal, open_consultation
 from tests.e2e import gates
 
@@ -49,9 +49,9 @@ def test_cocreation_forms_are_accessible_and_valid_html_for_who_uses_them(live_s
     consultation = open_consultation(plan)
     citizen = make_person("Ciudadana")
     contact = make_person("Punto de Contacto", mfa=True)
-    RoleGrant.objects.create(user=contact, role=RoleGrant.Role.POINT_OF_CONTACT)
+    grant(contact, RoleGrant.Role.POINT_OF_CONTACT)
     moderator = make_person("Moderadora", mfa=True)
-    RoleGrant.objects.create(user=moderator, role=RoleGrant.Role.MODERATOR)
+    grant(moderator, RoleGrant.Role.MODERATOR)
     member = make_person("Sociedad Civil")
     make_member(member, plan.commitments.first().supporting_institutions.first())
     proposal = _proposal(consultation, citizen)

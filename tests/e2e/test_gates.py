@@ -83,10 +83,10 @@ def test_signed_in_pages_have_no_accessibility_violation(live_server, browser, s
 
     from cocrea.accounts.models import RoleGrant
     from cocrea.plans.models import Membership
-    from conftest import make_person
+    from conftest import grant, make_person
 
     staff = make_person("Punto de Contacto", mfa=True)
-    RoleGrant.objects.create(user=staff, role=RoleGrant.Role.POINT_OF_CONTACT)
+    grant(staff, RoleGrant.Role.POINT_OF_CONTACT)
     asker = make_person("Quien Pide")
     institution = site_plan.commitments.first().lead_institution
     Membership.objects.create(user=asker, institution=institution)
@@ -125,7 +125,7 @@ def test_tracking_forms_are_accessible_and_valid_html_for_who_uses_them(
 
     from cocrea.accounts.models import RoleGrant
     from cocrea.tracking.models import ProgressReport
-    from conftest import make_member, make_person
+    from conftest import grant, make_member, make_person
 
     commitment = site_plan.commitments.order_by("number_sort").first()
     milestone = commitment.milestones.order_by("number").first()
@@ -133,7 +133,7 @@ def test_tracking_forms_are_accessible_and_valid_html_for_who_uses_them(
     official = make_person("Funcionaria", mfa=False)
     make_member(official, milestone.responsible_institution, role="reporting_official")
     contact = make_person("Punto de Contacto", mfa=True)
-    RoleGrant.objects.create(user=contact, role=RoleGrant.Role.POINT_OF_CONTACT)
+    grant(contact, RoleGrant.Role.POINT_OF_CONTACT)
     member = make_person("Sociedad Civil")
     cso = site_plan.commitments.first().supporting_institutions.first()
     make_member(member, cso)

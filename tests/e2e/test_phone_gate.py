@@ -368,6 +368,7 @@ def test_no_signed_in_form_scrolls_sideways_on_a_phone_with_long_content(live_se
     from cocrea.forum.models import Forum
     from cocrea.participation.models import Consultation, Proposal
     from cocrea.tracking.models import ProgressReport
+    from conftest import grant
 
     site = build_long_site()
     plan, commitment = site["plan"], site["commitment"]
@@ -384,7 +385,7 @@ def test_no_signed_in_form_scrolls_sideways_on_a_phone_with_long_content(live_se
     official = make_person("Funcionaria", mfa=True)
     make_member(official, milestone.responsible_institution, role="reporting_official")
     contact = make_person("Punto de Contacto", mfa=True)
-    RoleGrant.objects.create(user=contact, role=RoleGrant.Role.POINT_OF_CONTACT)
+    grant(contact, RoleGrant.Role.POINT_OF_CONTACT)
     member = make_person("Sociedad Civil")
     make_member(member, commitment.supporting_institutions.first())
     draft_report, sent = (

@@ -10,6 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_administrator_grants_a_role_in_the_administration_and_it_is_audited(client):
+    from cocrea.plans.tests.factories import MemberFactory
+
+    member = MemberFactory()
     admin = User.objects.create_superuser("admin", "admin@correo-privado.example", "x-long-pass-1")
     person = User.objects.create_user("p", "p@correo-privado.example", "x", public_name="Ana")
     TOTP.activate(admin, generate_totp_secret())
@@ -29,9 +32,11 @@ def test_an_administrator_grants_a_role_in_the_administration_and_it_is_audited(
             "role_grants-MIN_NUM_FORMS": "0",
             "role_grants-MAX_NUM_FORMS": "1000",
             "role_grants-0-role": "point_of_contact",
+            "role_grants-0-member": str(member.pk),
         }
     )
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert RoleGrant.objects.filter(user=person, role="point_of_contact").exists()
-    assert AuditEvent.objects.filter(action="role.grant").count() == 1
+    assert RoleGrant.objects.filter(user=person, role="point_of_contact", member=member).exists()
+    event = AuditEvent.objects.get(action="role.grant")
+    assert event.changes["member"] == [None, "GTM"]

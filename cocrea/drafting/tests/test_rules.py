@@ -8,7 +8,7 @@ from cocrea.drafting.models import Draft, DraftVersion, SectionComment
 from cocrea.participation.models import Phase
 from cocrea.plans.rules import allowed
 from cocrea.plans.tests.factories import ActionPlanFactory
-from conftest import make_person
+from conftest import grant, make_person
 from tests.appchecks.drafting import consultation_for
 
 PHASES = [*Phase.Kind.values, "unpublished", "none"]
@@ -34,7 +34,7 @@ def people(personas):
     people = dict(personas)
     for key, mfa in (("forum_member", True), ("forum_member_without_mfa", False)):
         person = make_person(key.replace("_", " ").title(), mfa=mfa)
-        RoleGrant.objects.create(user=person, role=RoleGrant.Role.FORUM_MEMBER)
+        grant(person, RoleGrant.Role.FORUM_MEMBER)
         people[key] = person
     return people
 

@@ -248,7 +248,7 @@ def test_a_seat_ending_before_it_starts_is_refused(forum, contact, institutions)
 
 
 @pytest.mark.parametrize(
-    "persona", ["citizen", "cso_member", "official", "moderator", "administrator"]
+    "persona", ["citizen", "cso_member", "official", "moderator", "wrong_member"]
 )
 def test_only_the_point_of_contact_may_write(personas, meeting, forum, persona):
     actor = personas[persona]
@@ -333,9 +333,10 @@ def test_active_seats_on_a_day(forum):
 
 def test_the_admin_saves_seats_through_the_service(client, personas, forum, institutions):
     from cocrea.accounts.models import RoleGrant
+    from conftest import grant
 
     admin = personas["administrator"]
-    RoleGrant.objects.create(user=admin, role=RoleGrant.Role.POINT_OF_CONTACT)
+    grant(admin, RoleGrant.Role.POINT_OF_CONTACT)
     sign_in_with_second_factor(client, admin)
     assert client.get("/admin/forum/forum/").status_code == 200
     assert client.get("/admin/forum/meeting/").status_code == 200

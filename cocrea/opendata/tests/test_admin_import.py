@@ -186,8 +186,9 @@ def test_only_the_point_of_contact_or_an_administrator_with_two_factors(
     # The point of contact without two-factor authentication never reaches the administration.
     point_without_mfa = make_person("Punto Sin Factor", is_staff=True)
     from cocrea.accounts.models import RoleGrant
+    from conftest import grant
 
-    RoleGrant.objects.create(user=point_without_mfa, role=RoleGrant.Role.POINT_OF_CONTACT)
+    grant(point_without_mfa, RoleGrant.Role.POINT_OF_CONTACT)
     client.force_login(point_without_mfa)
     for url in pages:
         assert "/admin/login/" in client.get(url)["Location"]

@@ -15,9 +15,10 @@ def test_publishing_timelines_reports_each_consultation_in_spanish(client, perso
     ready.save()
     public = open_consultation(build_plan(commitments=1, slug="publica", number=2))
     from cocrea.accounts.models import RoleGrant
+    from conftest import grant
 
     admin = personas["administrator"]  # staff, and the point of contact who may publish
-    RoleGrant.objects.create(user=admin, role=RoleGrant.Role.POINT_OF_CONTACT)
+    grant(admin, RoleGrant.Role.POINT_OF_CONTACT)
     sign_in_with_second_factor(client, admin)
     response = client.post(
         "/admin/participation/consultation/",

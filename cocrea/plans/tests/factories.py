@@ -21,6 +21,7 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Institution
 
+    member = factory.SubFactory(MemberFactory)
     name = factory.Sequence(lambda n: f"Ministerio de Prueba {n}")
     acronym = factory.Sequence(lambda n: f"MP{n}")
     slug = factory.Sequence(lambda n: f"ministerio-{n}")

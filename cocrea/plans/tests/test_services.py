@@ -16,6 +16,7 @@ from cocrea.plans.tests.factories import (
     InstitutionFactory,
     MilestoneFactory,
 )
+from conftest import grant
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -83,7 +84,7 @@ def test_the_event_names_the_public_name_of_the_person_not_their_email(django_us
     user = django_user_model.objects.create_user(
         username="ana", email="ana@example.org", password="x-long-password", public_name="Quetzal"
     )
-    RoleGrant.objects.create(user=user, role=RoleGrant.Role.POINT_OF_CONTACT)
+    grant(user, RoleGrant.Role.POINT_OF_CONTACT)
     TOTP.activate(user, generate_totp_secret())
     institution = InstitutionFactory()
     institution.website = "https://example.gob.gt"

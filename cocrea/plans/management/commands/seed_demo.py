@@ -62,7 +62,13 @@ class Command(BaseCommand):
                     institution=_upsert(
                         Institution,
                         {"slug": slug},
-                        {"name": name, "acronym": acronym, "kind": kind, "website": website},
+                        {
+                            "member": member,
+                            "name": name,
+                            "acronym": acronym,
+                            "kind": kind,
+                            "website": website,
+                        },
                     ),
                 )
                 for slug, name, acronym, kind, website in data.INSTITUTIONS

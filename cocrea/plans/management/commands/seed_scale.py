@@ -103,8 +103,8 @@ class Command(BaseCommand):
         Milestone.objects.filter(commitment__plan__member__in=members).delete()
         Commitment.objects.filter(plan__member__in=members).delete()
         ActionPlan.objects.filter(member__in=members).delete()
-        members.delete()
         Institution.objects.filter(slug__startswith="scale-").delete()
+        members.delete()
 
     def _progress(self, label: str, done: int, total: int) -> None:
         self.stdout.write(f"\r{label}: {done}/{total}", ending="")
@@ -122,15 +122,20 @@ class Command(BaseCommand):
             )
             for i in range(options["members"])
         )
+        # Each member its own institutions (at least one), in turn.
         institutions = Institution.objects.bulk_create(
             Institution(
+                member=members[i % len(members)],
                 name=f"Institución sintética {i + 1}",
                 acronym=f"IS{i + 1}",
                 slug=f"scale-{i + 1}",
                 kind=Institution.Kind.values[i % len(Institution.Kind.values)],
             )
-            for i in range(options["institutions"])
+            for i in range(max(options["institutions"], len(members)))
         )
+        of_member: dict[int, list[Institution]] = {}
+        for institution in institutions:
+            of_member.setdefault(institution.member_id, []).append(institution)
         plans = []
         for i in range(options["plans"]):
             member = members[i % len(members)]
@@ -164,7 +169,7 @@ class Command(BaseCommand):
                 description=" ".join(rng.choice(WORDS) for _ in range(60)),
                 start_date=plan.start_date,
                 end_date=plan.end_date,
-                lead_institution=rng.choice(institutions),
+                lead_institution=rng.choice(of_member[plan.member_id]),
                 access_to_information=True,
                 is_demo=True,
             )
