@@ -86,6 +86,7 @@ def membership_decide(personas, institutions):
         "point_of_contact": ALLOWED,
         "moderator": FORBIDDEN,
         "administrator": ALLOWED,  # with two-factor authentication, like all staff
+        "wrong_member": FORBIDDEN,  # point of contact, but of another member
     }
     return url, data, expected, changed
 
@@ -157,8 +158,9 @@ def _reporters_only(personas):
 
 
 def _point_of_contact_only(personas):
+    """The member's point of contact, or an administrator (every member), with two factors."""
     expected = dict.fromkeys(personas, FORBIDDEN)
-    expected.update(anonymous=LOGIN, point_of_contact=ALLOWED)
+    expected.update(anonymous=LOGIN, point_of_contact=ALLOWED, administrator=ALLOWED)
     return expected
 
 
@@ -229,7 +231,7 @@ def irm_review(personas, institutions):
     )
     data = {"verifiable": "verifiable", "potential_for_results": "modest"}
     expected = dict.fromkeys(personas, FORBIDDEN)
-    expected.update(anonymous=LOGIN, point_of_contact=ALLOWED)
+    expected.update(anonymous=LOGIN, point_of_contact=ALLOWED, administrator=ALLOWED)
     return url, data, expected, IrmReview.objects.exists
 
 
@@ -276,6 +278,9 @@ PERSONAS = [
     "point_of_contact",
     "moderator",
     "administrator",
+    # Every role (point of contact, moderator, forum member, researcher) and a civil-society
+    # coordinator, all in another member (Quetzaltenango): in Guatemala's things, nobody.
+    "wrong_member",
 ]
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from cocrea.accounts.desk import MemberScoped
 from cocrea.forum import services
 from cocrea.forum.models import Forum, ForumSeat, Meeting
 
@@ -19,7 +20,8 @@ class NoDelete(admin.ModelAdmin):
 
 
 @admin.register(Forum)
-class ForumAdmin(NoDelete):
+class ForumAdmin(MemberScoped, NoDelete):
+    choice_paths = {"member": "pk"}
     # A link typed without a scheme is https (Django 6 default; the form would warn).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "member", "established_on", "rules_published_on"]
@@ -30,7 +32,9 @@ class ForumAdmin(NoDelete):
 
 
 @admin.register(ForumSeat)
-class ForumSeatAdmin(NoDelete):
+class ForumSeatAdmin(MemberScoped, NoDelete):
+    member_path = "forum__member"
+    choice_paths = {"forum": "member", "institution": "member"}
     list_display = ["institution", "forum", "sector", "role", "start_date", "end_date"]
     list_filter = ["forum", "sector", "role"]
     list_select_related = ["institution", "forum"]
@@ -44,7 +48,8 @@ class ForumSeatAdmin(NoDelete):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(MemberScoped, admin.ModelAdmin):
+    member_path = "forum__member"
     list_display = ["title", "forum", "kind", "status", "starts_at"]
     list_filter = ["forum", "kind", "status"]
     list_select_related = ["forum"]

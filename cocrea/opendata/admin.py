@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cocrea.accounts.desk import desk_members
 from cocrea.opendata import imports
 from cocrea.opendata.models import OgpImport
 from cocrea.opendata.ogp import KINDS, export_commitments, export_write
@@ -78,9 +79,17 @@ class OgpImportAdmin(admin.ModelAdmin):
     ]
 
     def _allowed(self, request: HttpRequest) -> bool:
-        # The rule is the point of contact or an administrator, with two factors: the point of
-        # contact's desk without the staff flag (accounts/rules.py).
+        # The rule is the point of contact (of any member: each row is then checked against its
+        # own member) or an administrator, with two factors: the point of contact's desk without
+        # the staff flag (accounts/rules.py).
         return allowed("opendata.upload_ogp", request.user)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        """A point of contact sees the files they uploaded; an administrator every file."""
+        imports = super().get_queryset(request)
+        if desk_members(request) is None:
+            return imports
+        return imports.filter(uploaded_by=request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request)

@@ -72,7 +72,7 @@ from cocrea.tracking.services import irm_reviews_import
 _NOT_CHECKED = {
     Member: [],
     ActionPlan: ["member"],
-    Institution: [],
+    Institution: ["member"],
     Commitment: ["plan", "lead_institution", "supporting_institutions", "policy_areas"],
     IrmReview: ["commitment"],
 }

@@ -11,18 +11,22 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.accounts.desk import MemberScoped
 from cocrea.participation import services
 from cocrea.participation.models import Consultation, Phase, Proposal, Workshop
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(MemberScoped, admin.TabularInline):
+    member_path = "consultation__plan__member"
     model = Phase
     extra = 0
     fields = ["kind", "starts_on", "ends_on", "description"]
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(MemberScoped, admin.ModelAdmin):
+    member_path = "plan__member"
+    choice_paths = {"plan": "member"}
     list_display = ["title", "plan", "published_at"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -60,7 +64,9 @@ class ConsultationAdmin(admin.ModelAdmin):
                 messages.success(request, f"{consultation}: {done}")
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(MemberScoped, admin.ModelAdmin):
+    member_path = "consultation__plan__member"
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -10,6 +10,7 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.accounts.desk import MemberScoped
 from cocrea.plans import services
 from cocrea.plans.models import (
     ActionPlan,
@@ -23,8 +24,10 @@ from cocrea.plans.models import (
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "level", "region", "is_default"]
+class MemberAdmin(MemberScoped, admin.ModelAdmin):
+    member_path = "pk"
+    choice_paths = {"national": "pk"}
+    list_display = ["name", "code", "level", "region", "national", "is_default"]
     list_filter = ["level", "region"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -34,11 +37,12 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(MemberScoped, admin.ModelAdmin):
+    choice_paths = {"member": "pk"}
     # A link typed without a scheme is https (Django 6 default; the form would warn).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "acronym", "kind"]
-    list_filter = ["kind"]
+    list_display = ["name", "acronym", "kind", "member"]
+    list_filter = ["member", "kind"]
     search_fields = ["name", "acronym"]
     prepopulated_fields = {"slug": ["acronym"]}
 
@@ -67,7 +71,8 @@ class PolicyAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(MemberScoped, admin.ModelAdmin):
+    choice_paths = {"member": "pk"}
     list_display = ["title", "member", "number", "start_date", "end_date", "status", "ogp_id"]
     list_filter = ["status", "member"]
     search_fields = ["title", "ogp_id", "slug"]
@@ -80,7 +85,9 @@ class ActionPlanAdmin(admin.ModelAdmin):
         services.action_plan_save(actor=request.user, plan=obj)
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(MemberScoped, admin.TabularInline):
+    member_path = "commitment__plan__member"
+    choice_paths = {"responsible_institution": "member"}
     model = Milestone
     extra = 0
     fields = [
@@ -98,7 +105,13 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(MemberScoped, admin.ModelAdmin):
+    member_path = "plan__member"
+    choice_paths = {
+        "plan": "member",
+        "lead_institution": "member",
+        "supporting_institutions": "member",
+    }
     list_display = ["__str__", "plan", "number_shown", "lead_institution", "is_demo"]
     list_filter = ["plan__member", "plan", "policy_areas", "is_demo"]
     list_select_related = ["plan", "lead_institution"]
@@ -214,7 +227,8 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(MemberScoped, admin.ModelAdmin):
+    member_path = "institution__member"
     """Read-only here: requests are decided in My space, through the rules and the services."""
 
     list_display = ["user", "institution", "role", "status", "decided_at"]

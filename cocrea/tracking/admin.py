@@ -6,10 +6,11 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from cocrea.accounts.desk import MemberScoped
 from cocrea.tracking.models import Assessment, ProgressReport
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(MemberScoped, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -22,6 +23,7 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ReadOnly):
+    member_path = "milestone__commitment__plan__member"
     list_display = ["milestone", "institution", "completion", "percent", "status", "facts_date"]
     list_filter = ["status", "completion"]
     list_select_related = ["milestone", "institution"]
@@ -29,5 +31,6 @@ class ProgressReportAdmin(ReadOnly):
 
 @admin.register(Assessment)
 class AssessmentAdmin(ReadOnly):
+    member_path = "commitment__plan__member"
     list_display = ["commitment", "organisation", "completion", "published_at"]
     list_select_related = ["commitment", "organisation"]

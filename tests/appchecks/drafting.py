@@ -18,6 +18,7 @@ PERSONAS = (
     "point_of_contact",
     "moderator",
     "administrator",
+    "wrong_member",
 )
 
 
@@ -106,13 +107,18 @@ def draft_new(personas, institutions):
 
     consultation = consultation_for(ActionPlanFactory(), "drafting")
     url = reverse("drafting:draft_new", kwargs={"slug": consultation.slug})
-    return url, VERSION, _only(personas, "point_of_contact"), Draft.objects.exists
+    return url, VERSION, _only(personas, "point_of_contact", "administrator"), Draft.objects.exists
 
 
 def version_new(personas, institutions):
     draft = _open_draft(personas, "validation")
     url = reverse("drafting:version_new", kwargs={"public_id": draft.public_id})
-    return url, VERSION, _only(personas, "point_of_contact"), lambda: draft.versions.count() > 1
+    return (
+        url,
+        VERSION,
+        _only(personas, "point_of_contact", "administrator"),
+        lambda: draft.versions.count() > 1,
+    )
 
 
 def comment_add(personas, institutions):
@@ -134,7 +140,7 @@ def approve(personas, institutions):
         draft.refresh_from_db()
         return draft.commitment_id is not None
 
-    return url, {"version": "1"}, _only(personas, "point_of_contact"), changed
+    return url, {"version": "1"}, _only(personas, "point_of_contact", "administrator"), changed
 
 
 def withdraw(personas, institutions):
@@ -146,7 +152,7 @@ def withdraw(personas, institutions):
         return draft.status == "withdrawn"
 
     data = {"reason": "Se unió a otro borrador."}
-    return url, data, _only(personas, "point_of_contact"), changed
+    return url, data, _only(personas, "point_of_contact", "administrator"), changed
 
 
 def comment_hide(personas, institutions):
@@ -162,7 +168,7 @@ def comment_hide(personas, institutions):
         comment.refresh_from_db()
         return comment.is_hidden
 
-    return url, {"reason": "spam"}, _only(personas, "moderator"), changed
+    return url, {"reason": "spam"}, _only(personas, "moderator", "administrator"), changed
 
 
 SCENARIOS = {

@@ -113,7 +113,12 @@ def respond(personas, institutions):
         "kind": "not_adopted",
         "reasons": "Ya existe un compromiso equivalente en el plan anterior.",
     }
-    return url, data, _nobody_else(personas, ["point_of_contact"]), Response.objects.exists
+    return (
+        url,
+        data,
+        _nobody_else(personas, ["point_of_contact", "administrator"]),
+        Response.objects.exists,
+    )
 
 
 def flag(personas, institutions):
@@ -138,7 +143,7 @@ def hide(personas, institutions):
         proposal.refresh_from_db()
         return proposal.is_hidden
 
-    return url, {"reason": "spam"}, _nobody_else(personas, ["moderator"]), changed
+    return url, {"reason": "spam"}, _nobody_else(personas, ["moderator", "administrator"]), changed
 
 
 def workshop_new(personas, institutions):
@@ -153,7 +158,12 @@ def workshop_new(personas, institutions):
         "department": "alta-verapaz",
         "participants": "25",
     }
-    return url, data, _nobody_else(personas, ["point_of_contact"]), Workshop.objects.exists
+    return (
+        url,
+        data,
+        _nobody_else(personas, ["point_of_contact", "administrator"]),
+        Workshop.objects.exists,
+    )
 
 
 def standard_assess(personas, institutions):

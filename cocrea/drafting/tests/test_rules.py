@@ -23,10 +23,11 @@ PERSONAS = [
     "point_of_contact",
     "moderator",
     "administrator",
+    "wrong_member",
     "forum_member",
     "forum_member_without_mfa",
 ]
-WRITERS = {"point_of_contact", "forum_member"}
+WRITERS = {"point_of_contact", "forum_member", "administrator"}  # administrator: every member
 
 
 @pytest.fixture
@@ -93,7 +94,8 @@ def test_commenting_needs_a_verified_email(people, persona, consultation):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_approving_and_withdrawing(people, persona, phase):
     draft = _draft(_consultation(phase))
-    expected = persona == "point_of_contact"  # in any phase: the forum may meet later
+    # In any phase (the forum may meet later); the administrator acts in every member.
+    expected = persona in {"point_of_contact", "administrator"}
     assert allowed("drafting.approve", people[persona], draft) is expected
     assert allowed("drafting.withdraw", people[persona], draft) is expected
 
@@ -114,7 +116,9 @@ def test_hiding_a_comment(people, persona, phase):
     comment = SectionComment.objects.create(
         version=draft.versions.get(), section="problem", body="Hola", author=people["citizen"]
     )
-    assert allowed("drafting.hide_comment", people[persona], comment) is (persona == "moderator")
+    assert allowed("drafting.hide_comment", people[persona], comment) is (
+        persona in {"moderator", "administrator"}
+    )
     comment.hidden_at = timezone.now()
     assert allowed("drafting.hide_comment", people[persona], comment) is False  # hidden already
 

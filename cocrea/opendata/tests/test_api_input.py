@@ -13,7 +13,7 @@ from cocrea.forum.models import Meeting
 from cocrea.opendata import services
 from cocrea.opendata.api import CURSOR
 from cocrea.participation.models import Department, Response
-from cocrea.plans.models import ActionPlan, Institution, Milestone
+from cocrea.plans.models import ActionPlan, Institution, Member, Milestone
 from cocrea.plans.tests.factories import CommitmentFactory, MilestoneFactory
 from conftest import build_plan
 from tests.pages import API_LISTS as LISTS
@@ -126,8 +126,9 @@ def test_the_cursors_given_walk_every_row_onwards_and_back(client, world):
 
 def test_more_than_a_hundred_rows_at_one_moment_are_paged_too(client, world):
     """Ninja's cursor allowed 100 rows at one position; the 101st made its next cursor fail."""
+    member = Member.objects.get(code="GTM")
     Institution.objects.bulk_create(
-        Institution(name=f"Institución {i}", slug=f"misma-{i:03}", kind="government")
+        Institution(member=member, name=f"Institución {i}", slug=f"misma-{i:03}", kind="government")
         for i in range(130)
     )
     moment = timezone.now()

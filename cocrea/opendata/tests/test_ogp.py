@@ -17,6 +17,7 @@ from cocrea.opendata.ogp import export_file
 from cocrea.opendata.ogp_import import import_file
 from cocrea.plans.models import ActionPlan, Commitment, Institution, Member
 from cocrea.plans.services import commitment_save
+from cocrea.plans.tests.factories import MemberFactory
 from cocrea.tracking.models import IrmReview
 
 pytestmark = pytest.mark.django_db
@@ -346,7 +347,9 @@ def test_only_a_row_without_its_identity_is_bad_and_what_is_missing_is_said(tmp_
     path = _csv(tmp_path, rows)
     report = import_file(path)
     assert report.ok, report.errors
-    placeholder = Institution.objects.get(slug="no-publicada-por-ogp")
+    placeholder = Institution.objects.get(  # one placeholder per member
+        slug__startswith="no-publicada-por-ogp", member__code="BUE"
+    )
     assert placeholder.name == "Not published by OGP"
     assert set(Commitment.objects.values_list("lead_institution", flat=True)) == {placeholder.pk}
     assert (
@@ -530,7 +533,9 @@ def test_institutions_are_matched_whatever_their_spacing_and_case(tmp_path):
 
     existing = institution_save(
         actor=None,
-        institution=Institution(name="Министерство  Цифрового Развития ", slug="mcr"),
+        institution=Institution(
+            member=MemberFactory(), name="Министерство  Цифрового Развития ", slug="mcr"
+        ),
     )
     rows = [
         _row(
@@ -643,7 +648,9 @@ def test_a_change_made_while_the_file_is_checked_leaves_nothing_imported(tmp_pat
     def meanwhile(rows_read: int) -> None:
         if rows_read == len(GOOD):
             Institution.objects.create(
-                name="Otra institución", slug="ministerio-de-ambiente-y-recursos-naturales"
+                member=MemberFactory(code="CRI", name="Costa Rica", slug="cr", is_default=False),
+                name="Otra institución",
+                slug="ministerio-de-ambiente-y-recursos-naturales",
             )
 
     report = import_file(path, progress=meanwhile)
@@ -655,3 +662,29 @@ def test_a_change_made_while_the_file_is_checked_leaves_nothing_imported(tmp_pat
     again = import_file(path)  # once nobody is changing it, the file imports
     assert again.ok, again.errors
     assert Commitment.objects.count() == 2
+
+
+def test_the_same_institution_name_in_two_members_is_two_institutions(tmp_path):
+    """Two countries' "Ministerio de Hacienda" are not one institution: each member has its own,
+    and a second import of each matches its own member's."""
+    rows = [
+        _row(**{"Lead Institution": "Ministerio de Hacienda"}),
+        _row(
+            **{
+                "Commitment Unique Identifier": "CR0001",
+                "Action Plan ID": "AP_CRI_1",
+                "Code": "CRI",
+                "Country/Locality": "Costa Rica",
+                "Lead Institution": "Ministerio de  Hacienda",
+            }
+        ),
+    ]
+    report = import_file(_csv(tmp_path, rows))
+    assert report.ok, report.errors
+    hacienda = Institution.objects.filter(name__iexact="Ministerio de Hacienda")
+    assert sorted(hacienda.values_list("member__code", flat=True)) == ["CRI", "GTM"]
+    for code in ("GTM", "CRI"):
+        commitment = Commitment.objects.get(plan__member__code=code)
+        assert commitment.lead_institution.member.code == code
+    again = import_file(_csv(tmp_path, rows))
+    assert again.ok and again.created == {}, (again.errors, again.created)

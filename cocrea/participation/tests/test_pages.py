@@ -260,7 +260,9 @@ def _plan_with_process(*, forum_meetings, civil_society_meetings, notice_days, a
             )
     forum = Forum.objects.create(member=plan.member, name="Foro", slug="foro", rules="Reglas")
     for kind in (Institution.Kind.GOVERNMENT, Institution.Kind.CIVIL_SOCIETY):
-        institution = Institution.objects.create(name=f"I {kind}", slug=f"i-{kind}", kind=kind)
+        institution = Institution.objects.create(
+            member=plan.member, name=f"I {kind}", slug=f"i-{kind}", kind=kind
+        )
         ForumSeat.objects.create(
             forum=forum,
             institution=institution,

@@ -20,6 +20,7 @@ SIGNED_IN = [
     "point_of_contact",
     "moderator",
     "administrator",
+    "wrong_member",  # every role, in another member
 ]
 
 
@@ -50,7 +51,7 @@ def test_only_the_point_of_contact_answers_in_every_phase(personas, phase):
     proposal = _proposal(consultation, personas["citizen"])
     for persona in SIGNED_IN:
         assert allowed("participation.respond", personas[persona], proposal) == (
-            persona == "point_of_contact"
+            persona in {"point_of_contact", "administrator"}  # the administrator: every member
         ), persona
 
 
@@ -94,7 +95,7 @@ def test_only_a_moderator_with_two_factor_authentication_moderates(personas):
     proposal = _proposal(open_consultation(build_plan(commitments=1)), personas["citizen"])
     for persona in SIGNED_IN:
         assert allowed("participation.moderate", personas[persona], proposal) == (
-            persona == "moderator"
-        )
+            persona in {"moderator", "administrator"}
+        ), persona
     Authenticator.objects.filter(user=personas["moderator"]).delete()
     assert not allowed("participation.moderate", personas["moderator"], proposal)

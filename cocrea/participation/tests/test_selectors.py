@@ -513,7 +513,9 @@ def test_my_proposals_and_the_open_flags_read_what_my_space_shows(
 def test_the_standards_readings_are_each_organisations_latest(personas, institutions):
     plan = build_plan(commitments=1)
     cso = institutions["cso"]
-    other = Institution.objects.create(name="Otra red", slug="otra-red", kind="civil_society")
+    other = Institution.objects.create(
+        member=plan.member, name="Otra red", slug="otra-red", kind="civil_society"
+    )
     now = timezone.now()
     for standard, organisation, rating, days in [
         (4, cso, "not_met", 10),

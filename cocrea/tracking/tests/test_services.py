@@ -181,7 +181,7 @@ def test_irm_findings_are_refused_to_anyone_but_the_point_of_contact(personas, m
 
     from cocrea.tracking.models import IrmReview
 
-    for persona in ("citizen", "cso_member", "official", "administrator"):
+    for persona in ("citizen", "cso_member", "official", "wrong_member"):
         with pytest.raises(PermissionDenied):
             services.irm_review_save(
                 actor=personas[persona],
