@@ -27,7 +27,7 @@ def personal_data(*, user: User) -> dict[str, Any]:
         "two_factor": list(
             authenticator.objects.filter(user=user).values("type", "created_at", "last_used_at")
         ),
-        "roles": list(user.role_grants.values("role", "granted_at")),
+        "roles": list(user.role_grants.values("role", "member__code", "granted_at")),
     }
     # Each domain app adds what it stores about the person (settings, so no import of them).
     for path in settings.COCREA_PERSONAL_DATA_SECTIONS:
