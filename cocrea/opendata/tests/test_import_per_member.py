@@ -48,7 +48,7 @@ def test_a_point_of_contact_imports_their_own_members_rows(tmp_path, members):
 
 
 def test_a_row_of_another_member_refuses_the_whole_file_and_is_named(tmp_path, members):
-    guatemala, xela = members
+    _guatemala, xela = members
     rows = [_row(), _row(**XELA_ROW)]
     report = import_file(_csv(tmp_path, rows), actor=_contact_of(xela))
     assert not report.ok
