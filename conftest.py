@@ -173,6 +173,13 @@ def grant(user, role, member=None):
     return RoleGrant.objects.create(user=user, role=role, member=member or MemberFactory())
 
 
+def default_member():
+    """Guatemala, the tests' default OGP member (for tests in apps below plans)."""
+    from cocrea.plans.tests.factories import MemberFactory
+
+    return MemberFactory()
+
+
 def other_member():
     """A second OGP member: an OGP Local jurisdiction of Guatemala's, with a civil-society
     organisation of its own."""

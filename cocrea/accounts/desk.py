@@ -45,7 +45,8 @@ class MemberScoped:
         members = desk_members(request)
         if path is None or members is None:
             return
-        queryset = kwargs.get("queryset") or db_field.related_model._default_manager.all()
+        model: Any = db_field.related_model
+        queryset = kwargs.get("queryset") or model._default_manager.all()
         kwargs["queryset"] = _scoped(queryset, path, members)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

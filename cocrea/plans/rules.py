@@ -81,7 +81,10 @@ def is_civil_society_member(user: Any, obj: Any = None) -> bool:
         institution__kind=Institution.Kind.CIVIL_SOCIETY,
     )
     if obj is not None:
-        memberships = memberships.filter(institution__member_id=member_of(obj))
+        member_id = member_of(obj)
+        if member_id is None:
+            return False
+        memberships = memberships.filter(institution__member_id=member_id)
     return memberships.exists()
 
 
@@ -96,7 +99,10 @@ def civil_society_organisations(user: Any, obj: Any = None) -> list[Institution]
         kind=Institution.Kind.CIVIL_SOCIETY,
     )
     if obj is not None:
-        organisations = organisations.filter(member_id=member_of(obj))
+        member_id = member_of(obj)
+        if member_id is None:
+            return []
+        organisations = organisations.filter(member_id=member_id)
     return list(organisations.order_by("name"))
 
 

@@ -239,8 +239,8 @@ def repository_import(*, actor: Any, batch: RepositoryImport, events: list[Entry
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("An import is written inside the transaction that records it.")
     touched = {id(m): m for m in batch.members}
-    for thing in [*batch.institutions, *batch.plans]:
-        touched.setdefault(id(thing.member), thing.member)
+    for member in [*(i.member for i in batch.institutions), *(p.member for p in batch.plans)]:
+        touched.setdefault(id(member), member)
     for write in batch.commitments:
         touched.setdefault(id(write.commitment.plan.member), write.commitment.plan.member)
     for member in touched.values():  # each member the import writes to, by its own rule

@@ -10,9 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_administrator_grants_a_role_in_the_administration_and_it_is_audited(client):
-    from cocrea.plans.tests.factories import MemberFactory
+    from conftest import default_member
 
-    member = MemberFactory()
+    member = default_member()
     admin = User.objects.create_superuser("admin", "admin@correo-privado.example", "x-long-pass-1")
     person = User.objects.create_user("p", "p@correo-privado.example", "x", public_name="Ana")
     TOTP.activate(admin, generate_totp_secret())
