@@ -188,7 +188,7 @@ class OgpImportAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self._allowed(request):
             raise PermissionDenied
-        item = get_object_or_404(OgpImport, pk=object_id)
+        item = get_object_or_404(self.get_queryset(request), pk=object_id)
         try:
             imports.ogp_import_confirm(actor=request.user, item=item)
         except ValidationError as error:

@@ -204,10 +204,16 @@ def test_only_the_point_of_contact_or_an_administrator_with_two_factors(
     item.refresh_from_db()
     assert item.status == "checked" and item.confirmed_by is None
 
-    # The point of contact, staff with two factors, is allowed; a GET never imports.
+    # The point of contact, staff with two factors, is allowed for their own uploads; a GET never
+    # imports. Another person's upload (here the administrator's) is not theirs to see or confirm.
     personas["point_of_contact"].is_staff = True
     personas["point_of_contact"].save()
     sign_in_with_second_factor(client, personas["point_of_contact"])
+    assert client.get(pages[2]).status_code == 302  # "does not exist": not listed for them
+    assert client.post(confirm).status_code == 404
+    item.refresh_from_db()
+    assert item.status == "checked" and item.confirmed_by is None
+    OgpImport.objects.filter(pk=item.pk).update(uploaded_by=personas["point_of_contact"])
     for url in pages:
         assert client.get(url).status_code == 200
     assert client.get(confirm).status_code == 405
