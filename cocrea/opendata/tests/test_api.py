@@ -135,9 +135,11 @@ def test_filters_narrow_the_list_and_bad_values_are_refused(client, world):
 
 def test_a_page_never_holds_more_than_200_rows(client, db):
     from cocrea.plans.models import Institution
+    from cocrea.plans.tests.factories import MemberFactory
 
+    member = MemberFactory()
     Institution.objects.bulk_create(
-        Institution(name=f"Institución {i}", slug=f"inst-{i}", kind="government")
+        Institution(name=f"Institución {i}", slug=f"inst-{i}", kind="government", member=member)
         for i in range(205)
     )
     assert client.get("/api/v1/institutions", {"page_size": 100000}).status_code == 422

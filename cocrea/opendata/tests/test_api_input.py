@@ -126,8 +126,11 @@ def test_the_cursors_given_walk_every_row_onwards_and_back(client, world):
 
 def test_more_than_a_hundred_rows_at_one_moment_are_paged_too(client, world):
     """Ninja's cursor allowed 100 rows at one position; the 101st made its next cursor fail."""
+    from cocrea.plans.tests.factories import MemberFactory
+
+    member = MemberFactory()
     Institution.objects.bulk_create(
-        Institution(name=f"Institución {i}", slug=f"misma-{i:03}", kind="government")
+        Institution(name=f"Institución {i}", slug=f"misma-{i:03}", kind="government", member=member)
         for i in range(130)
     )
     moment = timezone.now()
