@@ -155,7 +155,9 @@ def _zip_text(path: Path) -> str:
             data = zipped.read(name)
             if name.endswith(".xlsx"):
                 with zipfile.ZipFile(io.BytesIO(data)) as workbook:
-                    texts += [workbook.read(n).decode("utf-8", "ignore") for n in workbook.namelist()]
+                    texts += [
+                        workbook.read(n).decode("utf-8", "ignore") for n in workbook.namelist()
+                    ]
             else:
                 texts.append(data.decode("utf-8", "ignore"))
     return "\n".join(texts)

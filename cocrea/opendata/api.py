@@ -267,9 +267,7 @@ MEMBER_HELP = (
     "An OGP member's code, as `/api/v1/members` gives it (GTM, GTM-XELA): that member's rows"
     " only. A code no member has finds nothing (an empty list)."
 )
-MemberCode = Annotated[
-    str, Field(max_length=20, pattern=NO_NUL, description=MEMBER_HELP)
-]
+MemberCode = Annotated[str, Field(max_length=20, pattern=NO_NUL, description=MEMBER_HELP)]
 
 
 class SearchFilters(Schema):

@@ -404,8 +404,8 @@ def _resource(table: Table) -> dict[str, Any]:
 README = """# {site}: open data of {day}{of_member}
 
 Every public table of {site} (open government action plans, their co-creation and their
-progress){member_only}, as CSV (UTF-8), JSON and XLSX, described by `datapackage.json` (Frictionless Data,
-one table schema per CSV file). The same data is served by the API at /api/v1/.
+progress){member_only}, as CSV (UTF-8), JSON and XLSX, described by `datapackage.json`
+(Frictionless Data, one table schema per CSV file). The same data is served by the API at /api/v1/.
 
 People appear by their public name only; drafts, hidden content and personal data are not here.
 Moments are in UTC (ISO 8601). Licence: {licence} ({licence_url}).

@@ -162,9 +162,7 @@ def irm_reviews(
     return _since(queryset, since)
 
 
-def consultations(
-    *, member: str | None = None, plan: str | None = None
-) -> QuerySet[Consultation]:
+def consultations(*, member: str | None = None, plan: str | None = None) -> QuerySet[Consultation]:
     return _matching(
         Consultation.objects.filter(published_at__isnull=False)
         .select_related("plan")
