@@ -138,6 +138,7 @@ def _sample_tracking(commitment: Any, person: Any) -> None:
 
 # The API's lists, /api/v1/<name> (cocrea/opendata/api.py).
 API_LISTS = [
+    "members",
     "plans",
     "commitments",
     "milestones",

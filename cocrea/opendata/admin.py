@@ -4,6 +4,7 @@ Both steps run in the background (tasks.py); the page follows them. Only those t
 `opendata.import_ogp` allows see any of it."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -23,7 +24,7 @@ from cocrea.accounts.desk import desk_members
 from cocrea.opendata import imports
 from cocrea.opendata.models import OgpImport
 from cocrea.opendata.ogp import KINDS, export_commitments, export_write
-from cocrea.plans.models import ActionPlan
+from cocrea.plans.models import ActionPlan, Member
 from cocrea.plans.rules import allowed
 
 
@@ -164,8 +165,9 @@ class OgpImportAdmin(admin.ModelAdmin):
         ]
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
-        """OGP's commitments database as a CSV: every commitment with an OGP id, or with
-        `?plan=<slug>` every commitment of that plan (a new plan's, to send to OGP)."""
+        """OGP's commitments database as a CSV: every commitment with an OGP id (with
+        `?member=<code>`, of that OGP member only), or with `?plan=<slug>` every commitment of
+        that plan (a new plan's, to send to OGP)."""
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         if not self._allowed(request):
@@ -173,14 +175,26 @@ class OgpImportAdmin(admin.ModelAdmin):
         plan = None
         if "plan" in request.GET:
             plan = get_object_or_404(ActionPlan, slug=request.GET["plan"][:200])
-        name = f"ogp-commitments-{plan.slug if plan else 'all'}.csv"
+        member = None
+        if "member" in request.GET:
+            member = get_object_or_404(Member, code=request.GET["member"][:20])
+        which = plan.slug if plan else (member.slug if member else "all")
+        name = f"ogp-commitments-{which}.csv"
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
-        export_write(response, export_commitments(plan))
+        export_write(response, export_commitments(plan, member))
         return response
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        extra = {"export_url": reverse("admin:opendata_ogpimport_export"), **(extra_context or {})}
+        export_url = reverse("admin:opendata_ogpimport_export")
+        extra = {
+            "export_url": export_url,
+            "member_exports": [
+                (name, f"{export_url}?{urlencode({'member': code})}")
+                for name, code in Member.objects.values_list("name", "code")
+            ],
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra)
 
     def confirm_view(self, request: HttpRequest, object_id: int) -> HttpResponse:

@@ -263,6 +263,11 @@ NO_NUL = r"^[^\x00]*$"  # PostgreSQL stores no NUL character in text
 
 
 SearchKind = Annotated[SearchEntryKind, _named("SearchKind", SearchEntryKind)]
+MEMBER_HELP = (
+    "An OGP member's code, as `/api/v1/members` gives it (GTM, GTM-XELA): that member's rows"
+    " only. A code no member has finds nothing (an empty list)."
+)
+MemberCode = Annotated[str, Field(max_length=20, pattern=NO_NUL, description=MEMBER_HELP)]
 
 
 class SearchFilters(Schema):
@@ -287,9 +292,22 @@ class SearchFilters(Schema):
 
 
 class PlanFilters(Schema):
-    member: Annotated[str, Field(max_length=20, pattern=NO_NUL)] | None = None
+    member: MemberCode | None = None
     status: PlanStatus | None = None
     updated_since: Moment | None = None
+
+
+class MemberFilters(Schema):
+    national: MemberCode | None = None
+
+
+@api.get("/members", response=_listed(schemas.MemberOut), tags=["plans"])
+@_cursor("created_at")
+def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
+    """The OGP members in Cocrea: national governments and OGP Local jurisdictions. Their
+    `code` is what every other list's `member` filter takes; `national` (a code) gives a
+    country's OGP Local members."""
+    return selectors.members(national=filters.national)
 
 
 @api.get("/plans", response=_listed(schemas.PlanOut), tags=["plans"])
@@ -318,6 +336,7 @@ def plan_detail(request: HttpRequest, slug: Slug) -> Any:
 
 
 class CommitmentFilters(Schema):
+    member: MemberCode | None = None
     plan: Slug | None = None
     institution: Slug | None = None
     policy_area: Slug | None = None
@@ -330,6 +349,7 @@ def commitment_list(request: HttpRequest, filters: Query[CommitmentFilters]) -> 
     """Commitments in OGP's template; filter by plan, institution (lead or supporting) and
     policy area."""
     return selectors.commitments(
+        member=filters.member,
         plan=filters.plan,
         institution=filters.institution,
         area=filters.policy_area,
@@ -338,6 +358,7 @@ def commitment_list(request: HttpRequest, filters: Query[CommitmentFilters]) -> 
 
 
 class MilestoneFilters(Schema):
+    member: MemberCode | None = None
     plan: Slug | None = None
     commitment: Slug | None = None
     institution: Slug | None = None
@@ -351,6 +372,7 @@ class MilestoneFilters(Schema):
 def milestone_list(request: HttpRequest, filters: Query[MilestoneFilters]) -> Any:
     """Milestones with their official completion; `due_before` finds the late ones."""
     return selectors.milestones(
+        member=filters.member,
         plan=filters.plan,
         commitment=filters.commitment,
         institution=filters.institution,
@@ -361,6 +383,7 @@ def milestone_list(request: HttpRequest, filters: Query[MilestoneFilters]) -> An
 
 
 class InstitutionFilters(Schema):
+    member: MemberCode | None = None
     kind: InstitutionKind | None = None
     updated_since: Moment | None = None
 
@@ -369,7 +392,9 @@ class InstitutionFilters(Schema):
 @_cursor("created_at")
 def institution_list(request: HttpRequest, filters: Query[InstitutionFilters]) -> Any:
     """Government bodies, civil-society organisations and other actors."""
-    return selectors.institutions(kind=filters.kind, since=_aware(filters.updated_since))
+    return selectors.institutions(
+        member=filters.member, kind=filters.kind, since=_aware(filters.updated_since)
+    )
 
 
 @api.get("/policy-areas", response=_listed(schemas.PolicyAreaOut), tags=["plans"])
@@ -380,6 +405,7 @@ def policy_area_list(request: HttpRequest) -> Any:
 
 
 class ReportFilters(Schema):
+    member: MemberCode | None = None
     plan: Slug | None = None
     institution: Slug | None = None
     completion: Completion | None = None
@@ -391,6 +417,7 @@ class ReportFilters(Schema):
 def progress_report_list(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     """Published progress reports, with their evidence (files by SHA-256, and links)."""
     return selectors.progress_reports(
+        member=filters.member,
         plan=filters.plan,
         institution=filters.institution,
         completion=filters.completion,
@@ -399,6 +426,7 @@ def progress_report_list(request: HttpRequest, filters: Query[ReportFilters]) ->
 
 
 class PlanSince(Schema):
+    member: MemberCode | None = None
     plan: Slug | None = None
     updated_since: Moment | None = None
 
@@ -407,17 +435,22 @@ class PlanSince(Schema):
 @_cursor("published_at")
 def assessment_list(request: HttpRequest, filters: Query[PlanSince]) -> Any:
     """Civil society's assessments of commitments and milestones."""
-    return selectors.assessments(plan=filters.plan, since=_aware(filters.updated_since))
+    return selectors.assessments(
+        member=filters.member, plan=filters.plan, since=_aware(filters.updated_since)
+    )
 
 
 @api.get("/irm-reviews", response=_listed(schemas.IrmReviewOut), tags=["tracking"])
 @_cursor("created_at")
 def irm_review_list(request: HttpRequest, filters: Query[PlanSince]) -> Any:
     """The Independent Reporting Mechanism's findings per commitment."""
-    return selectors.irm_reviews(plan=filters.plan, since=_aware(filters.updated_since))
+    return selectors.irm_reviews(
+        member=filters.member, plan=filters.plan, since=_aware(filters.updated_since)
+    )
 
 
 class ConsultationFilters(Schema):
+    member: MemberCode | None = None
     plan: Slug | None = None
 
 
@@ -425,10 +458,11 @@ class ConsultationFilters(Schema):
 @_cursor("created_at")
 def consultation_list(request: HttpRequest, filters: Query[ConsultationFilters]) -> Any:
     """Published consultations with their timeline."""
-    return selectors.consultations(plan=filters.plan)
+    return selectors.consultations(member=filters.member, plan=filters.plan)
 
 
 class ProposalFilters(Schema):
+    member: MemberCode | None = None
     consultation: Slug | None = None
     policy_area: Slug | None = None
     department: DepartmentCode | None = None
@@ -441,6 +475,7 @@ def proposal_list(request: HttpRequest, filters: Query[ProposalFilters]) -> Any:
     """Public proposals (hidden ones are left out), with their counts of supports and
     comments; authors by public name only."""
     return selectors.proposals(
+        member=filters.member,
         consultation=filters.consultation,
         area=filters.policy_area,
         department=filters.department,
@@ -449,6 +484,7 @@ def proposal_list(request: HttpRequest, filters: Query[ProposalFilters]) -> Any:
 
 
 class ResponseFilters(Schema):
+    member: MemberCode | None = None
     consultation: Slug | None = None
     kind: AnswerKind | None = None
     updated_since: Moment | None = None
@@ -459,11 +495,15 @@ class ResponseFilters(Schema):
 def response_list(request: HttpRequest, filters: Query[ResponseFilters]) -> Any:
     """The point of contact's reasoned answers to proposals."""
     return selectors.responses(
-        consultation=filters.consultation, kind=filters.kind, since=_aware(filters.updated_since)
+        member=filters.member,
+        consultation=filters.consultation,
+        kind=filters.kind,
+        since=_aware(filters.updated_since),
     )
 
 
 class CommentFilters(Schema):
+    member: MemberCode | None = None
     proposal: PublicId | None = None
     updated_since: Moment | None = None
 
@@ -472,10 +512,13 @@ class CommentFilters(Schema):
 @_cursor("created_at")
 def comment_list(request: HttpRequest, filters: Query[CommentFilters]) -> Any:
     """Public comments on public proposals (hidden ones are left out)."""
-    return selectors.comments(proposal=filters.proposal, since=_aware(filters.updated_since))
+    return selectors.comments(
+        member=filters.member, proposal=filters.proposal, since=_aware(filters.updated_since)
+    )
 
 
 class MeetingFilters(Schema):
+    member: MemberCode | None = None
     plan: Slug | None = None
     kind: MeetingKind | None = None
     updated_since: Moment | None = None
@@ -486,7 +529,10 @@ class MeetingFilters(Schema):
 def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
     """Meetings of the multi-stakeholder forum, with agendas, minutes and decisions."""
     return selectors.meetings(
-        plan=filters.plan, kind=filters.kind, since=_aware(filters.updated_since)
+        member=filters.member,
+        plan=filters.plan,
+        kind=filters.kind,
+        since=_aware(filters.updated_since),
     )
 
 

@@ -2,6 +2,9 @@
 Frictionless Data Package (`datapackage.json` with a table schema per file, a README and the
 licence). The rows are the API's (opendata/selectors.py): nothing private.
 
+Beside the whole site's package, each OGP member has its own, the same tables with its rows only
+(`miembros/cocrea-datos-<member slug>-<day>.zip` in the export's folder).
+
 Rows are read in chunks from a database cursor (`.values_list().iterator()`) and written as they
 come, XLSX in xlsxwriter's constant-memory mode, so memory stays flat however large the data.
 """
@@ -50,6 +53,9 @@ class Table:
     rows: Callable[[], QuerySet]
     columns: tuple[Column, ...]
     order: str = "pk"
+    # The ORM path to the row's OGP member: a member's package holds its rows only. None for a
+    # table every member shares (OGP's policy areas), which every package holds whole.
+    member: str | None = None
 
 
 def _c(name: str, kind: str = "string", lookup: str | None = None, description: str = "") -> Column:
@@ -80,12 +86,21 @@ TABLES = (
             _c("summary"),
             _c("updated_at", "datetime"),
         ),
+        member="member_id",
     ),
     Table(
         "institutions",
         "Institutions",
         selectors.institutions,
-        (_c("slug"), _c("name"), _c("acronym"), _c("kind"), _c("updated_at", "datetime")),
+        (
+            _c("slug"),
+            _c("name"),
+            _c("acronym"),
+            _c("kind"),
+            _c("member_code", lookup="member__code"),
+            _c("updated_at", "datetime"),
+        ),
+        member="member_id",
     ),
     Table(
         "policy_areas",
@@ -131,6 +146,7 @@ TABLES = (
             _c("carried_forward", "boolean"),
             _c("updated_at", "datetime"),
         ),
+        member="plan__member_id",
     ),
     Table(
         "milestones",
@@ -150,6 +166,7 @@ TABLES = (
             _c("carried_over", "boolean"),
             _c("updated_at", "datetime"),
         ),
+        member="commitment__plan__member_id",
     ),
     Table(
         "progress_reports",
@@ -168,6 +185,7 @@ TABLES = (
             _c("published_at", "datetime"),
             _c("corrects", lookup="corrects__public_id"),
         ),
+        member="milestone__commitment__plan__member_id",
     ),
     Table(
         "assessments",
@@ -183,6 +201,7 @@ TABLES = (
             _c("reading"),
             _c("published_at", "datetime"),
         ),
+        member="commitment__plan__member_id",
     ),
     Table(
         "consultations",
@@ -195,6 +214,7 @@ TABLES = (
             _c("description"),
             _c("published_at", "datetime"),
         ),
+        member="plan__member_id",
     ),
     Table(
         "proposals",
@@ -215,6 +235,7 @@ TABLES = (
             _c("comment_count", "integer"),
             _c("created_at", "datetime"),
         ),
+        member="consultation__plan__member_id",
     ),
     Table(
         "responses",
@@ -227,6 +248,7 @@ TABLES = (
             _c("merged_into", lookup="merged_into__public_id"),
             _c("answered_at", "datetime"),
         ),
+        member="proposal__consultation__plan__member_id",
     ),
     Table(
         "comments",
@@ -240,6 +262,7 @@ TABLES = (
             _c("body"),
             _c("created_at", "datetime"),
         ),
+        member="proposal__consultation__plan__member_id",
     ),
     Table(
         "meetings",
@@ -258,6 +281,7 @@ TABLES = (
             _c("agenda"),
             _c("minutes"),
         ),
+        member="forum__member_id",
     ),
 )
 
@@ -275,42 +299,85 @@ def _text(value: Any) -> Any:
     return value
 
 
-def rows(table: Table) -> Iterator[tuple[Any, ...]]:
-    """The table's rows, a chunk at a time from a database cursor."""
+def rows(table: Table, members: list[int] | None = None) -> Iterator[tuple[Any, ...]]:
+    """The table's rows, a chunk at a time from a database cursor. With `members`, only those
+    members' rows (a table every member shares: all of it), each led by its member's id."""
     lookups = [column.lookup for column in table.columns]
-    queryset = table.rows().order_by(table.order).values_list(*lookups)
+    queryset = table.rows().order_by(table.order)
+    if members is None:
+        for row in queryset.values_list(*lookups).iterator(chunk_size=CHUNK):
+            yield tuple(_text(value) for value in row)
+        return
+    if table.member is None:
+        queryset = queryset.values_list(*lookups)
+    else:
+        queryset = queryset.filter(**{f"{table.member}__in": members})
+        queryset = queryset.values_list(table.member, *lookups)
     for row in queryset.iterator(chunk_size=CHUNK):
         yield tuple(_text(value) for value in row)
 
 
+class _TableFiles:
+    """The CSV, JSON and XLSX of one table in one folder, written a row at a time."""
+
+    def __init__(self, table: Table, folder: Path) -> None:
+        import xlsxwriter
+
+        self.names = [column.name for column in table.columns]
+        self.count = 0
+        self.workbook = xlsxwriter.Workbook(
+            str(folder / f"{table.name}.xlsx"),
+            {"constant_memory": True, "strings_to_urls": False},
+        )
+        self.sheet = self.workbook.add_worksheet(table.name[:31])
+        self.sheet.write_row(0, 0, self.names)
+        self.csv_file = open(folder / f"{table.name}.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self.json_file = open(folder / f"{table.name}.json", "w", encoding="utf-8")  # noqa: SIM115
+        self.writer = csv.writer(self.csv_file)
+        self.writer.writerow(self.names)
+        self.json_file.write("[")
+
+    def write(self, row: tuple[Any, ...]) -> None:
+        cells = ["" if value is None else value for value in row]  # CSV and XLSX: no null
+        self.writer.writerow(cells)
+        self.json_file.write(("," if self.count else "") + "\n")
+        json.dump(dict(zip(self.names, row, strict=True)), self.json_file, ensure_ascii=False)
+        self.count += 1
+        self.sheet.write_row(self.count, 0, cells)
+
+    def close(self) -> int:
+        self.json_file.write("\n]\n")
+        self.json_file.close()
+        self.csv_file.close()
+        self.workbook.close()
+        return self.count
+
+
 def _write_table(table: Table, folder: Path) -> int:
     """CSV, JSON and XLSX of one table, in one pass over its rows."""
-    import xlsxwriter
-
-    names = [column.name for column in table.columns]
-    count = 0
-    workbook = xlsxwriter.Workbook(
-        str(folder / f"{table.name}.xlsx"), {"constant_memory": True, "strings_to_urls": False}
-    )
-    sheet = workbook.add_worksheet(table.name[:31])
-    sheet.write_row(0, 0, names)
-    with (
-        open(folder / f"{table.name}.csv", "w", encoding="utf-8", newline="") as csv_file,
-        open(folder / f"{table.name}.json", "w", encoding="utf-8") as json_file,
-    ):
-        writer = csv.writer(csv_file)
-        writer.writerow(names)
-        json_file.write("[")
+    files = _TableFiles(table, folder)
+    try:
         for row in rows(table):
-            cells = ["" if value is None else value for value in row]  # CSV and XLSX: no null
-            writer.writerow(cells)
-            json_file.write(("," if count else "") + "\n")
-            json.dump(dict(zip(names, row, strict=True)), json_file, ensure_ascii=False)
-            count += 1
-            sheet.write_row(count, 0, cells)
-        json_file.write("\n]\n")
-    workbook.close()
+            files.write(row)
+    finally:
+        count = files.close()
     return count
+
+
+def _write_member_tables(table: Table, folders: dict[int, Path]) -> None:
+    """The table for each member of `folders` (member id: folder), in one pass over their
+    rows: each row goes to its own member's files; a shared table's rows go to every one."""
+    files = {member: _TableFiles(table, folder) for member, folder in folders.items()}
+    try:
+        for row in rows(table, list(folders)):
+            if table.member is None:
+                for each in files.values():
+                    each.write(row)
+            else:
+                files[row[0]].write(row[1:])
+    finally:
+        for each in files.values():
+            each.close()
 
 
 def _resource(table: Table) -> dict[str, Any]:
@@ -334,11 +401,11 @@ def _resource(table: Table) -> dict[str, Any]:
     }
 
 
-README = """# {site}: open data of {day}
+README = """# {site}: open data of {day}{of_member}
 
 Every public table of {site} (open government action plans, their co-creation and their
-progress), as CSV (UTF-8), JSON and XLSX, described by `datapackage.json` (Frictionless Data,
-one table schema per CSV file). The same data is served by the API at /api/v1/.
+progress){member_only}, as CSV (UTF-8), JSON and XLSX, described by `datapackage.json`
+(Frictionless Data, one table schema per CSV file). The same data is served by the API at /api/v1/.
 
 People appear by their public name only; drafts, hidden content and personal data are not here.
 Moments are in UTC (ISO 8601). Licence: {licence} ({licence_url}).
@@ -348,6 +415,21 @@ Tables: {tables}
 
 
 KEEP = 7  # exports kept on disk; the page offers the newest
+MEMBERS = "miembros"  # the folder, inside an export's folder, of each member's package
+BATCH = 64  # members written in one pass over a table (each has three files open meanwhile)
+
+
+def member_archive_name(slug: str, day: str) -> str:
+    """A member's package: `cocrea-datos-<member slug>-<day>.zip`, in the export's folder's
+    `miembros/`; the whole site's files keep their names."""
+    return f"cocrea-datos-{slug}-{day}.zip"
+
+
+def _zip(work: Path, archive: Path) -> None:
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(work.iterdir()):
+            if path.is_file():
+                zipped.write(path, arcname=f"{work.name}/{path.name}")
 
 
 def export(folder: Path, *, progress: Callable[[str, int], None] | None = None) -> Path:
@@ -366,9 +448,8 @@ def export(folder: Path, *, progress: Callable[[str, int], None] | None = None) 
         work.mkdir()
         _write_package(work, day, progress)
         archive = building / f"{name}.zip"
-        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-            for path in sorted(work.iterdir()):
-                zipped.write(path, arcname=f"{name}/{path.name}")
+        _zip(work, archive)
+        _write_member_packages(work / MEMBERS, day, building)
         final = folder / name
         if final.exists():
             final.rename(building / "replaced")
@@ -385,9 +466,38 @@ def _write_package(work: Path, day: str, progress: Callable[[str, int], None] | 
         count = _write_table(table, work)
         if progress:
             progress(table.name, count)
+    _describe(work, day)
+
+
+def _write_member_packages(members_folder: Path, day: str, building: Path) -> None:
+    """One package per OGP member, the same tables with that member's rows only, zipped into
+    `members_folder`. Members are written BATCH at a time, one pass over each table per batch:
+    a few queries per table, whatever the rows."""
+    from cocrea.plans.models import Member
+
+    members_folder.mkdir()
+    everyone = list(Member.objects.order_by("pk").values_list("pk", "slug", "name", "code"))
+    for start in range(0, len(everyone), BATCH):
+        batch = everyone[start : start + BATCH]
+        folders: dict[int, Path] = {}
+        for pk, slug, _name, _code in batch:
+            folders[pk] = building / f"cocrea-datos-{slug}-{day}"
+            folders[pk].mkdir()
+        for table in TABLES:
+            _write_member_tables(table, folders)
+        for pk, slug, member_name, code in batch:
+            _describe(folders[pk], day, member=(slug, member_name, code))
+            _zip(folders[pk], members_folder / member_archive_name(slug, day))
+            shutil.rmtree(folders[pk])
+
+
+def _describe(work: Path, day: str, member: tuple[str, str, str] | None = None) -> None:
+    """The package's description, read-me and licence; `member` (slug, name, code) for one
+    member's package."""
+    site = settings.COCREA_SITE_NAME
     package = {
-        "name": "cocrea-open-data",
-        "title": f"{settings.COCREA_SITE_NAME}: open data",
+        "name": f"cocrea-open-data-{member[0]}" if member else "cocrea-open-data",
+        "title": f"{site}: open data of {member[1]}" if member else f"{site}: open data",
         "created": timezone.now().isoformat(),
         "version": day,
         "licenses": [LICENCE],
@@ -396,8 +506,12 @@ def _write_package(work: Path, day: str, progress: Callable[[str, int], None] | 
     (work / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2))
     (work / "README.md").write_text(
         README.format(
-            site=settings.COCREA_SITE_NAME,
+            site=site,
             day=day,
+            of_member=f", {member[1]} ({member[2]})" if member else "",
+            member_only=(
+                f" of the OGP member {member[1]} only (OGP's policy areas whole)" if member else ""
+            ),
             licence=LICENCE["title"],
             licence_url=LICENCE["path"],
             tables=", ".join(table.name for table in TABLES),

@@ -1,4 +1,5 @@
-"""Atom feeds of what happens to a plan, a commitment, an institution and a consultation: newly
+"""Atom feeds of what happens to a plan, a commitment, an institution, a consultation, an OGP
+member and the whole site: newly
 published progress reports, civil society's assessments, answers to proposals and forum
 meetings (Django's syndication framework). Each feed reads the same public rows as the API
 (opendata/selectors.py), the newest 50 of each kind: a fixed number of queries."""
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from cocrea.opendata import selectors
 from cocrea.participation.models import Consultation
-from cocrea.plans.models import ActionPlan, Commitment, Institution
+from cocrea.plans.models import ActionPlan, Commitment, Institution, Member
 
 LATEST = 50
 
@@ -180,4 +182,46 @@ class ConsultationFeed(ActivityFeed):
     def entries(self, obj: Consultation) -> list[Entry]:
         return _responses(selectors.responses(consultation=obj.slug)) + _meetings(
             selectors.meetings(plan=obj.plan.slug)
+        )
+
+
+class MemberFeed(ActivityFeed):
+    """Everything public of one OGP member: its plans' reports, assessments, answers to its
+    consultations' proposals and its forum's meetings; nothing of another member."""
+
+    def get_object(self, request: HttpRequest, slug: str) -> Member:
+        return get_object_or_404(Member, slug=slug)
+
+    def link(self, obj: Member) -> str:
+        return reverse("opendata:member_feed", kwargs={"slug": obj.slug}).removesuffix(
+            "novedades.atom"
+        )
+
+    def entries(self, obj: Member) -> list[Entry]:
+        return (
+            _reports(selectors.progress_reports(member=obj.code))
+            + _assessments(selectors.assessments(member=obj.code))
+            + _responses(selectors.responses(member=obj.code))
+            + _meetings(selectors.meetings(member=obj.code))
+        )
+
+
+class SiteFeed(ActivityFeed):
+    """Everything public of every member in this Cocrea."""
+
+    def get_object(self, request: HttpRequest) -> None:
+        return None
+
+    def link(self, obj: None) -> str:
+        return reverse("plans:home")
+
+    def title(self, obj: None) -> str:
+        return str(settings.COCREA_SITE_NAME)
+
+    def entries(self, obj: None) -> list[Entry]:
+        return (
+            _reports(selectors.progress_reports())
+            + _assessments(selectors.assessments())
+            + _responses(selectors.responses())
+            + _meetings(selectors.meetings())
         )

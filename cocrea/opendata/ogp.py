@@ -446,12 +446,17 @@ def export_rows(commitments: Iterable[Commitment]) -> Iterator[dict[str, str]]:
         yield row
 
 
-def export_commitments(plan: ActionPlan | None = None) -> QuerySet[Commitment]:
-    """Every commitment with an OGP id, or every commitment of one plan (a new plan's have no
-    OGP id yet: OGP gives them one when it receives the file)."""
+def export_commitments(
+    plan: ActionPlan | None = None, member: Member | None = None
+) -> QuerySet[Commitment]:
+    """Every commitment with an OGP id (of one OGP member's plans only, with `member`), or
+    every commitment of one plan (a new plan's have no OGP id yet: OGP gives them one when it
+    receives the file)."""
     commitments = Commitment.objects.all() if plan else Commitment.objects.exclude(ogp_id="")
     if plan is not None:
         commitments = commitments.filter(plan=plan)
+    if member is not None:
+        commitments = commitments.filter(plan__member=member)
     return (
         commitments.select_related(
             "plan", "plan__member", "lead_institution", "irm_review", "ogp_record"
@@ -492,6 +497,6 @@ def export_write(handle: Any, commitments: QuerySet[Commitment]) -> int:
     return count
 
 
-def export_file(path: Path) -> int:
+def export_file(path: Path, member: Member | None = None) -> int:
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        return export_write(handle, export_commitments().order_by("ogp_id"))
+        return export_write(handle, export_commitments(member=member).order_by("ogp_id"))

@@ -6,6 +6,7 @@ import datetime as _dt
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeAlias
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from ninja import Field, Schema
@@ -53,6 +54,38 @@ def _public_name(obj: Any) -> str:
     """The author's public name only (it may be a pseudonym); empty where the account is gone
     (the author is set to null when an account is erased)."""
     return obj.author.display_name if obj.author_id else ""
+
+
+class MemberOut(Schema):
+    """An OGP member: a national government, or an OGP Local jurisdiction with its national
+    member. `code` is what the lists' `member` filter takes."""
+
+    name: str
+    code: str
+    slug: str
+    level: str = Field(description="national, local, legacy_local or other")
+    region: str
+    national: str | None = Field(description="The national member's slug (OGP Local only).")
+    national_code: str | None
+    url: str = Field(description="The member's page on this site.")
+    feed: str = Field(description="The member's Atom feed of novelties.")
+    plans: str = Field(description="The member's action plans in this API.")
+    updated_at: datetime
+
+    resolve_national = _read("national.slug")
+    resolve_national_code = _read("national.code")
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return _url("opendata:member_feed", slug=obj.slug).removesuffix("novedades.atom")
+
+    @staticmethod
+    def resolve_feed(obj: Any) -> str:
+        return _url("opendata:member_feed", slug=obj.slug)
+
+    @staticmethod
+    def resolve_plans(obj: Any) -> str:
+        return f"{reverse('api:plan_list')}?{urlencode({'member': obj.code})}"
 
 
 class PlanOut(Schema):
@@ -140,8 +173,13 @@ class InstitutionOut(Schema):
     name: str
     acronym: str
     kind: str
+    member: str = Field(description="Its OGP member's name.")
+    member_code: str
     url: str
     updated_at: datetime
+
+    resolve_member = _read("member.name")
+    resolve_member_code = _read("member.code")
 
     @staticmethod
     def resolve_url(obj: Any) -> str:

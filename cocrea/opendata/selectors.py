@@ -2,7 +2,11 @@
 (progress reports not published, consultations not published), hidden proposals and comments,
 emails, phones, legal names and private audit events never leave through here; tests check each
 against the API (cocrea/opendata/tests/test_api.py), and compare every list and filter with an
-independent read of the same rows (test_reads.py)."""
+independent read of the same rows (test_reads.py).
+
+Every list takes `member`, an OGP member's code (GTM, GTM-XELA): the rows of that member only,
+reached through the plan (or the forum, or the institution's own member); an unknown code finds
+nothing, like an unknown plan slug."""
 
 from datetime import datetime
 from typing import Any
@@ -12,7 +16,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from cocrea.audit.models import AuditEvent
 from cocrea.forum.models import Meeting
 from cocrea.participation.models import Comment, Consultation, Proposal, Response
-from cocrea.plans.models import ActionPlan, Commitment, Institution, Milestone, PolicyArea
+from cocrea.plans.models import (
+    ActionPlan,
+    Commitment,
+    Institution,
+    Member,
+    Milestone,
+    PolicyArea,
+)
 from cocrea.tracking.models import Assessment, Evidence, IrmReview, ProgressReport
 
 
@@ -39,6 +50,7 @@ def plans(
 
 def commitments(
     *,
+    member: str | None = None,
     plan: str | None = None,
     institution: str | None = None,
     area: str | None = None,
@@ -54,11 +66,12 @@ def commitments(
         ).distinct()
     if area:  # many-valued, like the institution: a filter() of its own
         queryset = queryset.filter(policy_areas__slug=area)
-    return _since(_matching(queryset, plan__slug=plan), since)
+    return _since(_matching(queryset, plan__member__code=member, plan__slug=plan), since)
 
 
 def milestones(
     *,
+    member: str | None = None,
     plan: str | None = None,
     commitment: str | None = None,
     institution: str | None = None,
@@ -70,6 +83,7 @@ def milestones(
         Milestone.objects.select_related(
             "commitment", "commitment__plan", "responsible_institution"
         ),
+        commitment__plan__member__code=member,
         commitment__plan__slug=plan,
         commitment__slug=commitment,
         responsible_institution__slug=institution,
@@ -80,9 +94,15 @@ def milestones(
 
 
 def institutions(
-    *, kind: str | None = None, since: datetime | None = None
+    *, member: str | None = None, kind: str | None = None, since: datetime | None = None
 ) -> QuerySet[Institution]:
-    return _since(_matching(Institution.objects.all(), kind=kind), since)
+    queryset = Institution.objects.select_related("member")
+    return _since(_matching(queryset, member__code=member, kind=kind), since)
+
+
+def members(*, national: str | None = None) -> QuerySet[Member]:
+    """Every OGP member in Cocrea (all of them are public), with its national member."""
+    return _matching(Member.objects.select_related("national"), national__code=national)
 
 
 def policy_areas() -> QuerySet[PolicyArea]:
@@ -94,6 +114,7 @@ _PUBLIC_EVIDENCE = Prefetch("evidence", Evidence.objects.order_by("created_at"))
 
 def progress_reports(
     *,
+    member: str | None = None,
     plan: str | None = None,
     institution: str | None = None,
     completion: str | None = None,
@@ -109,6 +130,7 @@ def progress_reports(
             "corrects",
         )
         .prefetch_related(_PUBLIC_EVIDENCE),
+        milestone__commitment__plan__member__code=member,
         milestone__commitment__plan__slug=plan,
         institution__slug=institution,
         completion=completion,
@@ -116,29 +138,36 @@ def progress_reports(
     return _since(queryset, since, "published_at")
 
 
-def assessments(*, plan: str | None = None, since: datetime | None = None) -> QuerySet[Assessment]:
+def assessments(
+    *, member: str | None = None, plan: str | None = None, since: datetime | None = None
+) -> QuerySet[Assessment]:
     queryset = _matching(
         Assessment.objects.select_related(
             "commitment", "commitment__plan", "milestone", "organisation"
         ).prefetch_related(_PUBLIC_EVIDENCE),
+        commitment__plan__member__code=member,
         commitment__plan__slug=plan,
     )
     return _since(queryset, since, "published_at")
 
 
-def irm_reviews(*, plan: str | None = None, since: datetime | None = None) -> QuerySet[IrmReview]:
+def irm_reviews(
+    *, member: str | None = None, plan: str | None = None, since: datetime | None = None
+) -> QuerySet[IrmReview]:
     queryset = _matching(
         IrmReview.objects.select_related("commitment", "commitment__plan"),
+        commitment__plan__member__code=member,
         commitment__plan__slug=plan,
     )
     return _since(queryset, since)
 
 
-def consultations(*, plan: str | None = None) -> QuerySet[Consultation]:
+def consultations(*, member: str | None = None, plan: str | None = None) -> QuerySet[Consultation]:
     return _matching(
         Consultation.objects.filter(published_at__isnull=False)
         .select_related("plan")
         .prefetch_related("phases"),
+        plan__member__code=member,
         plan__slug=plan,
     )
 
@@ -149,6 +178,7 @@ def _public_proposals() -> QuerySet[Proposal]:
 
 def proposals(
     *,
+    member: str | None = None,
     consultation: str | None = None,
     area: str | None = None,
     department: str | None = None,
@@ -158,6 +188,7 @@ def proposals(
         _public_proposals().select_related(
             "consultation", "author", "organisation", "policy_area", "workshop"
         ),
+        consultation__plan__member__code=member,
         consultation__slug=consultation,
         policy_area__slug=area,
         department=department,
@@ -166,33 +197,46 @@ def proposals(
 
 
 def responses(
-    *, consultation: str | None = None, kind: str | None = None, since: datetime | None = None
+    *,
+    member: str | None = None,
+    consultation: str | None = None,
+    kind: str | None = None,
+    since: datetime | None = None,
 ) -> QuerySet[Response]:
     queryset = _matching(
         Response.objects.filter(proposal__in=_public_proposals())
         .select_related("proposal", "merged_into")
         .prefetch_related(Prefetch("commitments", Commitment.objects.select_related("plan"))),
+        proposal__consultation__plan__member__code=member,
         proposal__consultation__slug=consultation,
         kind=kind,
     )
     return _since(queryset, since)
 
 
-def comments(*, proposal: str | None = None, since: datetime | None = None) -> QuerySet[Comment]:
+def comments(
+    *, member: str | None = None, proposal: str | None = None, since: datetime | None = None
+) -> QuerySet[Comment]:
     queryset = _matching(
         Comment.objects.filter(
             hidden_at__isnull=True, proposal__in=_public_proposals()
         ).select_related("proposal", "parent", "author"),
+        proposal__consultation__plan__member__code=member,
         proposal__public_id=proposal,
     )
     return _since(queryset, since)
 
 
 def meetings(
-    *, plan: str | None = None, kind: str | None = None, since: datetime | None = None
+    *,
+    member: str | None = None,
+    plan: str | None = None,
+    kind: str | None = None,
+    since: datetime | None = None,
 ) -> QuerySet[Meeting]:
     queryset = _matching(
         Meeting.objects.select_related("forum", "plan").prefetch_related("decisions"),
+        forum__member__code=member,
         plan__slug=plan,
         kind=kind,
     )

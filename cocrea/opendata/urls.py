@@ -44,6 +44,8 @@ urlpatterns = [
     path(
         "consultas/<slug:slug>/novedades.atom", feeds.ConsultationFeed(), name="consultation_feed"
     ),
+    path("miembros/<slug:slug>/novedades.atom", feeds.MemberFeed(), name="member_feed"),
+    path("novedades.atom", feeds.SiteFeed(), name="feed"),
 ]
 
 # The API itself, outside it: one address whatever the language.

@@ -20,9 +20,10 @@ from cocrea.core import words
 from cocrea.core.decorators import acts, public_page
 from cocrea.opendata import descriptions, documents, services
 from cocrea.opendata.api import api
+from cocrea.opendata.export import MEMBERS, member_archive_name
 from cocrea.opendata.models import ApiToken
 from cocrea.plans import selectors as plan_selectors
-from cocrea.plans.models import Institution
+from cocrea.plans.models import Institution, Member
 from cocrea.plans.rules import allowed
 
 
@@ -94,6 +95,27 @@ def _latest() -> tuple[Path | None, list[Path]]:
     return archive, files
 
 
+def _member_archives(archive: Path | None) -> dict[str, Path]:
+    """Each member's package in the newest export, by its file name."""
+    if archive is None:
+        return {}
+    folder = archive.parent / archive.stem / MEMBERS
+    if not folder.is_dir():
+        return {}
+    return {p.name: p for p in folder.glob("cocrea-datos-*.zip") if p.is_file()}
+
+
+def _member_packages(archive: Path | None, day: str) -> list[dict[str, Any]]:
+    """Every member with a package in the newest export, in the members' order: one query."""
+    archives = _member_archives(archive)
+    listed = []
+    for member in Member.objects.only("name", "slug", "code"):
+        path = archives.get(member_archive_name(member.slug, day))
+        if path is not None:
+            listed.append({"member": member, "name": path.name, "size": path.stat().st_size})
+    return listed
+
+
 @public_page
 def opendata(request: HttpRequest) -> HttpResponse:
     archive, files = _latest()
@@ -107,15 +129,17 @@ def opendata(request: HttpRequest) -> HttpResponse:
             "archive_size": archive.stat().st_size if archive else 0,
             "day": words.day(day),
             "day_iso": day,
+            "members": _member_packages(archive, day),
         },
     )
 
 
 @require_safe
 def download(request: HttpRequest, filename: str) -> FileResponse:
-    """A file of the newest export, by its listed name only (no path from the request)."""
+    """A file of the newest export, or a member's package of it, by its listed name only (no
+    path from the request)."""
     archive, files = _latest()
-    by_name = {p.name: p for p in files}
+    by_name = {**_member_archives(archive), **{p.name: p for p in files}}
     if archive is not None:
         by_name[archive.name] = archive
     path = by_name.get(filename)

@@ -29,6 +29,8 @@ READ_ONLY = {
     "opendata:commitment_feed",
     "opendata:institution_feed",
     "opendata:consultation_feed",
+    "opendata:member_feed",
+    "opendata:feed",
     "opendata:download",  # files of the export, by listed name
     "opendata:plan_document_pdf",  # PDFs of public pages (tested in test_documents.py)
     "opendata:self_assessment_pdf",

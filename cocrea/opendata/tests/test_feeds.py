@@ -68,6 +68,7 @@ def test_unknown_objects_are_not_found(client, db):
         "/instituciones/no-existe/novedades.atom",
         "/consultas/no-existe/novedades.atom",
         "/planes/no-existe/compromisos/tampoco/novedades.atom",
+        "/miembros/no-existe/novedades.atom",
     ):
         assert client.get(url).status_code == 404, url
 
@@ -92,3 +93,30 @@ def test_a_feed_costs_the_same_queries_at_any_size(client, personas):
             reasons="Ya existe un compromiso equivalente.",
         )
     assert _cost(client, plan) == before
+
+
+def _costs(client, plan) -> list[int]:
+    costs = []
+    for url in (f"/miembros/{plan.member.slug}/novedades.atom", "/novedades.atom"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        costs.append(len(queries))
+    return costs
+
+
+def test_the_member_and_site_feeds_cost_the_same_queries_at_any_size(client, personas):
+    plan = build_plan(commitments=20)
+    plan_samples(plan)
+    titles = _entries(client, f"/en/miembros/{plan.member.slug}/novedades.atom")
+    assert any(t.startswith("Progress report") for t in titles)
+    before = _costs(client, plan)
+    consultation = open_consultation(plan)
+    for index in range(15):
+        proposal = _proposal(consultation, personas["citizen"], title=f"Propuesta {index}")
+        participation.response_save(
+            actor=personas["point_of_contact"],
+            proposal=proposal,
+            kind="not_adopted",
+            reasons="Ya existe un compromiso equivalente.",
+        )
+    assert _costs(client, plan) == before
