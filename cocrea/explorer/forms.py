@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cocrea.explorer import selectors
 from cocrea.explorer.selectors import Filters
@@ -14,7 +15,7 @@ from cocrea.plans.models import Member, PolicyArea
 VIEWS = {"": _("By member"), "area": _("By policy area"), "valor": _("By OGP value")}
 FIGURE_LABELS = {
     selectors.TOTAL: _("Commitments"),
-    selectors.COMPLETE: _("Complete"),
+    selectors.COMPLETE: pgettext_lazy("how many commitments", "Complete"),
     selectors.STARRED: _("Starred"),
     selectors.DISPUTED: _("Disputed"),
 }
@@ -73,7 +74,7 @@ class ExplorerForm(forms.Form):
         area_ids: tuple[int, ...] = ()
         if area:
             chosen = next(a for a in self.areas if a.slug == area)
-            area_ids = (chosen.pk,) + tuple(a.pk for a in self.areas if a.parent_id == chosen.pk)
+            area_ids = (chosen.pk, *tuple(a.pk for a in self.areas if a.parent_id == chosen.pk))
         return Filters(
             region=data.get("region") or "",
             level=data.get("nivel") or "",

@@ -50,7 +50,7 @@ def _irm(rng: random.Random, commitment_id: int) -> IrmReview:
     return IrmReview(
         commitment_id=commitment_id,
         completion_midterm=rng.choice(IRM_COMPLETIONS),
-        completion_end=rng.choice(IRM_COMPLETIONS + [""]),
+        completion_end=rng.choice([*IRM_COMPLETIONS, ""]),
         starred=rng.random() < 0.12,
         verifiable=IrmReview.Verifiable.VERIFIABLE,
     )

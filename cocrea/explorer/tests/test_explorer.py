@@ -168,7 +168,8 @@ def test_bad_figure_addresses_never_fail(client, ogp, params):
 def test_the_pages_mark_where_figures_come_from(client, ogp):
     page = client.get("/explorar/").content.decode()
     assert "En vivo" in page and "Datos de OGP" in page
-    assert "—" in page.split("Valencia", 1)[1].split("</tr>", 1)[0]
+    body = page.split("<tbody>", 1)[1]
+    assert "—" in body.split('scope="row">Valencia', 1)[1].split("</tr>", 1)[0]
 
 
 def _figure_links(text: str) -> list[str]:
