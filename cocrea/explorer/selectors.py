@@ -22,11 +22,24 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from cocrea.core.versioning import data_version_get
 from cocrea.plans import progress
 from cocrea.plans.models import Commitment, Member, Milestone, PolicyArea, area_name
 from cocrea.tracking.models import Assessment
@@ -51,6 +64,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
 }
 
 AreaLink = Commitment.policy_areas.through
+DISPUTED_KEPT = 24 * 3600  # seconds; a new data version makes a new key long before
 UNFINISHED = (progress.NOT_STARTED, progress.LIMITED, progress.SUBSTANTIAL)
 
 
@@ -83,17 +97,17 @@ def _milestones() -> QuerySet[Milestone]:
 
 # A commitment tracked in Cocrea: it has milestones.
 LIVE = Q(Exists(_milestones()))
-# Complete by Cocrea's rule: some milestone complete, none unfinished (withdrawn ones left out).
-_LIVE_COMPLETE = (
-    LIVE
-    & Q(Exists(_milestones().filter(completion=progress.COMPLETE)))
-    & ~Q(Exists(_milestones().filter(completion__in=UNFINISHED)))
+# Complete by Cocrea's rule: some milestone complete (so it has milestones), none unfinished
+# (withdrawn ones are left out).
+_LIVE_COMPLETE = Q(Exists(_milestones().filter(completion=progress.COMPLETE))) & ~Q(
+    Exists(_milestones().filter(completion__in=UNFINISHED))
 )
-# Complete by the IRM's latest reading, for a commitment without milestones.
-_IRM_COMPLETE = ~LIVE & (
+# Complete by the IRM's latest reading, for a commitment without milestones (the IRM's columns,
+# cheap to read, are asked first).
+_IRM_COMPLETE = (
     Q(irm_review__completion_end=progress.COMPLETE)
     | Q(irm_review__completion_end="", irm_review__completion_midterm=progress.COMPLETE)
-)
+) & ~LIVE
 COMPLETE_Q = _LIVE_COMPLETE | _IRM_COMPLETE
 STARRED_Q = Q(irm_review__starred=True)
 
@@ -120,54 +134,104 @@ def commitments(filters: Filters) -> QuerySet[Commitment]:
     return found
 
 
-def tracked_member_ids() -> set[int]:
-    """Members with milestones in Cocrea: the ones whose disputes Cocrea can know. One query."""
-    return set(
-        Member.objects.filter(
-            Exists(Milestone.objects.filter(commitment__plan__member_id=OuterRef("pk")))
-        ).values_list("pk", flat=True)
+def tracked_members() -> QuerySet[Member]:
+    """Members with milestones in Cocrea, the ones whose disputes Cocrea can know: their ids as
+    a subquery, which the database runs once inside the query that uses it."""
+    return Member.objects.filter(
+        Exists(Milestone.objects.filter(commitment__plan__member_id=OuterRef("pk")))
+    ).values("pk")
+
+
+def disputed_ids() -> list[int]:
+    """Every disputed commitment of a tracked member, kept in the cache under the data version
+    (which every change through a service moves, so it is never stale): reading it costs
+    tracking's rule three queries and some 30 ms at OGP scale (mostly Django preparing the
+    thousand ids of the assessed commitments), the largest part of a page before it was kept.
+    The figures' queries then count these ids among the commitments they keep."""
+    key = f"explorer:disputed:{data_version_get()}"
+    found: list[int] | None = cache.get(key)
+    if found is None:
+        found = sorted(_disputed())
+        cache.set(key, found, DISPUTED_KEPT)
+    return found
+
+
+def _disputed() -> set[int]:
+    """The three queries of `disputed_ids`: the assessed commitments of tracked members, the
+    milestones' figures of those assessed as a whole, then tracking's own reading of their
+    assessments."""
+    assessed = Commitment.objects.filter(
+        Exists(Assessment.objects.filter(commitment_id=OuterRef("pk"))),
+        plan__member_id__in=tracked_members(),
+    )
+    ids = list(assessed.order_by().values_list("pk", flat=True))
+    # The official completion of a commitment assessed as a whole, by progress.py's rule, from
+    # its milestones counted by (completion, weight): the rule sums weights, so n milestones of
+    # one completion and weight count as one of n times the weight.
+    milestones: dict[int, list[Any]] = {}
+    for row in (
+        Milestone.objects.filter(
+            commitment_id__in=assessed.filter(
+                Exists(
+                    Assessment.objects.filter(commitment_id=OuterRef("pk"), milestone__isnull=True)
+                )
+            ).values("pk")
+        )
+        .order_by()
+        .values("commitment_id", "completion", "weight")
+        .annotate(n=Count("*"))
+    ):
+        milestones.setdefault(row["commitment_id"], []).append(
+            SimpleNamespace(completion=row["completion"], weight=row["weight"] * row["n"])
+        )
+    # What tracking's rule reads of a commitment: its id and its official completion (None
+    # without milestones, as for a commitment imported from OGP's database).
+    read = [
+        SimpleNamespace(pk=pk, completion=progress.commitment_completion(milestones.get(pk, [])))
+        for pk in ids
+    ]
+    return disputed_commitment_ids(cast(list[Commitment], read))
+
+
+def _flag(condition: Q) -> Case:
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
 
 
-def disputed_ids(filters: Filters, tracked: set[int]) -> set[int]:
-    """The disputed commitments among those the filters keep, of tracked members only: two
-    queries whatever the data size (the assessed commitments with their milestones' figures,
-    then tracking's own reading of their assessments)."""
-    milestones: dict[int, list[Any]] = {}
-    for row in (
-        commitments(filters)
-        .filter(plan__member_id__in=tracked)
-        .filter(Exists(Assessment.objects.filter(commitment_id=OuterRef("pk"))))
-        .order_by()
-        .values("pk", "milestones__completion", "milestones__weight")
-    ):
-        own = milestones.setdefault(row["pk"], [])
-        if row["milestones__completion"] is not None:
-            own.append(
-                SimpleNamespace(
-                    completion=row["milestones__completion"], weight=row["milestones__weight"]
-                )
-            )
-    # What tracking's rule reads of a commitment: its id and its official completion.
-    assessed = [
-        SimpleNamespace(pk=pk, completion=progress.commitment_completion(rows))
-        for pk, rows in milestones.items()
-    ]
-    return disputed_commitment_ids(cast(list[Commitment], assessed))
+# Each commitment's figures as flags, each condition evaluated once per commitment; the
+# aggregates group by them, so a query returns a few rows per group, not a row per commitment.
+FLAGS = {
+    COMPLETE: "is_complete",
+    STARRED: "is_starred",
+    DISPUTED: "is_disputed",
+    "live": "is_live",
+    "tracked": "is_tracked",
+}
+COUNTED = (TOTAL, *FLAGS)
 
 
-def _figures(disputed: set[int], tracked: set[int], distinct: bool = False) -> dict[str, Count]:
-    def count(condition: Q | None = None) -> Count:
-        return Count("pk", filter=condition, distinct=distinct)
+def _flagged(found: QuerySet[Commitment], disputed: list[int]) -> QuerySet[Commitment]:
+    return found.order_by().annotate(
+        is_complete=_flag(COMPLETE_Q),
+        is_starred=_flag(STARRED_Q),
+        is_disputed=_flag(Q(pk__in=disputed)),
+        is_live=_flag(LIVE),
+        is_tracked=_flag(Q(plan__member_id__in=tracked_members())),
+    )
 
-    return {
-        TOTAL: count(),
-        COMPLETE: count(COMPLETE_Q),
-        STARRED: count(STARRED_Q),
-        DISPUTED: count(Q(pk__in=disputed)),
-        "live": count(LIVE),
-        "tracked": count(Q(plan__member_id__in=tracked)),
-    }
+
+def _tally(rows: Any, key: Any) -> dict[Any, dict[str, int]]:
+    """{key of a row: {figure: how many}}, from rows grouped by the flags with their count `n`."""
+    tallies: dict[Any, dict[str, int]] = {}
+    for row in rows:
+        for k in key(row):
+            tally = tallies.setdefault(k, dict.fromkeys(COUNTED, 0))
+            tally[TOTAL] += row["n"]
+            for name, flag in FLAGS.items():
+                if row[flag]:
+                    tally[name] += row["n"]
+    return tallies
 
 
 @dataclass
@@ -213,82 +277,65 @@ def _row(label: str, params: dict[str, str], values: dict[str, Any], **extra: An
     )
 
 
+_MEMBER = (
+    "plan__member__slug",
+    "plan__member__name",
+    "plan__member__level",
+    "plan__member__region",
+)
+
+
 def by_member(filters: Filters) -> list[Row]:
     """One row per member with commitments the filters keep, by name: four queries."""
-    tracked = tracked_member_ids()
-    disputed = disputed_ids(filters, tracked)
+    disputed = disputed_ids()
+    rows = _flagged(commitments(filters), disputed).values(*_MEMBER, *FLAGS.values())
+    tallies = _tally(rows.annotate(n=Count("pk")), lambda r: [tuple(r[k] for k in _MEMBER)])
     level_labels = dict(Member.Level.choices)
-    rows = (
-        commitments(filters)
-        .order_by()
-        .values(
-            "plan__member__slug",
-            "plan__member__name",
-            "plan__member__level",
-            "plan__member__region",
-        )
-        .annotate(**_figures(disputed, tracked))
-        .order_by("plan__member__name", "plan__member__slug")
-    )
     return [
         _row(
-            r["plan__member__name"],
-            {"miembro": r["plan__member__slug"]},
-            r,
-            member={
-                "slug": r["plan__member__slug"],
-                "level": str(level_labels.get(r["plan__member__level"], "")),
-                "region": r["plan__member__region"],
-            },
+            name,
+            {"miembro": slug},
+            tallies[(slug, name, level, region)],
+            member={"slug": slug, "level": str(level_labels.get(level, "")), "region": region},
         )
-        for r in rows
+        for slug, name, level, region in sorted(tallies, key=lambda k: (k[1], k[0]))
     ]
 
 
 def by_area(filters: Filters) -> list[Row]:
     """One row per OGP theme (a commitment counts once in each theme it touches, through the
     theme itself or any of its areas); with an area or theme chosen, one row per area of it.
-    Four queries."""
-    tracked = tracked_member_ids()
-    disputed = disputed_ids(filters, tracked)
+    Five queries."""
+    disputed = disputed_ids()
     found = commitments(filters)
     if filters.area_ids:
         found = found.filter(policy_areas__in=filters.area_ids)
         key: Any = F("policy_areas__id")
     else:
         key = Coalesce("policy_areas__parent_id", "policy_areas__id")
-    grouped = {
-        r["key"]: r
-        for r in found.order_by()
-        .values(key=key)
-        .annotate(**_figures(disputed, tracked, distinct=True))
+    rows = (
+        _flagged(found, disputed)
+        .values(*FLAGS.values(), key=key)
+        .annotate(n=Count("pk", distinct=True))
         .filter(key__isnull=False)
-    }
-    areas = PolicyArea.objects.filter(pk__in=list(grouped)).order_by("position", "pk")
+    )
+    tallies = _tally(rows, lambda r: [r["key"]])
+    areas = PolicyArea.objects.filter(pk__in=list(tallies)).order_by("position", "pk")
     return [
-        _row(area_name(a.name_es, a.name_en), {"area": a.slug}, grouped[a.pk])
+        _row(area_name(a.name_es, a.name_en), {"area": a.slug}, tallies[a.pk])
         for a in areas.only("pk", "slug", "name_es", "name_en")
     ]
 
 
 def by_value(filters: Filters) -> list[Row]:
-    """One row per OGP value, in the template's order: four queries (one aggregate)."""
-    tracked = tracked_member_ids()
-    disputed = disputed_ids(filters, tracked)
-    aggregates = {}
-    for value in VALUES:
-        for name, count in _figures(disputed, tracked).items():
-            condition = Q(**{value: True})
-            if count.filter is not None:
-                condition &= count.filter
-            aggregates[f"{value}__{name}"] = Count("pk", filter=condition)
-    totals = commitments(filters).order_by().aggregate(**aggregates)
+    """One row per OGP value, in the template's order: four queries."""
+    disputed = disputed_ids()
+    rows = _flagged(commitments(filters), disputed).values(*VALUES, *FLAGS.values())
+    tallies = _tally(
+        rows.annotate(n=Count("pk")), lambda r: [value for value in VALUES if r[value]]
+    )
     return [
-        _row(
-            str(label),
-            {"valor": value},
-            {name: totals[f"{value}__{name}"] for name in _figures(set(), set())},
-        )
+        _row(str(label), {"valor": value}, tallies.get(value, dict.fromkeys(COUNTED, 0)))
         for value, label in VALUES.items()
         if not filters.value or filters.value == value
     ]
@@ -317,7 +364,7 @@ def figure_commitments(filters: Filters, figure: str, page: str | None) -> Page:
     elif figure == STARRED:
         found = found.filter(STARRED_Q)
     elif figure == DISPUTED:
-        found = found.filter(pk__in=disputed_ids(filters, tracked_member_ids()))
+        found = found.filter(pk__in=disputed_ids())
     rows = (
         found.select_related("plan", "plan__member")
         .only(
