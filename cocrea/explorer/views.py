@@ -40,14 +40,8 @@ def index(request: HttpRequest) -> HttpResponse:
     form = ExplorerForm(request.GET or None)
     filters = form.filters()
     view = form.view()
-    total = None
-    if view == "area":
-        rows = selectors.by_area(filters)
-    elif view == "valor":
-        rows = selectors.by_value(filters)
-    else:
-        rows = selectors.by_member(filters)
-        total = selectors.total_row(rows, _("All the members shown"))
+    rows = selectors.figures(view, filters)
+    total = None if view else selectors.total_row(rows, _("All the members shown"))
     charted = sorted(rows, key=lambda r: (-r.total, r.label))[:CHART_BARS]
     keep = filters.params()
     return render(

@@ -257,3 +257,17 @@ def test_the_same_queries_for_2_members_and_for_6_with_many_commitments(client, 
     cache.clear()
     assert _queries(client) == small
     assert max(small) <= 8, small
+
+
+def test_kept_figures_follow_the_data_version(client, ogp):
+    from cocrea.core.versioning import data_version_bump
+
+    def guatemala_total() -> int:
+        rows = selectors.figures("", Filters())
+        return next(r.total for r in rows if r.member["slug"] == "guatemala")
+
+    assert guatemala_total() == 6
+    CommitmentFactory(plan=ogp.g.c1.plan, number="7", slug="gt-5-7")
+    assert guatemala_total() == 6  # kept: nothing moved the version (a service would)
+    data_version_bump()
+    assert guatemala_total() == 7
