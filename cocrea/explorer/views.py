@@ -60,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "charted": charted,
             "bars": [Bar(r.label, r.total) for r in charted],
             "chart_cut": len(rows) > len(charted),
-            "figures": list(FIGURE_LABELS.items()),
+            "figures": [(key, str(label)) for key, label in FIGURE_LABELS.items()],
             "link": _figure_link(filters),
             "filtered": bool(keep),
             "without_filters": urlencode({"por": view}) if view else "",
