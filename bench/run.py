@@ -132,7 +132,8 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "OGP explorer": "/explorar/",
         "explorer by area": "/explorar/?por=area",
         "explorer by value": "/explorar/?por=valor",
-        "explorer filtered": "/explorar/?region=Europa&nivel=local&area=anti-corruption-and-integrity",
+        "explorer filtered": "/explorar/?region=Europa&nivel=local"
+        "&area=anti-corruption-and-integrity",
         "explorer commitments": "/explorar/compromisos/?nivel=nacional&figura=completos",
         "explorer disputed": "/explorar/compromisos/?figura=disputados",
     }
@@ -272,9 +273,7 @@ def main() -> None:
     if not args.skip_prepare:
         prepare(base_env, scale)
     targets = {
-        name: path
-        for name, path in pages(base_env).items()
-        if name == FLOOR or args.only in name
+        name: path for name, path in pages(base_env).items() if name == FLOOR or args.only in name
     }
     results = {}
     for mode, cache in (("uncached", False), ("cached", True)):

@@ -135,7 +135,7 @@ def commitments(filters: Filters) -> QuerySet[Commitment]:
     return found
 
 
-def tracked_members() -> QuerySet[Member]:
+def tracked_members() -> QuerySet[Member, Any]:
     """Members with milestones in Cocrea, the ones whose disputes Cocrea can know: their ids as
     a subquery, which the database runs once inside the query that uses it."""
     return Member.objects.filter(
