@@ -35,6 +35,7 @@ FULL = {
     "proposals": 2000,
     "comments": 20000,
     "supports": 5000,
+    "imported-members": 60,
 }
 SMALL = {
     "plans": 20,
@@ -45,6 +46,7 @@ SMALL = {
     "proposals": 100,
     "comments": 1000,
     "supports": 250,
+    "imported-members": 6,
 }
 
 

@@ -271,3 +271,35 @@ def test_kept_figures_follow_the_data_version(client, ogp):
     assert guatemala_total() == 6  # kept: nothing moved the version (a service would)
     data_version_bump()
     assert guatemala_total() == 7
+
+
+def test_the_scale_data_is_counted_as_independently(db):
+    from django.core.management import call_command
+
+    call_command(
+        "seed_scale",
+        stdout=None,
+        plans=4,
+        commitments=16,
+        milestones=40,
+        institutions=6,
+        members=3,
+        proposals=2,
+        comments=2,
+        supports=2,
+        imported_members=2,
+        imported_plans_each=1,
+        imported_commitments_each=4,
+        assessments=12,
+    )
+    assert Member.objects.filter(code__startswith="SCALE-OGP-").count() == 2
+    rows = {row.member["slug"]: row for row in selectors.by_member(Filters())}
+    # The seeded data has both kinds, and something of each figure (the seed is fixed).
+    assert any(r.live == 0 for r in rows.values()) and any(r.live for r in rows.values())
+    assert all(sum(r.figure(f) or 0 for r in rows.values()) for f in selectors.FIGURES)
+    counted = independent()
+    assert set(rows) == set(counted)
+    for slug, figures in counted.items():
+        for name in selectors.FIGURES:
+            expected = len(figures[name]) if name in figures else None
+            assert rows[slug].figure(name) == expected, (slug, name)
