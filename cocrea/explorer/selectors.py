@@ -20,6 +20,7 @@ reviews are published as entered), so nothing here needs a visibility filter."""
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.core.i18n import language
@@ -250,6 +252,8 @@ class Row:
     live: int
     tracked: int
     member: dict[str, str] = field(default_factory=dict)
+    # {figure: the address of the commitments behind it}, set by `with_links`.
+    links: dict[str, str] = field(default_factory=dict)
 
     @property
     def disputed_known(self) -> bool:
@@ -354,8 +358,21 @@ def figures(view: str, filters: Filters) -> list[Row]:
     key = f"explorer:rows:{data_version_get()}:{language()}:{view}:{params}"
     rows: list[Row] | None = cache.get(key)
     if rows is None:
-        rows = VIEWS[view](filters)
+        rows = with_links(VIEWS[view](filters), filters)
         cache.set(key, rows, KEPT)
+    return rows
+
+
+def with_links(rows: list[Row], filters: Filters) -> list[Row]:
+    """Each figure's link to its commitments: the page's filters, the row's own part (its
+    member, area or value) and the figure. Made once with the rows and kept with them (the
+    addresses of a page of 160 members were a tenth of its time)."""
+    base = reverse("explorer:commitments")
+    for row in rows:
+        row.links = {
+            name: f"{base}?{urlencode({**filters.params(), **row.params, 'figura': name})}"
+            for name in FIGURES
+        }
     return rows
 
 

@@ -2,32 +2,18 @@
 value, and the commitments behind every figure. Public, GET only, cached like every public
 page; the figures are aggregates in the database (selectors.py)."""
 
-from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cocrea.core.decorators import public_page
 from cocrea.explorer import selectors
 from cocrea.explorer.forms import FIGURE_LABELS, VIEWS, ExplorerForm, FigureForm
-from cocrea.explorer.selectors import Filters, Row
 from cocrea.tracking.charts import Bar
 
 CHART_BARS = 20
-
-
-def _figure_link(filters: Filters) -> Callable[[Row, str], str]:
-    """The address of the commitments behind a row's figure: the filters, the row's own part
-    (its member, area or value) and the figure."""
-    base = reverse("explorer:commitments")
-
-    def link(row: Row, figure: str) -> str:
-        return f"{base}?{urlencode({**filters.params(), **row.params, 'figura': figure})}"
-
-    return link
 
 
 def _page_number(request: HttpRequest) -> str:
@@ -41,7 +27,11 @@ def index(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     view = form.view()
     rows = selectors.figures(view, filters)
-    total = None if view else selectors.total_row(rows, _("All the members shown"))
+    total = None
+    if not view:
+        total = selectors.with_links(
+            [selectors.total_row(rows, _("All the members shown"))], filters
+        )[0]
     charted = sorted(rows, key=lambda r: (-r.total, r.label))[:CHART_BARS]
     keep = filters.params()
     return render(
@@ -61,7 +51,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "bars": [Bar(r.label, r.total) for r in charted],
             "chart_cut": len(rows) > len(charted),
             "figures": [(key, str(label)) for key, label in FIGURE_LABELS.items()],
-            "link": _figure_link(filters),
             "filtered": bool(keep),
             "without_filters": urlencode({"por": view}) if view else "",
         },
