@@ -265,12 +265,9 @@ class Row:
         return self.tracked > 0
 
     def figure(self, name: str) -> int | None:
-        return {
-            TOTAL: self.total,
-            COMPLETE: self.complete,
-            STARRED: self.starred,
-            DISPUTED: self.disputed if self.disputed_known else None,
-        }[name]
+        if name == DISPUTED:
+            return self.disputed if self.tracked > 0 else None
+        return {TOTAL: self.total, COMPLETE: self.complete, STARRED: self.starred}[name]
 
 
 def _row(label: str, params: dict[str, str], values: dict[str, Any], **extra: Any) -> Row:
