@@ -366,7 +366,7 @@ def figures(view: str, filters: Filters) -> list[Row]:
     set: computing them is a GROUP BY over every commitment the filters keep (some 30 ms at OGP
     scale on an idle machine), asked again only after a change. The key names the language (the
     labels are in it) and the filters, which come from whitelists, so the keys are few."""
-    params = "&".join(f"{k}={v}" for k, v in sorted(filters.params().items()))
+    params = urlencode(sorted(filters.params().items()))  # ASCII, whatever a region is called
     key = f"explorer:rows:{data_version_get()}:{language()}:{view}:{params}"
     rows: list[Row] | None = cache.get(key)
     if rows is None:
@@ -404,7 +404,8 @@ def total_row(rows: list[Row], label: str) -> Row:
 
 def figure_commitments(filters: Filters, figure: str, page: str | None) -> Page:
     """A page of the commitments behind a figure, by member, plan and number: the paginator's
-    count and the page (plus three for the disputed: the tracked members and the reading)."""
+    count and the page (for the disputed, the data version too, and tracking's reading, three
+    queries, when it is not kept)."""
     found = commitments(filters)
     if figure == COMPLETE:
         found = found.filter(COMPLETE_Q)
