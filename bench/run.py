@@ -35,6 +35,7 @@ FULL = {
     "proposals": 2000,
     "comments": 20000,
     "supports": 5000,
+    "imported-members": 60,
 }
 SMALL = {
     "plans": 20,
@@ -45,6 +46,7 @@ SMALL = {
     "proposals": 100,
     "comments": 1000,
     "supports": 250,
+    "imported-members": 6,
 }
 
 
@@ -129,6 +131,13 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "proposals, most supported": "/consultas/scale-consulta/propuestas/?orden=apoyos",
         "one proposal with comments": f"/propuestas/{proposal}/",
         "co-creation standards": f"/planes/{consulted}/cocreacion/",
+        "OGP explorer": "/explorar/",
+        "explorer by area": "/explorar/?por=area",
+        "explorer by value": "/explorar/?por=valor",
+        "explorer filtered": "/explorar/?region=Europa&nivel=local"
+        "&area=anti-corruption-and-integrity",
+        "explorer commitments": "/explorar/compromisos/?nivel=nacional&figura=completos",
+        "explorer disputed": "/explorar/compromisos/?figura=disputados",
     }
 
 
@@ -256,13 +265,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="duration of each measurement")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the database as it is")
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose name contains this (and the floor)"
+    )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL")
     scale = SMALL if args.small else FULL
     base_env = environment(database_url, cache=False)
     if not args.skip_prepare:
         prepare(base_env, scale)
-    targets = pages(base_env)
+    targets = {
+        name: path for name, path in pages(base_env).items() if name == FLOOR or args.only in name
+    }
     results = {}
     for mode, cache in (("uncached", False), ("cached", True)):
         print(f"Measuring {mode} pages ({args.seconds}s each)...", flush=True)

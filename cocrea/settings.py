@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cocrea.opendata",
     "cocrea.notifications",
     "cocrea.search",
+    "cocrea.explorer",
     "ninja",
     "corsheaders",
     "django_tasks",
@@ -137,7 +138,11 @@ COCREA_DEMO_PASSWORD = env_str(
 COCREA_DEMO_TOTP_SECRET = env_str("COCREA_DEMO_TOTP_SECRET", "DEMOCOCREADEMOCOCREA2345")
 # What apps above plans add to `manage.py seed_scale`: modules with add_arguments(parser),
 # clear() and seed(rng=, options=, plans=, stdout=).
-COCREA_SCALE_SEEDERS = ["cocrea.participation.scale", "cocrea.search.scale"]
+COCREA_SCALE_SEEDERS = [
+    "cocrea.participation.scale",
+    "cocrea.explorer.scale",
+    "cocrea.search.scale",
+]
 # Which of a list of commitments civil society's current view disagrees with (the plan filter).
 COCREA_DISPUTED_COMMITMENTS = "cocrea.tracking.selectors.disputed_commitment_ids"
 # Which of a list of milestone ids it disagrees with (the institution page's milestone rows).

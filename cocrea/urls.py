@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("", include("cocrea.audit.urls")),
     path("", include("cocrea.notifications.urls")),
     path("", include("cocrea.search.urls")),
+    path("", include("cocrea.explorer.urls")),
     path("cuentas/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
