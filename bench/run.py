@@ -106,11 +106,16 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "from cocrea.participation.models import Proposal\n"
         "p = Proposal.objects.filter(consultation__slug='scale-consulta')"
         ".order_by('-comment_count', 'pk').first()\n"
-        "print(plan.slug, c.slug, i.slug, p.consultation.plan.slug, p.public_id)\n"
+        "from cocrea.plans.models import Member\n"
+        "ms = Member.objects.filter(code__startswith='SCALE-').order_by('pk')\n"
+        "nat = ms.filter(level='national')[ms.filter(level='national').count() // 2]\n"
+        "loc = ms.filter(level='local')[ms.filter(level='local').count() // 2]\n"
+        "print(plan.slug, c.slug, i.slug, p.consultation.plan.slug, p.public_id, nat.slug,"
+        " loc.slug)\n"
     )
-    plan, commitment, institution, consulted, proposal = manage(env, "shell", "-c", code).split()[
-        -5:
-    ]
+    plan, commitment, institution, consulted, proposal, national, local = manage(
+        env, "shell", "-c", code
+    ).split()[-7:]
     return {
         FLOOR: "/health/",
         "home": "/",
@@ -129,6 +134,12 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "proposals, most supported": "/consultas/scale-consulta/propuestas/?orden=apoyos",
         "one proposal with comments": f"/propuestas/{proposal}/",
         "co-creation standards": f"/planes/{consulted}/cocreacion/",
+        "members": "/miembros/",
+        "members, one region, local": "/miembros/?region=Europa&nivel=local",
+        "one national member": f"/miembros/{national}/",
+        "one local member": f"/miembros/{local}/",
+        "action plans of one member": f"/planes/?miembro={national}",
+        "action plans, local, one region": "/planes/?nivel=local&region=Europa",
     }
 
 

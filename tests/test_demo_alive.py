@@ -63,9 +63,7 @@ def test_the_demo_is_alive_on_the_day_it_is_loaded(today, monkeypatch, client):
 def _open_consultation(today: date, member: str = "GTM") -> Consultation:
     open_now = [
         c
-        for c in Consultation.objects.filter(
-            published_at__isnull=False, plan__member__code=member
-        )
+        for c in Consultation.objects.filter(published_at__isnull=False, plan__member__code=member)
         if (phase := c.phase_on(today)) is not None and phase.kind == Phase.Kind.PROPOSALS
     ]
     assert len(open_now) == 1

@@ -1,7 +1,7 @@
 """What participation adds to the top of a member's home page (the COCREA_HOME_SECTIONS
-setting): the member's consultation open today and what a visitor can do in it until when, with the main action as its
-button ("Propose until <date>" in the proposal phase); or, when none is open, when the next
-phase opens, or that no consultation is open."""
+setting): the member's consultation open today and what a visitor can do in it until when, with
+the main action as its button ("Propose until <date>" in the proposal phase); or, when none is
+open, when the next phase opens, or that no consultation is open."""
 
 from dataclasses import dataclass
 from datetime import date

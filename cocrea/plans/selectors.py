@@ -109,8 +109,10 @@ def plan_list_page(*, number: str | None, member_ids: list[int] | None = None) -
     `member_ids` only when given (selectors_members.filtered_member_ids). (Milestones are not
     counted here: at OGP scale that meant aggregating some 5,000 rows on every view of the list,
     the largest cost of the page on PostgreSQL.)"""
-    plans = ActionPlan.objects.all() if member_ids is None else ActionPlan.objects.filter(
-        member_id__in=member_ids
+    plans = (
+        ActionPlan.objects.all()
+        if member_ids is None
+        else ActionPlan.objects.filter(member_id__in=member_ids)
     )
     plans = (
         plans.select_related("member")

@@ -207,4 +207,6 @@ def member_facts(*, member: Member) -> MemberFacts:
         for local in local_members:
             local.plan_list = by_member[local.pk]  # type: ignore[attr-defined]
     institution_count = Institution.objects.filter(member=member).count()
-    return MemberFacts(plans=plans, local_members=local_members, institution_count=institution_count)
+    return MemberFacts(
+        plans=plans, local_members=local_members, institution_count=institution_count
+    )

@@ -22,6 +22,7 @@ CODE = "GTM-DEMO"
 NAME = "Municipio de Ejemplo (demostración)"
 SLUG = "municipio-de-ejemplo"
 CONTACT = "demo-punto-de-contacto-local"
+TITLE = "Plan de Acción Local de Gobierno Abierto"
 NOTE = "Contenido de demostración: un municipio inventado, no un miembro real de OGP Local."
 INSTITUTIONS = [  # slug, name, acronym, kind
     ("muni-ejemplo", "Municipalidad de Ejemplo (demostración)", "ME", "government"),
@@ -111,7 +112,7 @@ def _plan(member: Member, number: int, start: date, end: date, status: str) -> A
             ActionPlan,
             {"member": member, "number": number},
             {
-                "title": f"{ordinal} Plan de Acción Local de Gobierno Abierto {start.year}-{end.year}",
+                "title": f"{ordinal} {TITLE} {start.year}-{end.year}",
                 "slug": f"{SLUG}-plan-{number}-{start.year}-{end.year}",
                 "start_date": start,
                 "end_date": end,

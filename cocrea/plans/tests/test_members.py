@@ -207,9 +207,7 @@ def _grow(n: int) -> None:
         national = _member(f"N{i:03d}", f"Nacional {i:03d}", region=f"Región {i % 4}")
         _local_plan(national, 1)
         _local_plan(national, 2, status="closed", end_date=date(2026, 1, 1))
-        local = _member(
-            f"L{i:03d}", f"Local {i:03d}", level=Member.Level.LOCAL, national=national
-        )
+        local = _member(f"L{i:03d}", f"Local {i:03d}", level=Member.Level.LOCAL, national=national)
         _local_plan(local, 1)
         InstitutionFactory(member=local, name=f"Municipio {i:03d}", slug=f"municipio-{i:03d}")
 
