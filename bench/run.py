@@ -267,6 +267,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="duration of each measurement")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the database as it is")
+    parser.add_argument(
+        "--pages", default="", help="measure only the pages whose name matches this regex"
+    )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL")
     scale = SMALL if args.small else FULL
@@ -274,6 +277,12 @@ def main() -> None:
     if not args.skip_prepare:
         prepare(base_env, scale)
     targets = pages(base_env)
+    if args.pages:
+        targets = {
+            name: path
+            for name, path in targets.items()
+            if name == FLOOR or re.search(args.pages, name)
+        }
     results = {}
     for mode, cache in (("uncached", False), ("cached", True)):
         print(f"Measuring {mode} pages ({args.seconds}s each)...", flush=True)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -125,10 +125,21 @@ def member_groups(members: list[Member], ids: list[int] | None) -> list[MemberGr
 
 
 def member_get(*, slug: str) -> Member:
-    """A member with its national member and its forum (`forum_slug`, "" without one). One
-    query."""
+    """A member with its national member, its forum (`forum_slug`, "" without one) and its
+    number of institutions (`institution_count`). One query."""
+    institutions = (
+        Institution.objects.filter(member=OuterRef("pk"))
+        .order_by()
+        .values("member")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     member = get_object_or_404(
-        Member.objects.select_related("national", "forum").only(
+        Member.objects.select_related("national", "forum")
+        .annotate(
+            institution_count=Coalesce(Subquery(institutions, output_field=IntegerField()), 0)
+        )
+        .only(
             "id",
             "slug",
             "name",
@@ -188,25 +199,25 @@ class MemberFacts:
 
 
 def member_facts(*, member: Member) -> MemberFacts:
-    """Two queries, four for a national member: its plans, its local members and their plans
-    (`plan_list` on each), its institutions' count."""
-    plans = list(_plans(ActionPlan.objects.filter(member=member)).order_by("-start_date", "pk"))
-    local_members: list[Member] = []
-    if member.level == Member.Level.NATIONAL:
-        local_members = list(
-            Member.objects.filter(national=member)
-            .only("id", "slug", "name", "level", "region", "national_id")
-            .order_by("name", "pk")
-        )
-        local_plans = _plans(ActionPlan.objects.filter(member__national=member)).order_by(
-            "member__name", "-start_date", "pk"
-        )
-        by_member: dict[int, list[ActionPlan]] = {m.pk: [] for m in local_members}
-        for plan in local_plans:
-            by_member[plan.member_id].append(plan)
-        for local in local_members:
-            local.plan_list = by_member[local.pk]  # type: ignore[attr-defined]
-    institution_count = Institution.objects.filter(member=member).count()
+    """One query, two for a national member: its plans and its local members' in one read, and
+    its local members (those without a plan too), each with its plans as `plan_list`. `member`
+    as `member_get` reads it (with `institution_count`)."""
+    if member.level != Member.Level.NATIONAL:
+        plans = list(_plans(ActionPlan.objects.filter(member=member)).order_by("-start_date", "pk"))
+        return MemberFacts(plans, [], member.institution_count)  # type: ignore[attr-defined]
+    local_members = list(
+        Member.objects.filter(national=member)
+        .only("id", "slug", "name", "level", "region", "national_id")
+        .order_by("name", "pk")
+    )
+    by_member: dict[int, list[ActionPlan]] = {m.pk: [] for m in [member, *local_members]}
+    every = _plans(ActionPlan.objects.filter(Q(member=member) | Q(member__national=member)))
+    for plan in every.order_by("-start_date", "pk"):
+        by_member[plan.member_id].append(plan)
+    for local in local_members:
+        local.plan_list = by_member[local.pk]  # type: ignore[attr-defined]
     return MemberFacts(
-        plans=plans, local_members=local_members, institution_count=institution_count
+        by_member[member.pk],
+        local_members,
+        member.institution_count,  # type: ignore[attr-defined]
     )
