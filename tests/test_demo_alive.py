@@ -154,9 +154,9 @@ def _the_local_member_has_its_plan_under_way_and_its_consultation_open(today, cl
         member=local,
     ).exists()
     client.logout()
-    national_home = client.get("/").content.decode()
+    national_home = client.get(reverse("plans:member", kwargs={"slug": "guatemala"}))
     local_page = reverse("plans:member", kwargs={"slug": local.slug})
-    assert local_page in national_home
+    assert local_page in national_home.content.decode()
     page = client.get(local_page).content.decode()
     assert plan.title in page
     assert reverse("participation:consultation", kwargs={"slug": consultation.slug}) in page

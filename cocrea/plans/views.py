@@ -35,12 +35,12 @@ def member_home(request: HttpRequest, member: Member | None, *, site_home: bool)
     """A member's home (the default member's when `member` is None): its current plan with
     its deadlines, disputes and open consultation (apps above plans add theirs through
     COCREA_HOME_SECTIONS), then its plans, local or national members, institutions and forum.
-    The site's home adds the way to the other members."""
+    The site's home shows the default member's current plan as before, with the way to its
+    page and to the other members instead of those facts: reading them cost a third of the
+    home's time, the most visited page (docs/members.md)."""
     today = timezone.localdate()
     member, plan = selectors.home_plan(today, member)
-    if member is not None and not hasattr(member, "forum_slug"):
-        member = members.member_get(slug=member.slug)  # the default: its national and forum
-    facts = members.member_facts(member=member) if member is not None else None
+    facts = members.member_facts(member=member) if member is not None and not site_home else None
     glance = selectors.plan_glance(plan=plan, today=today) if plan else None
     disputed_ids = _disputed(glance.commitments) if glance else set()
     overdue = len(glance.overdue) if glance else 0
