@@ -108,11 +108,16 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "from cocrea.participation.models import Proposal\n"
         "p = Proposal.objects.filter(consultation__slug='scale-consulta')"
         ".order_by('-comment_count', 'pk').first()\n"
-        "print(plan.slug, c.slug, i.slug, p.consultation.plan.slug, p.public_id)\n"
+        "from cocrea.plans.models import Member\n"
+        "ms = Member.objects.filter(code__startswith='SCALE-').order_by('pk')\n"
+        "nat = ms.filter(level='national')[ms.filter(level='national').count() // 2]\n"
+        "loc = ms.filter(level='local')[ms.filter(level='local').count() // 2]\n"
+        "print(plan.slug, c.slug, i.slug, p.consultation.plan.slug, p.public_id, nat.slug,"
+        " loc.slug)\n"
     )
-    plan, commitment, institution, consulted, proposal = manage(env, "shell", "-c", code).split()[
-        -5:
-    ]
+    plan, commitment, institution, consulted, proposal, national, local = manage(
+        env, "shell", "-c", code
+    ).split()[-7:]
     return {
         FLOOR: "/health/",
         "home": "/",
@@ -138,6 +143,12 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "&area=anti-corruption-and-integrity",
         "explorer commitments": "/explorar/compromisos/?nivel=nacional&figura=completos",
         "explorer disputed": "/explorar/compromisos/?figura=disputados",
+        "members": "/miembros/",
+        "members, one region, local": "/miembros/?region=Europa&nivel=local",
+        "one national member": f"/miembros/{national}/",
+        "one local member": f"/miembros/{local}/",
+        "action plans of one member": f"/planes/?miembro={national}",
+        "action plans, local, one region": "/planes/?nivel=local&region=Europa",
     }
 
 
@@ -266,7 +277,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the database as it is")
     parser.add_argument(
-        "--only", default="", help="measure only the pages whose name contains this (and the floor)"
+        "--pages", default="", help="measure only the pages whose name matches this regex"
     )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL")
@@ -274,9 +285,13 @@ def main() -> None:
     base_env = environment(database_url, cache=False)
     if not args.skip_prepare:
         prepare(base_env, scale)
-    targets = {
-        name: path for name, path in pages(base_env).items() if name == FLOOR or args.only in name
-    }
+    targets = pages(base_env)
+    if args.pages:
+        targets = {
+            name: path
+            for name, path in targets.items()
+            if name == FLOOR or re.search(args.pages, name)
+        }
     results = {}
     for mode, cache in (("uncached", False), ("cached", True)):
         print(f"Measuring {mode} pages ({args.seconds}s each)...", flush=True)

@@ -9,7 +9,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cocrea.core.env import env_bool, env_choice, env_int, env_list, env_str
+from cocrea.core.env import env_bool, env_choice, env_int, env_list, env_pairs, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -31,6 +31,10 @@ ALLOWED_HOSTS = env_list(
     ["127.0.0.1", "localhost", "testserver"] if ENVIRONMENT != "production" else [],
 )
 CSRF_TRUSTED_ORIGINS = env_list("COCREA_CSRF_TRUSTED_ORIGINS")
+# OGP members served at a host name of their own, "host=member-slug,..." (cocrea.core.memberhost):
+# "/" on such a host is that member's home; the hosts are allowed like the site's own.
+COCREA_MEMBER_HOSTS = env_pairs("COCREA_MEMBER_HOSTS")
+ALLOWED_HOSTS += [host for host in COCREA_MEMBER_HOSTS if host not in ALLOWED_HOSTS]
 
 INSTALLED_APPS = [
     # Django's admin, behind two factors for everyone who uses it (cocrea/accounts/admin_site.py).
@@ -74,6 +78,8 @@ MIDDLEWARE = [
     "cocrea.core.bodylimit.BodyLimitMiddleware",
     # A NUL character in the address or a form is a 400, before anything reads it (issue 20).
     "cocrea.core.badinput.RefuseNul",
+    # Which member's own host the request came to (COCREA_MEMBER_HOSTS), for the home page.
+    "cocrea.core.memberhost.MemberHostMiddleware",
     # Outside all that shapes a page, so a cached page skips all of it (cocrea.core.pagecache).
     "cocrea.core.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -57,6 +57,8 @@ def plan_samples(plan: Any) -> dict[str, Callable[[], dict[str, str]]]:
         "plans:home": dict,
         "search:search": dict,
         "plans:plan_list": dict,
+        "plans:member_list": dict,
+        "plans:member": lambda: {"slug": plan.member.slug},
         "plans:plan": lambda: {"slug": plan.slug},
         "plans:commitment": lambda: {"plan_slug": plan.slug, "slug": commitment.slug},
         "plans:commitment_history": lambda: {"plan_slug": plan.slug, "slug": commitment.slug},

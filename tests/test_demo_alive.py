@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from cocrea.accounts.models import RoleGrant
 from cocrea.audit.models import AuditEvent
 from cocrea.forum.models import Meeting
 from cocrea.participation.models import (
@@ -26,7 +27,7 @@ from cocrea.participation.models import (
     Support,
 )
 from cocrea.participation.standards import standards_panel
-from cocrea.plans.models import ActionPlan, Commitment, Institution, Milestone
+from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone
 from cocrea.plans.progress import DUE_SOON_DAYS
 from cocrea.plans.selectors import home_plan
 from cocrea.tracking.models import ProgressReport
@@ -55,13 +56,14 @@ def test_the_demo_is_alive_on_the_day_it_is_loaded(today, monkeypatch, client):
     _the_next_plans_consultation_takes_proposals_from_several_departments(today)
     _the_standards_panel_shows_a_mix_not_all_red(today)
     _a_new_citizen_can_propose_today_through_the_form(today, client)
+    _the_local_member_has_its_plan_under_way_and_its_consultation_open(today, client)
     _seeding_again_later_changes_nothing(today, monkeypatch)
 
 
-def _open_consultation(today: date) -> Consultation:
+def _open_consultation(today: date, member: str = "GTM") -> Consultation:
     open_now = [
         c
-        for c in Consultation.objects.filter(published_at__isnull=False)
+        for c in Consultation.objects.filter(published_at__isnull=False, plan__member__code=member)
         if (phase := c.phase_on(today)) is not None and phase.kind == Phase.Kind.PROPOSALS
     ]
     assert len(open_now) == 1
@@ -75,8 +77,9 @@ def _the_current_plan_is_under_way_today_and_no_ended_plan_is_current(today):
     assert plan.number == 6 and plan.commitments.count() == 6
     ended = ActionPlan.objects.filter(end_date__lt=today)
     assert set(ended.values_list("status", flat=True)) == {ActionPlan.Status.CLOSED}
-    assert ActionPlan.objects.filter(status=ActionPlan.Status.IMPLEMENTATION).count() == 1
-    following = ActionPlan.objects.get(number=7)
+    national = ActionPlan.objects.filter(member__code="GTM")
+    assert national.filter(status=ActionPlan.Status.IMPLEMENTATION).count() == 1
+    following = national.get(number=7)
     assert following.status == ActionPlan.Status.CO_CREATION and following.start_date > today
 
 
@@ -130,6 +133,34 @@ def _a_new_citizen_can_propose_today_through_the_form(today, client):
     )
     assert response.status_code == 302
     assert consultation.proposals.count() == before + 1
+
+
+def _the_local_member_has_its_plan_under_way_and_its_consultation_open(today, client):
+    """The OGP Local member (issue 25): from the national home to its page, its current plan
+    and its consultation taking proposals, with its own point of contact."""
+    local = Member.objects.get(code="GTM-DEMO")
+    assert local.national.code == "GTM" and local.level == Member.Level.LOCAL
+    assert "demostración" in local.name
+    _, plan = home_plan(today, local)
+    assert plan.is_current and plan.commitments.count() >= 3
+    assert Milestone.objects.filter(commitment__plan=plan).count() >= 9
+    assert not Commitment.objects.filter(plan__member=local, is_demo=False).exists()
+    assert Institution.objects.filter(member=local).count() >= 2
+    consultation = _open_consultation(today, member="GTM-DEMO")
+    assert consultation.plan.member == local and consultation.proposals.exists()
+    assert RoleGrant.objects.filter(
+        user__username="demo-punto-de-contacto-local",
+        role=RoleGrant.Role.POINT_OF_CONTACT,
+        member=local,
+    ).exists()
+    client.logout()
+    national_home = client.get(reverse("plans:member", kwargs={"slug": "guatemala"}))
+    local_page = reverse("plans:member", kwargs={"slug": local.slug})
+    assert local_page in national_home.content.decode()
+    page = client.get(local_page).content.decode()
+    assert plan.title in page
+    assert reverse("participation:consultation", kwargs={"slug": consultation.slug}) in page
+    assert client.get(consultation.get_absolute_url()).status_code == 200
 
 
 def _the_standards_panel_shows_a_mix_not_all_red(today):

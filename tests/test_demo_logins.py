@@ -65,3 +65,20 @@ def test_demo_code_refuses_when_the_accounts_are_closed(settings):
     out = io.StringIO()
     call_command("demo_code", stdout=out)
     assert out.getvalue().split()[0].isdigit() and len(out.getvalue().split()[0]) == 6
+
+
+def test_the_local_members_point_of_contact_logs_in_and_reaches_the_desk(client, settings):
+    """The OGP Local member's own point of contact (issue 25): the role in that member only."""
+    settings.COCREA_DEMO_PASSWORD = "una-clave-de-demostracion"
+    call_command("seed_demo", stdout=io.StringIO())
+    local = "demo-punto-de-contacto-local@demo.invalid"
+    response = client.post(
+        reverse("account_login"), {"login": local, "password": "una-clave-de-demostracion"}
+    )
+    assert response["Location"] == reverse("mfa_authenticate")
+    code = demo.current_code(settings.COCREA_DEMO_TOTP_SECRET, time.time())
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    contact = User.objects.get(email=local)
+    members = set(contact.role_grants.values_list("member__code", flat=True))
+    assert members == {"GTM-DEMO"}
+    assert client.get(reverse("admin:index")).status_code == 200

@@ -23,6 +23,7 @@ LOGINS = (
     ("demo-punto-de-contacto", True),
     ("demo-funcionaria", True),
     ("demo-sociedad-civil", False),
+    ("demo-punto-de-contacto-local", True),  # the OGP Local member's (plans' demo_local)
 )
 
 

@@ -45,6 +45,18 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_pairs(name: str) -> dict[str, str]:
+    """`key=value` items of a comma-separated list as a dict (keys lower case: host names)."""
+    pairs: dict[str, str] = {}
+    for item in env_list(name):
+        key, sep, value = item.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if not sep or not key or not value:
+            raise ImproperlyConfigured(f"{name} items must be key=value, not {item!r}")
+        pairs[key] = value
+    return pairs
+
+
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     value = os.environ.get(name, default).strip()
     if value not in choices:

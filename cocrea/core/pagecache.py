@@ -10,7 +10,8 @@ and even compression: what is stored is the finished response, headers included.
 what is stored is always the anonymous version of a page, whose `Vary: Cookie` stays for other
 caches), and never a response that is not a plain 200, that sets a cookie, or that used the CSRF
 token. The language is
-part of the path (i18n_patterns), and compressed and plain responses are kept apart.
+part of the path (i18n_patterns), and compressed and plain responses, and each host's pages
+(cocrea.core.memberhost), are kept apart.
 """
 
 import hashlib
@@ -22,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from cocrea.core.memberhost import request_host
 from cocrea.core.versioning import data_version_get
 
 HEADER = "X-Cocrea-Cache"
@@ -29,7 +31,9 @@ HEADER = "X-Cocrea-Cache"
 
 def _key(request: HttpRequest, version: int) -> str:
     gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    raw = f"{version}|{int(gzip)}|{request.get_full_path()}"
+    # The host is part of the key: a member served at its own host (COCREA_MEMBER_HOSTS) has
+    # its own home at "/", and links between members differ by host.
+    raw = f"{version}|{int(gzip)}|{request_host(request)}|{request.get_full_path()}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

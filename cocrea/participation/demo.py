@@ -39,7 +39,7 @@ from cocrea.participation.models import (
 )
 from cocrea.participation.services import consultation_figures_refresh
 from cocrea.plans import selectors as plan_selectors
-from cocrea.plans.management import demo_data
+from cocrea.plans.management import demo_data, demo_local
 from cocrea.plans.models import ActionPlan, Commitment, Institution, PolicyArea
 
 NOTE = "Demostración:"
@@ -90,6 +90,77 @@ def _at(day: Any, hour: int = 10) -> datetime:
 def seed(stdout: Any, today: date | None = None) -> None:
     _past(stdout)
     _open(stdout, today or timezone.localdate())
+    _open_local(today or timezone.localdate())
+
+
+# The OGP Local member's consultation (plans/management/demo_local.py): its next plan's, taking
+# proposals today, on the national one's timeline.
+LOCAL_PROPOSALS = [
+    ("Horarios y turnos del mercado municipal en línea", Department.QUETZALTENANGO),
+    ("Alumbrado público: reportes vecinales con respuesta", Department.QUETZALTENANGO),
+]
+
+
+def _open_local(today: date) -> None:
+    following = (
+        ActionPlan.objects.filter(member__code=demo_local.CODE, number=2)
+        .select_related("member")
+        .first()
+    )
+    if (
+        following is None
+        or following.start_date <= today
+        or Consultation.objects.filter(plan=following).exists()
+    ):
+        return
+    months = 12 * demo_data.PLAN_YEARS - demo_data.MONTHS_INTO_CURRENT
+    anchor = demo_data.add_months(following.start_date, -months)
+    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    with quiet, transaction.atomic():
+        contact = demo_local.contact(following.member)
+        consultation = services.consultation_save(
+            actor=contact,
+            consultation=Consultation(
+                plan=following,
+                slug=f"consulta-{following.slug}",
+                title=f"Consulta para el {following.title}",
+                description=f"{NOTE} consulta de un municipio inventado para la demostración: "
+                "envíe su propuesta para el próximo plan local mientras la fase de propuestas "
+                "esté abierta.",
+            ),
+        )
+        for kind, first, last in OPEN_TIMELINE:
+            services.phase_save(
+                actor=contact,
+                phase=Phase(
+                    consultation=consultation,
+                    kind=kind,
+                    starts_on=anchor + timedelta(days=first),
+                    ends_on=anchor + timedelta(days=last),
+                ),
+            )
+        services.consultation_publish(actor=contact, consultation=consultation)
+        now = timezone.now()
+        Consultation.objects.filter(pk=consultation.pk).update(
+            published_at=_when(anchor, PUBLISHED, now)
+        )
+        consultation.refresh_from_db()
+        neighbour = _person("demo-participante-1", "Participante 1 (demostración)")
+        for index, (title, department) in enumerate(LOCAL_PROPOSALS):
+            proposal = services.proposal_create(
+                actor=neighbour,
+                consultation=consultation,
+                title=title,
+                problem=f"{NOTE} problema escrito para la demostración.",
+                proposal=f"{NOTE} propuesta escrita para la demostración.",
+                policy_area=None,
+                department=department,
+                municipality="Municipio de Ejemplo",
+            )
+            Proposal.objects.filter(pk=proposal.pk).update(
+                created_at=_when(anchor, -20 + index * 5, now)
+            )
+        consultation_figures_refresh(consultation=consultation)
 
 
 def _past(stdout: Any) -> None:

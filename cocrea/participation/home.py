@@ -1,7 +1,7 @@
-"""What participation adds to the top of the home page (the COCREA_HOME_SECTIONS setting): the
-consultation open today and what a visitor can do in it until when, with the main action as its
-button ("Propose until <date>" in the proposal phase); or, when none is open, when the next
-phase opens, or that no consultation is open."""
+"""What participation adds to the top of a member's home page (the COCREA_HOME_SECTIONS
+setting): the member's consultation open today and what a visitor can do in it until when, with
+the main action as its button ("Propose until <date>" in the proposal phase); or, when none is
+open, when the next phase opens, or that no consultation is open."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from cocrea.participation.models import Consultation, Phase
+from cocrea.plans.models import Member
 
 
 @dataclass
@@ -42,12 +43,16 @@ def _day(day: date) -> str:
     return formats.date_format(day, "DATE_FORMAT")
 
 
-def home_consultation(*, today: date) -> HomeConsultation | None:
-    """The published consultation with a phase open today (the one whose phase closes first if
-    several), else the one whose next phase opens first; None when no published consultation
-    has a phase ahead. Two queries (the consultations, their phases), one when none."""
+def home_consultation(*, today: date, member: Member | None = None) -> HomeConsultation | None:
+    """The published consultation (of `member`'s plans when given) with a phase open today (the
+    one whose phase closes first if several), else the one whose next phase opens first; None
+    when no published consultation has a phase ahead. Two queries (the consultations, their
+    phases), one when none."""
+    published = Consultation.objects.filter(published_at__isnull=False)
+    if member is not None:
+        published = published.filter(plan__member=member)
     consultations = list(
-        Consultation.objects.filter(published_at__isnull=False, phases__ends_on__gte=today)
+        published.filter(phases__ends_on__gte=today)
         .distinct()
         .select_related("plan", "figures")
         .prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("starts_on")))
@@ -108,8 +113,9 @@ def _proposals(consultation: Consultation) -> str:
     }
 
 
-def home_section(request: HttpRequest) -> SafeString:
-    found = home_consultation(today=timezone.localdate())
+def home_section(request: HttpRequest, member: Member | None = None) -> SafeString:
+    """A member's home (plans.sections.home_sections): that member's consultation."""
+    found = home_consultation(today=timezone.localdate(), member=member)
     return mark_safe(  # noqa: S308 - rendered by the autoescaping template engine
         render_to_string("participation/_home.html", {"found": found}, request=request)
     )

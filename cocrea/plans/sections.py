@@ -3,9 +3,9 @@ none of them: they import this).
 
 A commitment's page (COCREA_COMMITMENT_SECTIONS) takes from each app either markup for below
 its milestones, or a `CommitmentPart` that also says something at the top of the page, beside
-the commitment's status and progress, and something in each milestone's row. The home page
-(COCREA_HOME_SECTIONS) takes markup for its top, under the sentence that says what the site
-is: what a visitor can do now."""
+the commitment's status and progress, and something in each milestone's row. A member's home
+page, the site's home among them (COCREA_HOME_SECTIONS), takes markup for its top, under the
+sentence that says what the site is: what a visitor can do now in that member."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
-from cocrea.plans.models import Commitment
+from cocrea.plans.models import Commitment, Member
 
 EMPTY = mark_safe("")
 
@@ -49,9 +49,10 @@ def commitment_parts(request: HttpRequest, commitment: Commitment) -> list[Commi
     return parts
 
 
-def home_sections(request: HttpRequest) -> list[SafeString]:
-    """Every app's part of the home page's top (COCREA_HOME_SECTIONS), in the setting's order."""
-    makers: list[Callable[[HttpRequest], SafeString]] = [
+def home_sections(request: HttpRequest, member: Member | None) -> list[SafeString]:
+    """Every app's part of a member's home page's top (COCREA_HOME_SECTIONS), in the setting's
+    order: each maker takes the request and the member (the site's home: the default one)."""
+    makers: list[Callable[[HttpRequest, Member | None], SafeString]] = [
         import_string(path) for path in getattr(settings, "COCREA_HOME_SECTIONS", [])
     ]
-    return [maker(request) for maker in makers]
+    return [maker(request, member) for maker in makers]

@@ -43,9 +43,12 @@ def default_member() -> Member | None:
     return Member.objects.order_by("-is_default", "name").first()
 
 
-def home_plan(today: date | None = None) -> tuple[Member | None, ActionPlan | None]:
-    """The default member and the plan its home page shows: the plan being implemented today
-    (in implementation and not past its end date; `ActionPlan.is_current`), else one still in
+def home_plan(
+    today: date | None = None, member: Member | None = None
+) -> tuple[Member | None, ActionPlan | None]:
+    """A member (the default one unless given) and the plan its home page shows: the plan being
+    implemented today (in implementation and not past its end date; `ActionPlan.is_current`),
+    else one still in
     implementation past its end date (not yet closed), else its most recent plan; the most
     recent first among several. One query (the member comes with its plan); a second only when
     the member has no plan yet."""
@@ -56,14 +59,19 @@ def home_plan(today: date | None = None) -> tuple[Member | None, ActionPlan | No
         When(implementing, then=Value(1)),
         default=Value(0),
     )
+    whose = (
+        Q(member=member)
+        if member is not None
+        else Q(member_id=Subquery(Member.objects.order_by("-is_default", "name").values("pk")[:1]))
+    )
     plan = (
-        ActionPlan.objects.filter(
-            member_id=Subquery(Member.objects.order_by("-is_default", "name").values("pk")[:1])
-        )
+        ActionPlan.objects.filter(whose)
         .select_related("member")
         .order_by(rank.desc(), "-start_date")
         .first()
     )
+    if member is not None:
+        return member, plan
     return (plan.member, plan) if plan is not None else (default_member(), None)
 
 
@@ -96,13 +104,29 @@ def policy_area_choices() -> list[PolicyArea]:
     )
 
 
-def plan_list_page(*, number: str | None) -> Page:
-    """A page of action plans with their member and number of commitments. (Milestones are not
+def plan_list_page(*, number: str | None, member_ids: list[int] | None = None) -> Page:
+    """A page of action plans with their member and number of commitments; of the members
+    `member_ids` only when given (selectors_members.filtered_member_ids). (Milestones are not
     counted here: at OGP scale that meant aggregating some 5,000 rows on every view of the list,
     the largest cost of the page on PostgreSQL.)"""
     plans = (
-        ActionPlan.objects.select_related("member")
-        .only("id", "slug", "title", "ogp_id", "status", "start_date", "end_date", "member__name")
+        ActionPlan.objects.all()
+        if member_ids is None
+        else ActionPlan.objects.filter(member_id__in=member_ids)
+    )
+    plans = (
+        plans.select_related("member")
+        .only(
+            "id",
+            "slug",
+            "title",
+            "ogp_id",
+            "status",
+            "start_date",
+            "end_date",
+            "member__name",
+            "member__slug",
+        )
         .annotate(commitment_count=_count_of(Commitment.objects.all(), "plan"))
         .order_by("member__name", "-start_date", "pk")
     )
@@ -268,7 +292,7 @@ def commitment_get(*, plan_slug: str, slug: str) -> Commitment:
     institutions), and as `areas` and `supporters` its policy areas and supporting
     institutions."""
     return get_object_or_404(
-        Commitment.objects.select_related("plan", "lead_institution").prefetch_related(
+        Commitment.objects.select_related("plan__member", "lead_institution").prefetch_related(
             Prefetch(
                 "milestones",
                 queryset=Milestone.objects.select_related("responsible_institution").order_by(
@@ -292,11 +316,17 @@ def commitment_heading(*, plan_slug: str, slug: str) -> Commitment:
     )
 
 
-def institution_list_page(*, number: str | None) -> Page:
-    """A page of institutions with how many commitments each leads (`led_count`) and supports
-    (`supported_count`)."""
+def institution_list_page(*, number: str | None, member_ids: list[int] | None = None) -> Page:
+    """A page of institutions with their member, how many commitments each leads (`led_count`)
+    and supports (`supported_count`); of the members `member_ids` only when given."""
     institutions = (
-        Institution.objects.only("id", "name", "acronym", "kind", "slug")
+        Institution.objects.all()
+        if member_ids is None
+        else Institution.objects.filter(member_id__in=member_ids)
+    )
+    institutions = (
+        institutions.select_related("member")
+        .only("id", "name", "acronym", "kind", "slug", "member__name", "member__slug")
         .annotate(
             led_count=_count_of(Commitment.objects.all(), "lead_institution"),
             supported_count=_count_of(SupportingLink.objects.all(), "institution"),
@@ -307,7 +337,7 @@ def institution_list_page(*, number: str | None) -> Page:
 
 
 def institution_get(*, slug: str) -> Institution:
-    return get_object_or_404(Institution, slug=slug)
+    return get_object_or_404(Institution.objects.select_related("member"), slug=slug)
 
 
 def institution_commitments(*, institution: Institution) -> list[Commitment]:

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from cocrea.plans import views, views_history, views_membership
+from cocrea.plans import views, views_history, views_members, views_membership
 
 app_name = "plans"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("miembros/", views_members.member_list, name="member_list"),
+    path("miembros/<slug:slug>/", views_members.member_detail, name="member"),
     path("planes/", views.plan_list, name="plan_list"),
     path("planes/<slug:slug>/", views.plan_detail, name="plan"),
     path(

@@ -3,12 +3,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from cocrea.core.decorators import public_page
 from cocrea.plans import selectors
+from cocrea.plans import selectors_members as members
 from cocrea.plans.forms import PlanFilterForm
-from cocrea.plans.models import ActionPlan, Commitment, Institution, Membership
+from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Membership
 from cocrea.plans.sections import Note, commitment_parts, home_sections
 
 
@@ -22,8 +23,24 @@ def _disputed(commitments: list[Commitment]) -> set[int]:
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
+    """The site's home: the default member's home with a way to the others; on a member's own
+    host (COCREA_MEMBER_HOSTS, noted by core.memberhost), that member's home."""
+    slug = getattr(request, "member_host", "")
+    if slug:
+        return member_home(request, members.member_get(slug=slug), site_home=False)
+    return member_home(request, None, site_home=True)
+
+
+def member_home(request: HttpRequest, member: Member | None, *, site_home: bool) -> HttpResponse:
+    """A member's home (the default member's when `member` is None): its current plan with
+    its deadlines, disputes and open consultation (apps above plans add theirs through
+    COCREA_HOME_SECTIONS), then its plans, local or national members, institutions and forum.
+    The site's home shows the default member's current plan as before, with the way to its
+    page and to the other members instead of those facts: reading them cost a third of the
+    home's time, the most visited page (docs/members.md)."""
     today = timezone.localdate()
-    member, plan = selectors.home_plan(today)
+    member, plan = selectors.home_plan(today, member)
+    facts = members.member_facts(member=member) if member is not None and not site_home else None
     glance = selectors.plan_glance(plan=plan, today=today) if plan else None
     disputed_ids = _disputed(glance.commitments) if glance else set()
     overdue = len(glance.overdue) if glance else 0
@@ -37,21 +54,48 @@ def home(request: HttpRequest) -> HttpResponse:
         "plans/home.html",
         {
             "member": member,
+            "facts": facts,
+            "site_home": site_home,
             "glance": glance,
             "see_all_overdue": see_all_overdue,
             "disputed_ids": disputed_ids,
             "disputed": [c for c in glance.commitments if c.pk in disputed_ids] if glance else [],
             # Apps above plans say what a visitor can do now (participation: the consultation).
-            "take_part": home_sections(request),
+            "take_part": home_sections(request, member),
         },
     )
 
 
+def _member_filtering(request: HttpRequest) -> dict[str, object]:
+    """The member filters of a list (`miembro`, `region`, `nivel`), checked against the members
+    that exist, with what the filter form shows. One query."""
+    rows = members.member_rows()
+    filters = members.member_filters(request.GET, rows)
+    return {
+        "filters": filters,
+        "member_ids": members.filtered_member_ids(filters, rows),
+        "member_choices": [(m.slug, m.name) for m in rows],
+        "regions": members.regions(rows),
+        "levels": level_choices(),
+        "page_query": filters.query(),
+    }
+
+
+def level_choices() -> list[tuple[str, str]]:
+    return [("national", gettext("National")), ("local", gettext("Local"))]
+
+
 @public_page
 def plan_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.plan_list_page(number=request.GET.get("page"))
+    filtering = _member_filtering(request)
+    page = selectors.plan_list_page(
+        number=request.GET.get("page"),
+        member_ids=filtering["member_ids"],  # type: ignore[arg-type]
+    )
     statuses = {value: str(label) for value, label in ActionPlan.Status.choices}
-    return render(request, "plans/plan_list.html", {"page": page, "statuses": statuses})
+    return render(
+        request, "plans/plan_list.html", {"page": page, "statuses": statuses, **filtering}
+    )
 
 
 @public_page
@@ -108,9 +152,15 @@ def commitment_detail(request: HttpRequest, plan_slug: str, slug: str) -> HttpRe
 
 @public_page
 def institution_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.institution_list_page(number=request.GET.get("page"))
+    filtering = _member_filtering(request)
+    page = selectors.institution_list_page(
+        number=request.GET.get("page"),
+        member_ids=filtering["member_ids"],  # type: ignore[arg-type]
+    )
     kinds = {value: str(label) for value, label in Institution.Kind.choices}
-    return render(request, "plans/institution_list.html", {"page": page, "kinds": kinds})
+    return render(
+        request, "plans/institution_list.html", {"page": page, "kinds": kinds, **filtering}
+    )
 
 
 @public_page

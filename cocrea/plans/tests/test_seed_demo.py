@@ -16,7 +16,8 @@ def _counts() -> dict[str, int]:
 
 def test_seed_demo_loads_guatemalas_plans_with_their_commitment_counts():
     call_command("seed_demo", stdout=None)
-    counts = dict(ActionPlan.objects.annotate(n=Count("commitments")).values_list("number", "n"))
+    guatemala = ActionPlan.objects.filter(member__code="GTM")
+    counts = dict(guatemala.annotate(n=Count("commitments")).values_list("number", "n"))
     assert counts == {1: 14, 2: 48, 3: 22, 4: 24, 5: 12, 6: 6, 7: 0}
     gt0110 = Commitment.objects.select_related("lead_institution", "plan").get(ogp_id="GT0110")
     assert gt0110.plan.number == 5

@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 
 from cocrea.plans import services
 from cocrea.plans.management import demo_data as data
+from cocrea.plans.management import demo_local
 from cocrea.plans.models import ActionPlan, Commitment, Institution, Member, Milestone, PolicyArea
 
 DEMO_NOTE = "Contenido de demostración."
@@ -90,6 +91,8 @@ class Command(BaseCommand):
                 )
                 for index in range(count):
                     self._commitment(plan, index + 1, rows[index], institutions, areas, rng)
+            # An OGP Local member of Guatemala's, invented and named as such.
+            demo_local.seed(member, dates)
         for seeder in settings.COCREA_DEMO_SEEDERS:  # apps above plans add their part
             import_string(seeder)(self.stdout, today=today)
         self.stdout.write(

@@ -49,6 +49,10 @@ def _seeders() -> list[Any]:
     return [importlib.import_module(path) for path in settings.COCREA_SCALE_SEEDERS]
 
 
+# OGP's regions, as its commitments data names them, in Spanish.
+REGIONS = ["Américas", "Europa", "Asia y el Pacífico", "África y Medio Oriente"]
+
+
 class Command(BaseCommand):
     help = "Build a large synthetic dataset for the benchmark (replaces the previous one)."
 
@@ -104,6 +108,7 @@ class Command(BaseCommand):
         Commitment.objects.filter(plan__member__in=members).delete()
         ActionPlan.objects.filter(member__in=members).delete()
         Institution.objects.filter(slug__startswith="scale-").delete()
+        members.update(national=None)  # a local member protects its national one
         members.delete()
 
     def _progress(self, label: str, done: int, total: int) -> None:
@@ -118,10 +123,15 @@ class Command(BaseCommand):
                 code=f"{PREFIX}{i + 1:03d}",
                 slug=f"scale-{i + 1}",
                 level=Member.Level.LOCAL if i % 3 else Member.Level.NATIONAL,
-                region="Américas",
+                region=REGIONS[(i // 3) % len(REGIONS)],
             )
             for i in range(options["members"])
         )
+        # Every third a national member, the two after it its OGP Local members (issue 25).
+        for i, member in enumerate(members):
+            if i % 3:
+                member.national = members[i - i % 3]
+        Member.objects.bulk_update([m for m in members if m.national], ["national"])
         # Each member its own institutions (at least one), in turn.
         institutions = Institution.objects.bulk_create(
             Institution(
