@@ -101,6 +101,38 @@ LOCAL_PROPOSALS = [
 ]
 
 
+def _open_consultation(
+    following: ActionPlan, contact: Any, anchor: date, description: str
+) -> Consultation:
+    """The next plan's consultation, its timeline (the proposal phase open today) published
+    on the day the timeline says."""
+    consultation = services.consultation_save(
+        actor=contact,
+        consultation=Consultation(
+            plan=following,
+            slug=f"consulta-{following.slug}",
+            title=f"Consulta para el {following.title}",
+            description=description,
+        ),
+    )
+    for kind, first, last in OPEN_TIMELINE:
+        services.phase_save(
+            actor=contact,
+            phase=Phase(
+                consultation=consultation,
+                kind=kind,
+                starts_on=anchor + timedelta(days=first),
+                ends_on=anchor + timedelta(days=last),
+            ),
+        )
+    services.consultation_publish(actor=contact, consultation=consultation)
+    Consultation.objects.filter(pk=consultation.pk).update(
+        published_at=_when(anchor, PUBLISHED, timezone.now())
+    )
+    consultation.refresh_from_db()
+    return consultation
+
+
 def _open_local(today: date) -> None:
     following = (
         ActionPlan.objects.filter(member__code=demo_local.CODE, number=2)
@@ -118,33 +150,14 @@ def _open_local(today: date) -> None:
     quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     with quiet, transaction.atomic():
         contact = demo_local.contact(following.member)
-        consultation = services.consultation_save(
-            actor=contact,
-            consultation=Consultation(
-                plan=following,
-                slug=f"consulta-{following.slug}",
-                title=f"Consulta para el {following.title}",
-                description=f"{NOTE} consulta de un municipio inventado para la demostración: "
-                "envíe su propuesta para el próximo plan local mientras la fase de propuestas "
-                "esté abierta.",
-            ),
+        consultation = _open_consultation(
+            following,
+            contact,
+            anchor,
+            f"{NOTE} consulta de un municipio inventado para la demostración: envíe su "
+            "propuesta para el próximo plan local mientras la fase de propuestas esté abierta.",
         )
-        for kind, first, last in OPEN_TIMELINE:
-            services.phase_save(
-                actor=contact,
-                phase=Phase(
-                    consultation=consultation,
-                    kind=kind,
-                    starts_on=anchor + timedelta(days=first),
-                    ends_on=anchor + timedelta(days=last),
-                ),
-            )
-        services.consultation_publish(actor=contact, consultation=consultation)
         now = timezone.now()
-        Consultation.objects.filter(pk=consultation.pk).update(
-            published_at=_when(anchor, PUBLISHED, now)
-        )
-        consultation.refresh_from_db()
         neighbour = _person("demo-participante-1", "Participante 1 (demostración)")
         for index, (title, department) in enumerate(LOCAL_PROPOSALS):
             proposal = services.proposal_create(
@@ -343,33 +356,15 @@ def _open(stdout: Any, today: date) -> None:
     quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     with quiet, transaction.atomic():
         contact = _contact(following.member)
-        consultation = services.consultation_save(
-            actor=contact,
-            consultation=Consultation(
-                plan=following,
-                slug=f"consulta-{following.slug}",
-                title=f"Consulta para el {following.title}",
-                description=f"{NOTE} envíe su propuesta en línea mientras la fase de "
-                "propuestas esté abierta, o en los talleres departamentales. El punto de "
-                "contacto responde cada propuesta con sus razones.",
-            ),
+        consultation = _open_consultation(
+            following,
+            contact,
+            anchor,
+            f"{NOTE} envíe su propuesta en línea mientras la fase de propuestas esté abierta, "
+            "o en los talleres departamentales. El punto de contacto responde cada propuesta "
+            "con sus razones.",
         )
-        for kind, first, last in OPEN_TIMELINE:
-            services.phase_save(
-                actor=contact,
-                phase=Phase(
-                    consultation=consultation,
-                    kind=kind,
-                    starts_on=anchor + timedelta(days=first),
-                    ends_on=anchor + timedelta(days=last),
-                ),
-            )
-        services.consultation_publish(actor=contact, consultation=consultation)
         now = timezone.now()
-        Consultation.objects.filter(pk=consultation.pk).update(
-            published_at=_when(anchor, PUBLISHED, now)
-        )
-        consultation.refresh_from_db()
         people = [
             _person(f"demo-participante-{i}", f"Participante {i} (demostración)")
             for i in range(1, 6)
