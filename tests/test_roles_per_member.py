@@ -175,3 +175,26 @@ def test_the_migration_gives_old_grants_and_institutions_the_member_they_served(
     assert Institution.objects.get(pk=institution.pk).member_id == other.pk
     assert Institution.objects.get(pk=idle.pk).member_id == default.pk
     assert apps.get_model("accounts", "RoleGrant").objects.get().member_id == default.pk
+
+
+def test_a_point_of_contact_edits_their_members_record_but_not_what_reaches_beyond_it(personas):
+    from django.core.exceptions import PermissionDenied
+
+    from cocrea.plans.models import Member
+    from cocrea.plans.services import member_save
+
+    xela = other_member()
+    contact = personas["wrong_member"]  # Quetzaltenango's point of contact
+    xela.region = "Centroamérica"
+    member_save(actor=contact, member=xela)
+    for field, value in (("is_default", True), ("national_id", None), ("code", "XELA")):
+        changed = Member.objects.get(pk=xela.pk)
+        setattr(changed, field, value)
+        with pytest.raises(PermissionDenied):
+            member_save(actor=contact, member=changed)
+    guatemala = Member.objects.get(code="GTM")
+    guatemala.region = "Otra"
+    with pytest.raises(PermissionDenied):  # another member's record
+        member_save(actor=contact, member=guatemala)
+    stored = Member.objects.get(pk=xela.pk)
+    assert (stored.region, stored.is_default, stored.code) == ("Centroamérica", False, "GTM-XELA")

@@ -58,7 +58,6 @@ def _role_in_its_member(role: str, name: str) -> rules.Predicate:
 is_point_of_contact = _role_in_its_member(RoleGrant.Role.POINT_OF_CONTACT, "is_point_of_contact")
 is_moderator = _role_in_its_member(RoleGrant.Role.MODERATOR, "is_moderator")
 is_forum_member = _role_in_its_member(RoleGrant.Role.FORUM_MEMBER, "is_forum_member")
-is_researcher = _role_in_its_member(RoleGrant.Role.RESEARCHER, "is_researcher")
 
 
 @rules.predicate

@@ -101,8 +101,22 @@ def _save_audited(
     return instance
 
 
+# What of a member's own record reaches beyond it: which member the site's home shows, which
+# national member a local one belongs to, its code in OGP's data, its level. Only an
+# administrator changes these; the member's point of contact may change the rest.
+_SITE_WIDE_MEMBER_FIELDS = ("is_default", "national_id", "code", "level")
+
+
 def member_save(*, actor: Any, member: Member) -> Member:
     _require_manager(actor, member)
+    stored = Member.objects.filter(pk=member.pk).first() if member.pk else None
+    if (
+        actor is not None
+        and stored is not None
+        and any(getattr(stored, f) != getattr(member, f) for f in _SITE_WIDE_MEMBER_FIELDS)
+        and not allowed("plans.manage_members", actor)
+    ):
+        raise PermissionDenied
     return _save_audited(actor=actor, instance=member)
 
 
