@@ -303,3 +303,22 @@ def test_the_scale_data_is_counted_as_independently(db):
         for name in selectors.FIGURES:
             expected = len(figures[name]) if name in figures else None
             assert rows[slug].figure(name) == expected, (slug, name)
+
+
+def test_the_commitments_behind_a_figure_are_paged_with_the_figure_kept(client, settings):
+    settings.COCREA_PAGE_SIZE = 2
+    member = MemberFactory()
+    plan = ActionPlanFactory(member=member)
+    for n in range(5):
+        CommitmentFactory(plan=plan, title=f"Compromiso paginado {n}")
+    query = f"miembro={member.slug}&figura=total"
+    first = client.get(f"/explorar/compromisos/?{query}").content.decode()
+    assert "Página 1 de 3" in first
+    next_link = re.search(r'href="\?([^"]+)" rel="next"', first).group(1)
+    assert parse_qs(html.unescape(next_link)) == {
+        "miembro": [member.slug],
+        "figura": ["total"],
+        "page": ["2"],
+    }
+    second = client.get(f"/explorar/compromisos/?{html.unescape(next_link)}").content.decode()
+    assert "Página 2 de 3" in second and 'rel="prev"' in second
