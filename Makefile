@@ -10,7 +10,7 @@ PORT ?= 8000
 # notices, the fan-out and the emails).
 NOTIFY_EVERY ?= 900
 
-.PHONY: run serve test lint format messages catalogues bench chaos clean
+.PHONY: run serve test lint format messages catalogues bench chaos topology clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cocrea needs $(PYTHON) on the PATH."; exit 1; }
@@ -79,6 +79,12 @@ bench: $(STAMP) var messages
 chaos: $(STAMP) var messages
 	bin/system-packages --bench
 	$(PY) bench/chaos.py $(CHAOS_ARGS)
+
+# The production topology (bench/topology.py, docs/deployment.md): nginx, two app servers, the
+# worker, Redis, a PostgreSQL primary and replica of its own, five minutes of load with faults.
+topology: $(STAMP) messages
+	bin/system-packages --topology
+	$(PY) bench/topology.py $(TOPOLOGY_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -1,0 +1,104 @@
+"""The files of deploy/ agree with the application they deploy (docs/deployment.md).
+
+bench/topology.py runs them for real (nginx, the units, the environment file) in CI; these
+tests catch what a run would only show as a confusing failure: a variable the settings no longer
+read, a body limit below a form's, a unit that runs a command that does not exist.
+"""
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+
+
+def environment_file() -> dict[str, str]:
+    lines = (DEPLOY / "cocrea.env").read_text().splitlines()
+    pairs = [line.split("=", 1) for line in lines if line and not line.startswith("#")]
+    return dict(pairs)
+
+
+def read_by_the_code() -> set[str]:
+    code = (ROOT / "cocrea" / "settings.py").read_text() + (DEPLOY / "gunicorn.conf.py").read_text()
+    return set(re.findall(r'"((?:COCREA|DATABASE|REDIS)_[A-Z0-9_]+)"', code))
+
+
+def unit(name: str) -> dict[str, str]:
+    text = (DEPLOY / "systemd" / name).read_text().replace("\\\n", " ")
+    return dict(line.split("=", 1) for line in text.splitlines() if re.match(r"^[A-Za-z]+=", line))
+
+
+def test_the_environment_file_sets_only_what_the_code_reads():
+    env = environment_file()
+    assert set(env) - read_by_the_code() == set()
+    # What production cannot run without is there, for the operator to fill in.
+    for required in ("COCREA_SECRET_KEY", "COCREA_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
+        assert required in env
+    assert env["COCREA_ENVIRONMENT"] == "production"
+    assert env["COCREA_BEHIND_PROXY"] == "1"
+
+
+def test_every_variable_of_the_environment_file_is_explained():
+    lines = (DEPLOY / "cocrea.env").read_text().splitlines()
+    for number, line in enumerate(lines):
+        if line and not line.startswith("#"):
+            before = lines[number - 1]
+            # A comment just above, or a variable of the same group (explained together).
+            assert before.startswith("# ") or re.match(r"^[A-Z_]+=", before), line
+
+
+def test_nginx_lets_through_the_largest_form_and_no_more_than_needed():
+    conf = (DEPLOY / "nginx" / "cocrea.conf").read_text()
+    limit = int(re.search(r"client_max_body_size (\d+)m;", conf).group(1)) * 1024 * 1024
+    largest = max(settings.COCREA_IMPORT_MAX_BYTES, settings.COCREA_EVIDENCE_MAX_BYTES)
+    assert largest < limit <= largest + 10 * 1024 * 1024
+
+
+def test_nginx_never_serves_uploaded_files_and_never_retries_a_form():
+    conf = (DEPLOY / "nginx" / "cocrea.conf").read_text()
+    assert "/srv/cocrea/media" not in conf and "/srv/cocrea/private" not in conf
+    assert "non_idempotent" not in conf
+    assert "proxy_next_upstream error timeout" in conf
+    # Its own error pages exist, in Spanish first.
+    for page in re.findall(r"error_page [\d ]+ (/errores/\S+);", conf):
+        html = (DEPLOY / "nginx" / page.lstrip("/")).read_text()
+        assert '<html lang="es">' in html
+
+
+def test_the_units_run_commands_that_exist():
+    commands = get_commands()
+    for name in sorted(p.name for p in (DEPLOY / "systemd").glob("*.service")):
+        fields = unit(name)
+        argv = shlex.split(fields["ExecStart"])
+        assert fields["WorkingDirectory"] == "/srv/cocrea/app", name
+        assert fields["EnvironmentFile"] == "/etc/cocrea/env", name
+        assert fields["User"] == "cocrea", name
+        if "manage.py" in argv:
+            assert argv[argv.index("manage.py") + 1] in commands, name
+        elif argv[0].endswith("/gunicorn"):
+            config = argv[argv.index("--config") + 1]
+            assert (ROOT / config).exists(), name
+        if fields.get("Type") != "oneshot":
+            assert fields["Restart"] == "always", name
+    for timer in (DEPLOY / "systemd").glob("*.timer"):
+        assert (timer.with_suffix(".service")).exists()
+
+
+def test_gunicorn_accepts_its_configuration():
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    argv = [str(gunicorn), "--check-config", "--config", "deploy/gunicorn.conf.py"]
+    done = subprocess.run(  # noqa: S603 - our own gunicorn and files
+        [*argv, "cocrea.wsgi:application"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "COCREA_WEB_WORKERS": "3", "COCREA_ENVIRONMENT": "test"},
+    )
+    assert done.returncode == 0, done.stderr
