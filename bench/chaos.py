@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,10 +72,15 @@ class Stats:
         self.comments: list[str] = []  # bodies answered as accepted
         self.supports: list[tuple[str, str]] = []  # (username, proposal) answered as accepted
         self.server_errors: list[str] = []
+        # When each answer came (time.monotonic()) and whether it failed (a 5xx or no answer):
+        # the topology run counts failures per fault and the longest time with no success.
+        self.answers: list[tuple[float, bool]] = []
 
     def count(self, kind: str, status: str, detail: str = "") -> None:
+        failed = status.startswith(("5", "conn-error"))
         with self.lock:
             self.counts[kind, status] += 1
+            self.answers.append((time.monotonic(), failed))
             if status.startswith("5"):
                 self.server_errors.append(f"{kind} {status} {detail}")
 
@@ -94,7 +100,16 @@ def _request(
         return None, error
 
 
-def anonymous(base: str, proposals: list[str], stop: threading.Event, stats: Stats) -> None:
+Sessions = Callable[[], requests.Session]
+
+
+def anonymous(
+    base: str,
+    proposals: list[str],
+    stop: threading.Event,
+    stats: Stats,
+    open_session: Sessions = requests.Session,
+) -> None:
     pages = [
         "/",
         "/planes/",
@@ -129,11 +144,16 @@ def _login(session: requests.Session, base: str, username: str) -> None:
 
 
 def signed_in(
-    base: str, username: str, proposals: list[str], stop: threading.Event, stats: Stats
+    base: str,
+    username: str,
+    proposals: list[str],
+    stop: threading.Event,
+    stats: Stats,
+    open_session: Sessions = requests.Session,
 ) -> None:
     """Reads as a signed-in person, and a write every 3.2 s: under the submission rate limit
     (20 a minute per person), alternating a comment and a support."""
-    with requests.Session() as session:
+    with open_session() as session:
         _login(session, base, username)
         to_support = random.sample(proposals, len(proposals))
         next_write, writes = time.monotonic() + random.random() * 3, 0  # noqa: S311
