@@ -11,7 +11,9 @@ what is stored is always the anonymous version of a page, whose `Vary: Cookie` s
 caches), and never a response that is not a plain 200, that sets a cookie, or that used the CSRF
 token. The language is
 part of the path (i18n_patterns), and compressed and plain responses, and each host's pages
-(cocrea.core.memberhost), are kept apart.
+(cocrea.core.memberhost), are kept apart. With a read replica, the version is read from the
+database the page is read from (`_version`), so a page is never stored under a version newer
+than what it shows.
 """
 
 import hashlib
