@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Someone who just changed something reads the next pages from the primary, not the replica
+    # (a signed cookie, so any app server knows; cocrea.core.replica).
+    "cocrea.core.replica.ReadYourWrites",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -240,17 +243,31 @@ else:
         }
     }
 
-# A read replica of the primary (PostgreSQL streaming replication): public pages read by
-# visitors who are not signed in go there; every write and everything else goes to the
-# primary (cocrea/core/replica.py). In the test suite the replica alias is the test database
-# itself (a mirror), for the router's own tests, and reads go to it only where a test says so.
+
+def _replica(database: dict[str, Any]) -> dict[str, Any]:
+    replica = {**database, "TEST": {"MIRROR": "default"}}
+    if replica["ENGINE"].endswith("postgresql"):
+        # A replica that does not answer is given up on quickly: its reads go to the primary
+        # (cocrea/core/replica.py) instead of each waiting out the system's connect timeout.
+        replica["OPTIONS"] = {**replica.get("OPTIONS", {}), "connect_timeout": 2}
+    return replica
+
+
+# A read replica of the primary (PostgreSQL streaming replication): public pages are read from
+# it, except by someone who changed something in the last COCREA_REPLICA_STICKY_SECONDS; every
+# write and everything else goes to the primary, and so do the reads while the replica is down
+# or too far behind (cocrea/core/replica.py, ADR 11). In the test suite the replica alias is the
+# test database itself (a mirror), and reads go to it only where a test says so.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 COCREA_REPLICA_READS = bool(DATABASE_REPLICA_URL)
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = {**_database(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASES["replica"] = _replica(_database(DATABASE_REPLICA_URL))
 elif ENVIRONMENT == "test":
-    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    DATABASES["replica"] = _replica(DATABASES["default"])
 DATABASE_ROUTERS = ["cocrea.core.replica.ReplicaRouter"]
+COCREA_REPLICA_STICKY_SECONDS = env_int("COCREA_REPLICA_STICKY_SECONDS", 10)
+COCREA_REPLICA_RETRY_SECONDS = env_int("COCREA_REPLICA_RETRY_SECONDS", 5)
+COCREA_REPLICA_MAX_LAG_SECONDS = env_int("COCREA_REPLICA_MAX_LAG_SECONDS", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

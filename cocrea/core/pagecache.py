@@ -11,7 +11,9 @@ what is stored is always the anonymous version of a page, whose `Vary: Cookie` s
 caches), and never a response that is not a plain 200, that sets a cookie, or that used the CSRF
 token. The language is
 part of the path (i18n_patterns), and compressed and plain responses, and each host's pages
-(cocrea.core.memberhost), are kept apart.
+(cocrea.core.memberhost), are kept apart. With a read replica, the version is read from the
+database the page is read from (`_version`), so a page is never stored under a version newer
+than what it shows.
 """
 
 import hashlib
@@ -19,11 +21,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
 from cocrea.core.memberhost import request_host
+from cocrea.core.replica import reads_from_replica, replica_failed, replica_reads
 from cocrea.core.versioning import data_version_get
 
 HEADER = "X-Cocrea-Cache"
@@ -69,6 +73,20 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
+def _version(request: HttpRequest) -> int:
+    """The data version of the database the page will be read from: a replica behind the
+    primary renders an older page, which must not be stored under the primary's newer version
+    (it would be served until the next change). Read from the replica, a stored page is at
+    least as new as its key; the replica's visitors then never ask the primary at all."""
+    if reads_from_replica(request):
+        try:
+            with replica_reads():
+                return data_version_get()
+        except (OperationalError, InterfaceError) as error:
+            replica_failed(request, error)
+    return data_version_get()
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -76,7 +94,7 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not (settings.COCREA_PAGE_CACHE and _anonymous_read(request) and _public_path(request)):
             return self.get_response(request)
-        key = _key(request, data_version_get())
+        key = _key(request, _version(request))
         cached: HttpResponse | None = cache.get(key)
         if cached is not None:
             cached[HEADER] = "hit"

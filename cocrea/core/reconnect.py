@@ -14,6 +14,10 @@ middleware then closes the lost connections and calls the view once more, when t
   connection ending during COMMIT itself: the server may have committed and the view runs again,
   as it would if the person sent the form again after an error.)
 
+A public page reading from the read replica (cocrea.core.replica) runs once more on the primary
+after any database error (the replica dropped the connection, or cancelled a query that
+conflicted with its replay), and the replica is marked down if its connection is gone.
+
 Any other error, or a connection that still works, is left to the 500 page."""
 
 import logging
@@ -24,6 +28,7 @@ from typing import Any
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 
+from cocrea.core.replica import replica_failed
 from cocrea.core.signals import data_changed
 
 logger = logging.getLogger("cocrea.reconnect")
@@ -57,17 +62,19 @@ class RetryLostConnection:
             or request.resolver_match is None
         ):
             return None
+        on_replica = request.method in SAFE and replica_failed(request, exception)
         lost = [
             connection
             for connection in connections.all(initialized_only=True)
             if connection.connection is not None and not connection.is_usable()
         ]
-        if not lost:
+        if not (lost or on_replica):
             return None
         for connection in lost:
             connection.close()
         logger.warning(
-            "Database connection lost during %s %s (%s); running the view again",
+            "Database %s during %s %s (%s); running the view again",
+            "replica failed" if on_replica else "connection lost",
             request.method,
             request.path,
             str(exception).strip(),
