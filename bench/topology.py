@@ -577,14 +577,14 @@ class Run:
 
     def setup(self) -> None:
         args, folder = self.args, self.folder
-        self.step("docs/deployment.md, PostgreSQL: the primary cluster, its role and database")
+        self.step("docs/deployment.md §2, PostgreSQL: the primary cluster, its role and database")
         self.primary = primary_cluster(folder / "primary")
         self.cleanups.append(lambda: self.primary.stop("immediate"))
-        self.step("docs/deployment.md, Redis")
+        self.step("docs/deployment.md §4, Redis")
         self.redis = Redis(folder)
         self.redis.start()
         self.cleanups.append(self.redis.stop)
-        self.step("docs/deployment.md, Settings: deploy/cocrea.env as /etc/cocrea/env")
+        self.step("docs/deployment.md §5, Settings: deploy/cocrea.env as /etc/cocrea/env")
         for name in ("media", "private", "opendata", "static"):
             (folder / name).mkdir()
         self.base = "https://localhost:{port}"
@@ -619,7 +619,7 @@ class Run:
         (folder / "env").write_text("".join(f"{k}={v}\n" for k, v in self.env.items()))
         manage_env = {**outside(), **self.env}
         self.step(
-            "docs/deployment.md, Installing: migrate, collectstatic; the data at "
+            "docs/deployment.md §6, Installing: migrate, collectstatic; the data at "
             f"{'small' if args.small else 'OGP-database'} scale"
         )
         prepare(manage_env, SMALL if args.small else FULL)
@@ -635,16 +635,18 @@ class Run:
         if not self.proposals or not self.milestones:
             raise RuntimeError("no proposals or milestones to write on")
         self.paths = [p for name, p in pages(manage_env).items() if name != FLOOR]
-        self.step("docs/deployment.md, Read replica: pg_basebackup, then the standby")
+        self.step(
+            "docs/deployment.md §3, Read replica: pg_basebackup with a slot, then the standby"
+        )
         self.replica = replica_cluster(self.primary, folder / "replica")
         self.cleanups.append(lambda: self.replica.stop("immediate"))
         self.env["DATABASE_REPLICA_URL"] = self.replica.url("cocrea")
-        self.step("docs/deployment.md, app servers: cocrea-web@.service twice, and cocrea-worker")
+        self.step("docs/deployment.md §7-8: cocrea-web@.service twice, and cocrea-worker.service")
         self.web = [self.unit("cocrea-web@.service", str(free_port()), self.env) for _ in range(2)]
         self.worker = self.unit("cocrea-worker.service", "", self.env)
         for server in self.web:
             wait_for(f"http://localhost:{server.name.split('@')[1]}/health/", "")
-        self.step("docs/deployment.md, nginx: deploy/nginx/cocrea.conf in front of both")
+        self.step("docs/deployment.md §10, nginx: deploy/nginx/cocrea.conf in front of both")
         self.nginx.site([int(s.name.split("@")[1]) for s in self.web])
         self.nginx.start()
         self.cleanups.append(self.nginx.stop)
@@ -769,29 +771,35 @@ class Run:
         }
 
     def worker_back(self, since: float, result: list[float]) -> None:
-        """Seconds from `since` until a task queued now has been run by a worker, in `result`."""
-        env = {**outside(), **self.env}
-        task = (
-            manage(
-                env,
-                "shell",
-                "-c",
-                "from cocrea.opendata.tasks import opendata_export\n"
-                "print(opendata_export.enqueue().id)",
-            )
-            .strip()
-            .splitlines()[-1]
-        )
+        """Seconds from `since` until a worker started after it records its heartbeat (it has
+        connected and is taking tasks), in `result`."""
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            status = self.primary.sql(
-                "SELECT status FROM django_tasks_database_dbtaskresult WHERE id = %s", task
+            started = self.primary.sql(
+                "SELECT count(*) FROM core_workerheartbeat"
+                " WHERE started_at > now() - make_interval(secs => %s)",
+                time.monotonic() - since,
             )
-            if status and status[0][0] in ("SUCCESSFUL", "FAILED"):
+            if started[0][0]:
                 result.append(time.monotonic() - since)
-                log(f"           the worker ran a task again {result[0]:.1f} s after it was killed")
+                log(f"           the worker was back {result[0]:.1f} s after it was killed")
                 return
             time.sleep(0.25)
+
+    def drained(self, seconds: float) -> str:
+        """Waits for the worker to finish every task queued during the load."""
+        deadline = time.monotonic() + seconds
+        while True:
+            waiting = self.primary.sql(
+                "SELECT count(*) FROM django_tasks_database_dbtaskresult"
+                " WHERE status IN ('READY', 'RUNNING')"
+            )[0][0]
+            failed = self.primary.sql(
+                "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'"
+            )[0][0]
+            if not waiting or time.monotonic() > deadline:
+                return f"{waiting} tasks still waiting, {failed} failed"
+            time.sleep(0.5)
 
     def checks(self, result: dict[str, Any]) -> list[str]:
         stats: Stats = result["stats"]
@@ -891,6 +899,10 @@ class Run:
             audit = f"FAILED: {error.stdout} {error.stderr}"
             failures.append("verify_audit_log")
         log(f"Audit log: {audit}")
+        tasks = self.drained(120)
+        log(f"Background tasks after the load: {tasks}")
+        if not tasks.startswith("0 tasks"):
+            failures.append(f"background tasks: {tasks}")
         return failures
 
 
