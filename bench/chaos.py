@@ -72,15 +72,19 @@ class Stats:
         self.comments: list[str] = []  # bodies answered as accepted
         self.supports: list[tuple[str, str]] = []  # (username, proposal) answered as accepted
         self.server_errors: list[str] = []
-        # When each answer came (time.monotonic()) and whether it failed (a 5xx or no answer):
-        # the topology run counts failures per fault and the longest time with no success.
-        self.answers: list[tuple[float, bool]] = []
+        # When each answer came (time.monotonic()), whether it failed (a 5xx or no answer) and
+        # when its request was sent: the topology run counts failures per fault, tells the
+        # requests in flight when a server died from those sent after, and finds the longest
+        # time with no success.
+        self.answers: list[tuple[float, bool, float]] = []
 
     def count(self, kind: str, status: str, detail: str = "") -> None:
+        """Counts the answer to this thread's last `_request`."""
         failed = status.startswith(("5", "conn-error"))
+        now = time.monotonic()
         with self.lock:
             self.counts[kind, status] += 1
-            self.answers.append((time.monotonic(), failed))
+            self.answers.append((now, failed, getattr(_sent, "at", now)))
             if status.startswith("5"):
                 self.server_errors.append(f"{kind} {status} {detail}")
 
@@ -91,9 +95,13 @@ def _status(response: requests.Response | None, error: Exception | None) -> str:
     return str(response.status_code) if response is not None else "?"
 
 
+_sent = threading.local()  # when this thread's last request was sent
+
+
 def _request(
     session: requests.Session, method: str, url: str, **kwargs: Any
 ) -> tuple[requests.Response | None, Exception | None]:
+    _sent.at = time.monotonic()
     try:
         return session.request(method, url, timeout=30, allow_redirects=False, **kwargs), None
     except requests.RequestException as error:
