@@ -479,11 +479,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Local memory by default, one per worker process: enough for the page cache, whose keys carry the
 # data version. Redis through REDIS_URL in production, so that allauth's rate limits (log-in
-# lockout included) count across every worker.
+# lockout included) count across every worker and every app server. A Redis that is down or
+# restarting is an empty cache, not an error (cocrea/core/cache.py): pages still answer, rate
+# limits let requests through meanwhile. Sessions stay in the database, so a Redis restart logs
+# nobody out.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "cocrea.core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            # Redis answers in a millisecond on its network: one that does not is treated as away.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -99,36 +99,7 @@ def test_env_example_documents_every_variable_the_settings_read():
     assert read == documented
 
 
-@pytest.fixture
-def redis_port():
-    """A Redis server of the test's own on loopback (Debian's redis-server, which
-    bin/system-packages installs), stopped afterwards."""
-    import shutil
-    import socket
-    import time
-
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is missing: run bin/system-packages"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(  # noqa: S603 - fixed binary and arguments
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(50):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def test_redis_url_selects_a_shared_redis_cache_that_really_works(redis_port):
+def test_redis_url_selects_a_shared_redis_cache_that_really_works(redis_server):
     script = (
         "from django.conf import settings; import django; django.setup();"
         "from django.core.cache import cache;"
@@ -138,7 +109,7 @@ def test_redis_url_selects_a_shared_redis_cache_that_really_works(redis_port):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
     environment.update(
         COCREA_ENVIRONMENT="test",
-        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        REDIS_URL=redis_server.url,
         DJANGO_SETTINGS_MODULE="cocrea.settings",
     )
     result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
@@ -150,4 +121,82 @@ def test_redis_url_selects_a_shared_redis_cache_that_really_works(redis_port):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "ok"]
+    assert result.stdout.split() == ["cocrea.core.cache.TolerantRedisCache", "ok"]
+
+
+def _storages_of(**variables: str) -> subprocess.CompletedProcess:
+    """STORAGES' default and private backends (and their buckets) as the settings make them."""
+    script = (
+        "from cocrea import settings as s; both = ('default', 'private');"
+        "print(*(s.STORAGES[a]['BACKEND'] for a in both));"
+        "print(*(s.STORAGES[a].get('OPTIONS', {}).get('bucket_name') for a in both))"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
+    environment.update(COCREA_ENVIRONMENT="test", **variables)
+    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_files_are_kept_in_folders_by_default():
+    result = _storages_of()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0].split() == [
+        "django.core.files.storage.FileSystemStorage",
+        "django.core.files.storage.FileSystemStorage",
+    ]
+
+
+def test_s3_storage_keeps_private_files_in_the_same_bucket_unless_told_otherwise():
+    same = _storages_of(COCREA_STORAGE="s3", COCREA_S3_BUCKET="cocrea-files")
+    assert same.returncode == 0, same.stderr
+    assert same.stdout.split() == [
+        *["cocrea.core.s3.S3Storage"] * 2,
+        "cocrea-files",
+        "cocrea-files",
+    ]
+    own = _storages_of(
+        COCREA_STORAGE="s3",
+        COCREA_S3_BUCKET="cocrea-files",
+        COCREA_S3_PRIVATE_BUCKET="cocrea-staff",
+    )
+    assert own.stdout.split()[2:] == ["cocrea-files", "cocrea-staff"]
+
+
+def test_s3_storage_without_a_bucket_refuses_to_start():
+    result = _load_settings(COCREA_ENVIRONMENT="test", COCREA_STORAGE="s3")
+    assert result.returncode != 0
+    assert "COCREA_STORAGE=s3 needs COCREA_S3_BUCKET" in result.stderr
+
+
+def test_an_unknown_storage_refuses_to_start():
+    result = _load_settings(COCREA_ENVIRONMENT="test", COCREA_STORAGE="ftp")
+    assert result.returncode != 0
+    assert "COCREA_STORAGE must be one of filesystem, s3, not 'ftp'" in result.stderr
+
+
+def test_half_a_pair_of_s3_credentials_refuses_to_start():
+    result = _load_settings(
+        COCREA_ENVIRONMENT="test",
+        COCREA_STORAGE="s3",
+        COCREA_S3_BUCKET="cocrea-files",
+        COCREA_S3_ACCESS_KEY_ID="only-the-id",
+    )
+    assert result.returncode != 0
+    assert "COCREA_S3_ACCESS_KEY_ID and COCREA_S3_SECRET_ACCESS_KEY go together" in result.stderr
+
+
+def test_an_unknown_s3_addressing_style_refuses_to_start():
+    result = _load_settings(
+        COCREA_ENVIRONMENT="test",
+        COCREA_STORAGE="s3",
+        COCREA_S3_BUCKET="cocrea-files",
+        COCREA_S3_ADDRESSING_STYLE="sideways",
+    )
+    assert result.returncode != 0
+    assert "COCREA_S3_ADDRESSING_STYLE must be one of auto, path, virtual" in result.stderr
