@@ -91,10 +91,10 @@ def test_env_example_documents_every_variable_the_settings_read():
     import re
 
     source = (ROOT / "cocrea" / "settings.py").read_text()
-    read = set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', source)) | set(
-        re.findall(r'env_str\("([A-Z_]+)"', source)
+    read = set(re.findall(r'env_\w+\(\s*"([A-Z0-9_]+)"', source)) | set(
+        re.findall(r'env_str\("([A-Z0-9_]+)"', source)
     )
-    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    documented = set(re.findall(r"^([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read, "no variable found: the pattern is out of date"
     assert read == documented
 
