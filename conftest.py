@@ -253,3 +253,38 @@ def smtp(settings):
 
     with serving(settings, Inbox()) as inbox:
         yield inbox
+
+
+@pytest.fixture
+def s3_storage(settings):
+    """Uploaded files on a real S3 server on loopback (moto's, spoken to over HTTP by boto3),
+    configured as COCREA_STORAGE=s3 configures them: one bucket, private files under private/
+    (tests/servers.py). Its address."""
+    from cocrea.core.s3 import s3_storages
+    from tests.servers import BUCKET, CREDENTIALS, s3_server
+
+    with s3_server() as endpoint:
+        settings.STORAGES = {
+            **settings.STORAGES,
+            **s3_storages(
+                bucket=BUCKET,
+                private_bucket="",
+                endpoint_url=endpoint,
+                region="us-east-1",
+                addressing_style="path",
+                media_url=settings.MEDIA_URL,
+                max_memory_size=1024,  # larger files go through a temporary file, as in production
+                **CREDENTIALS,
+            ),
+        }
+        yield endpoint
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis server of the test's own on loopback, which the test may stop and start again
+    (tests/servers.py)."""
+    from tests.servers import redis_server
+
+    with redis_server() as server:
+        yield server

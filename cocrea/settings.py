@@ -350,15 +350,55 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = ENVIRONMENT != "production"
 STATICFILES_DIRS = [BASE_DIR / "cocrea" / "static"]
 MEDIA_URL = "/media/"
+# Uploaded files (evidence, forum documents; "private": OGP files waiting to be imported, which
+# only staff read). Every app server must see the same files: a folder they all mount (NFS, the
+# default) or S3-compatible object storage (COCREA_STORAGE=s3, cocrea/core/s3.py). Neither is
+# ever served as it is: files go out through views that check who may read them.
+COCREA_STORAGE = env_choice("COCREA_STORAGE", ("filesystem", "s3"), "filesystem")
 MEDIA_ROOT = Path(env_str("COCREA_MEDIA_ROOT", str(VAR_DIR / "media")))
-# Files only staff read (uploaded OGP files waiting to be imported): never under MEDIA_ROOT.
+# Never under MEDIA_ROOT.
 COCREA_PRIVATE_ROOT = Path(env_str("COCREA_PRIVATE_ROOT", str(VAR_DIR / "private")))
-STORAGES = {
+_files: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": COCREA_PRIVATE_ROOT, "base_url": "/no-public-address/"},
     },
+}
+_s3_bucket = env_str("COCREA_S3_BUCKET")
+_s3_endpoint = env_str("COCREA_S3_ENDPOINT_URL")
+_s3_key_id = env_str("COCREA_S3_ACCESS_KEY_ID")
+_s3_secret = env_str("COCREA_S3_SECRET_ACCESS_KEY")
+_s3_style = env_str("COCREA_S3_ADDRESSING_STYLE").strip() or ("path" if _s3_endpoint else "auto")
+if _s3_style not in ("auto", "path", "virtual"):
+    raise ImproperlyConfigured(
+        f"COCREA_S3_ADDRESSING_STYLE must be one of auto, path, virtual, not {_s3_style!r}"
+    )
+if COCREA_STORAGE == "s3":
+    if not _s3_bucket:
+        raise ImproperlyConfigured(
+            "COCREA_STORAGE=s3 needs COCREA_S3_BUCKET, the bucket that keeps uploaded files."
+        )
+    if bool(_s3_key_id) != bool(_s3_secret):
+        raise ImproperlyConfigured(
+            "COCREA_S3_ACCESS_KEY_ID and COCREA_S3_SECRET_ACCESS_KEY go together: set both, or "
+            "neither to let boto3 find credentials (AWS_ACCESS_KEY_ID, a profile, a role)."
+        )
+    from cocrea.core.s3 import s3_storages
+
+    _files = s3_storages(
+        bucket=_s3_bucket,
+        private_bucket=env_str("COCREA_S3_PRIVATE_BUCKET"),
+        endpoint_url=_s3_endpoint,
+        region=env_str("COCREA_S3_REGION"),
+        access_key_id=_s3_key_id,
+        secret_access_key=_s3_secret,
+        addressing_style=_s3_style,
+        media_url=MEDIA_URL,
+        max_memory_size=2_621_440,  # read into memory up to 2.5 MB (as uploads are), then a file
+    )
+STORAGES = {
+    **_files,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -439,11 +479,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Local memory by default, one per worker process: enough for the page cache, whose keys carry the
 # data version. Redis through REDIS_URL in production, so that allauth's rate limits (log-in
-# lockout included) count across every worker.
+# lockout included) count across every worker and every app server. A Redis that is down or
+# restarting is an empty cache, not an error (cocrea/core/cache.py): pages still answer, rate
+# limits let requests through meanwhile. Sessions stay in the database, so a Redis restart logs
+# nobody out.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "cocrea.core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            # Redis answers in a millisecond on its network: one that does not is treated as away.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

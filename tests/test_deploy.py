@@ -50,7 +50,7 @@ def test_every_variable_of_the_environment_file_is_explained():
         if line and not line.startswith("#"):
             before = lines[number - 1]
             # A comment just above, or a variable of the same group (explained together).
-            assert before.startswith("# ") or re.match(r"^[A-Z_]+=", before), line
+            assert before.startswith("# ") or re.match(r"^[A-Z0-9_]+=", before), line
 
 
 def test_nginx_lets_through_the_largest_form_and_no_more_than_needed():

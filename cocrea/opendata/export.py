@@ -416,6 +416,8 @@ Tables: {tables}
 
 KEEP = 7  # exports kept on disk; the page offers the newest
 MEMBERS = "miembros"  # the folder, inside an export's folder, of each member's package
+# Files an export replaced stay this long (seconds) for downloads that had begun (see export()).
+RETIRED_SECONDS = 3600
 BATCH = 64  # members written in one pass over a table (each has three files open meanwhile)
 
 
@@ -438,7 +440,12 @@ def export(folder: Path, *, progress: Callable[[str, int], None] | None = None) 
 
     Everything is built in a hidden folder beside the published one and then moved into place
     by renames, so a download that runs during an export reads the old files or the new ones,
-    never half of either. The newest KEEP exports are kept."""
+    never half of either. The newest KEEP exports are kept.
+
+    The folder may be shared by several machines (NFS: the worker writes, the app servers
+    read). There a file deleted on one machine is gone at once for a reader on another, even
+    one half-way through it; so what an export of the same day replaces is not deleted but
+    retired, beside the export, and deleted RETIRED_SECONDS later."""
     day = timezone.localdate().isoformat()
     name = f"cocrea-datos-{day}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -450,15 +457,28 @@ def export(folder: Path, *, progress: Callable[[str, int], None] | None = None) 
         archive = building / f"{name}.zip"
         _zip(work, archive)
         _write_member_packages(work / MEMBERS, day, building)
-        final = folder / name
+        final, published = folder / name, folder / f"{name}.zip"
         if final.exists():
             final.rename(building / "replaced")
         work.rename(final)
-        os.replace(archive, folder / f"{name}.zip")
-    finally:
+        if published.exists():
+            os.link(published, building / "replaced.zip")  # the old file lives on through it
+        os.replace(archive, published)
+    except BaseException:
         shutil.rmtree(building, ignore_errors=True)
+        raise
+    _retire(building)
     _prune(folder)
     return folder / f"{name}.zip"
+
+
+def _retire(building: Path) -> None:
+    if not any(building.iterdir()):
+        building.rmdir()
+        return
+    retired = building.with_name(building.name.replace(".building-", ".retired-", 1))
+    building.rename(retired)
+    os.utime(retired)  # its age counts from now
 
 
 def _write_package(work: Path, day: str, progress: Callable[[str, int], None] | None) -> None:
@@ -530,6 +550,10 @@ def _prune(folder: Path) -> None:
     for leftover in folder.glob(".building-*"):  # an export killed half-way, not one running
         if leftover.stat().st_mtime < stale:
             shutil.rmtree(leftover, ignore_errors=True)
+    done_with = time.time() - RETIRED_SECONDS
+    for retired in folder.glob(".retired-*"):
+        if retired.stat().st_mtime < done_with:
+            shutil.rmtree(retired, ignore_errors=True)
 
 
 def export_published(*, progress: Callable[[str, int], None] | None = None) -> Path:

@@ -6,12 +6,13 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import Storage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.core.fields import BulkJSONField
 from cocrea.core.models import TimeStampedModel
+from cocrea.core.storage import NamedStorage
 from cocrea.plans.models import Institution
 
 PREFIX_LENGTH = 8
@@ -57,8 +58,12 @@ class ApiToken(TimeStampedModel):
         return self.revoked_at is None
 
 
+_private = NamedStorage("private")
+
+
 def private_storage() -> Storage:
-    return storages["private"]
+    """STORAGES["private"]: a folder never served, or a private prefix or bucket on S3."""
+    return _private  # type: ignore[return-value]
 
 
 class OgpImport(TimeStampedModel):

@@ -13,18 +13,30 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskContext, task
+from django_tasks_db.models import DBTaskResult
 
 from cocrea.opendata import imports
 from cocrea.opendata.export import export_published
 from cocrea.opendata.models import OgpImport
 
 QUEUED = "opendata:export-queued"
+TASK = "cocrea.opendata.tasks.opendata_export"
 
 
-@task()
-def opendata_export() -> str:
-    """Export every public table into COCREA_OPENDATA_ROOT; the zip's name is the result."""
+@task(takes_context=True)
+def opendata_export(context: TaskContext) -> str:
+    """Export every public table into COCREA_OPENDATA_ROOT; the zip's name is the result, or
+    nothing when another export started after this one was queued: that one read every change
+    this one was queued for. Several are queued in one span only while the cache is away (its
+    `add` then answers "queue it", cocrea/core/cache.py): they cost one export, not one each."""
+    mine = context.task_result
+    if (
+        DBTaskResult.objects.filter(task_path=TASK, started_at__gt=mine.enqueued_at)
+        .exclude(pk=mine.id)
+        .exists()
+    ):
+        return ""
     return export_published().name
 
 

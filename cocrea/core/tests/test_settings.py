@@ -91,44 +91,15 @@ def test_env_example_documents_every_variable_the_settings_read():
     import re
 
     source = (ROOT / "cocrea" / "settings.py").read_text()
-    read = set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', source)) | set(
-        re.findall(r'env_str\("([A-Z_]+)"', source)
+    read = set(re.findall(r'env_\w+\(\s*"([A-Z0-9_]+)"', source)) | set(
+        re.findall(r'env_str\("([A-Z0-9_]+)"', source)
     )
-    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    documented = set(re.findall(r"^([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read, "no variable found: the pattern is out of date"
     assert read == documented
 
 
-@pytest.fixture
-def redis_port():
-    """A Redis server of the test's own on loopback (Debian's redis-server, which
-    bin/system-packages installs), stopped afterwards."""
-    import shutil
-    import socket
-    import time
-
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is missing: run bin/system-packages"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(  # noqa: S603 - fixed binary and arguments
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(50):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def test_redis_url_selects_a_shared_redis_cache_that_really_works(redis_port):
+def test_redis_url_selects_a_shared_redis_cache_that_really_works(redis_server):
     script = (
         "from django.conf import settings; import django; django.setup();"
         "from django.core.cache import cache;"
@@ -138,7 +109,7 @@ def test_redis_url_selects_a_shared_redis_cache_that_really_works(redis_port):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
     environment.update(
         COCREA_ENVIRONMENT="test",
-        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        REDIS_URL=redis_server.url,
         DJANGO_SETTINGS_MODULE="cocrea.settings",
     )
     result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
@@ -150,4 +121,128 @@ def test_redis_url_selects_a_shared_redis_cache_that_really_works(redis_port):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "ok"]
+    assert result.stdout.split() == ["cocrea.core.cache.TolerantRedisCache", "ok"]
+
+
+def _storages_of(**variables: str) -> subprocess.CompletedProcess:
+    """STORAGES' default and private backends (and their buckets) as the settings make them."""
+    script = (
+        "from cocrea import settings as s; both = ('default', 'private');"
+        "print(*(s.STORAGES[a]['BACKEND'] for a in both));"
+        "print(*(s.STORAGES[a].get('OPTIONS', {}).get('bucket_name') for a in both))"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
+    environment.update(COCREA_ENVIRONMENT="test", **variables)
+    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_files_are_kept_in_folders_by_default():
+    result = _storages_of()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0].split() == [
+        "django.core.files.storage.FileSystemStorage",
+        "django.core.files.storage.FileSystemStorage",
+    ]
+
+
+def test_s3_storage_keeps_private_files_in_the_same_bucket_unless_told_otherwise():
+    same = _storages_of(COCREA_STORAGE="s3", COCREA_S3_BUCKET="cocrea-files")
+    assert same.returncode == 0, same.stderr
+    assert same.stdout.split() == [
+        *["cocrea.core.s3.S3Storage"] * 2,
+        "cocrea-files",
+        "cocrea-files",
+    ]
+    own = _storages_of(
+        COCREA_STORAGE="s3",
+        COCREA_S3_BUCKET="cocrea-files",
+        COCREA_S3_PRIVATE_BUCKET="cocrea-staff",
+    )
+    assert own.stdout.split()[2:] == ["cocrea-files", "cocrea-staff"]
+
+
+def test_s3_storage_without_a_bucket_refuses_to_start():
+    result = _load_settings(COCREA_ENVIRONMENT="test", COCREA_STORAGE="s3")
+    assert result.returncode != 0
+    assert "COCREA_STORAGE=s3 needs COCREA_S3_BUCKET" in result.stderr
+
+
+def test_an_unknown_storage_refuses_to_start():
+    result = _load_settings(COCREA_ENVIRONMENT="test", COCREA_STORAGE="ftp")
+    assert result.returncode != 0
+    assert "COCREA_STORAGE must be one of filesystem, s3, not 'ftp'" in result.stderr
+
+
+def test_half_a_pair_of_s3_credentials_refuses_to_start():
+    result = _load_settings(
+        COCREA_ENVIRONMENT="test",
+        COCREA_STORAGE="s3",
+        COCREA_S3_BUCKET="cocrea-files",
+        COCREA_S3_ACCESS_KEY_ID="only-the-id",
+    )
+    assert result.returncode != 0
+    assert "COCREA_S3_ACCESS_KEY_ID and COCREA_S3_SECRET_ACCESS_KEY go together" in result.stderr
+
+
+def test_an_unknown_s3_addressing_style_refuses_to_start():
+    result = _load_settings(
+        COCREA_ENVIRONMENT="test",
+        COCREA_STORAGE="s3",
+        COCREA_S3_BUCKET="cocrea-files",
+        COCREA_S3_ADDRESSING_STYLE="sideways",
+    )
+    assert result.returncode != 0
+    assert "COCREA_S3_ADDRESSING_STYLE must be one of auto, path, virtual" in result.stderr
+
+
+def test_s3_variables_alone_store_and_read_files_on_an_s3_server():
+    """From the environment to a real S3 server (moto's, on loopback): what COCREA_STORAGE=s3
+    and its variables configure stores a file and reads it back, private files apart."""
+    from tests.servers import BUCKET, CREDENTIALS, s3_client, s3_server
+
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.files.base import ContentFile\n"
+        "from django.core.files.storage import default_storage, storages\n"
+        "name = default_storage.save('evidence/a.txt', ContentFile(b'public'))\n"
+        "hidden = storages['private'].save('ogp-imports/b.csv', ContentFile(b'staff'))\n"
+        "print(name, default_storage.open(name).read().decode(), default_storage.url(name))\n"
+        "print(hidden, storages['private'].open(hidden).read().decode())\n"
+    )
+    with s3_server() as endpoint:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
+        environment.update(
+            COCREA_ENVIRONMENT="test",
+            DJANGO_SETTINGS_MODULE="cocrea.settings",
+            COCREA_STORAGE="s3",
+            COCREA_S3_BUCKET=BUCKET,
+            COCREA_S3_ENDPOINT_URL=endpoint,
+            COCREA_S3_REGION="us-east-1",
+            COCREA_S3_ACCESS_KEY_ID=CREDENTIALS["access_key_id"],
+            COCREA_S3_SECRET_ACCESS_KEY=CREDENTIALS["secret_access_key"],
+        )
+        result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        listed = s3_client(endpoint).list_objects_v2(Bucket=BUCKET)["Contents"]
+    assert result.stdout.splitlines() == [
+        "evidence/a.txt public /media/evidence/a.txt",
+        "ogp-imports/b.csv staff",
+    ]
+    assert sorted(item["Key"] for item in listed) == [
+        "media/evidence/a.txt",
+        "private/ogp-imports/b.csv",
+    ]

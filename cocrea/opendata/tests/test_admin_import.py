@@ -5,7 +5,6 @@ contact or an administrator, with two-factor authentication, sees any of it. The
 real `manage.py db_worker`."""
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
@@ -24,13 +23,17 @@ ADD = "/en/admin/opendata/ogpimport/add/"  # in English; without /en/, in Spanis
 
 
 @pytest.fixture
-def private(tmp_path, monkeypatch):
-    """The private storage in a folder of the test's own (a field's storage is made once, when
-    the model is defined, so it is swapped on the field)."""
+def private(tmp_path, settings):
+    """The private storage in a folder of the test's own (the field follows STORAGES:
+    cocrea/core/storage.py)."""
     root = tmp_path / "private"
-    monkeypatch.setattr(
-        OgpImport._meta.get_field("file"), "storage", FileSystemStorage(location=root)
-    )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root, "base_url": "/no-public-address/"},
+        },
+    }
     return root
 
 

@@ -88,3 +88,24 @@ def test_an_export_replaces_the_files_of_the_same_day_and_keeps_a_week(tmp_path,
     assert sorted(p.name for p in tmp_path.glob("cocrea-datos-*") if p.is_dir()) == [
         a.removesuffix(".zip") for a in archives
     ]
+
+
+@WORKER
+def test_exports_queued_together_cost_one_export(tmp_path, settings, personas, institutions):
+    """Several exports are queued in one span only when the cache is away (its `add` then says
+    "queue it"): the first to run exports, the others find nothing left to do."""
+    from cocrea.opendata.tasks import opendata_export
+
+    settings.COCREA_OPENDATA_ROOT = tmp_path
+    for _ in range(3):
+        opendata_export.enqueue()
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    done = DBTaskResult.objects.filter(task_path=TASK).order_by("started_at")
+    assert [r.status for r in done] == [TaskResultStatus.SUCCESSFUL] * 3
+    day = timezone.localdate().isoformat()
+    assert [r.return_value for r in done] == [f"cocrea-datos-{day}.zip", "", ""]
+
+    opendata_export.enqueue()  # queued after that export started: it exports again
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    last = DBTaskResult.objects.filter(task_path=TASK).latest("started_at")
+    assert last.return_value == f"cocrea-datos-{day}.zip"
