@@ -12,10 +12,12 @@ Then it measures throughput (the same mix of public pages, with wrk) through one
 the primary alone and through the two app servers with the replica, and runs mixed load
 (anonymous reads; signed-in reads, comments and supports; proposals; progress reports) for
 --seconds while it kills one app server (SIGKILL; brought back as systemd would), kills the
-worker, terminates every database connection, restarts Redis, and stops the replica (started
-again before the end). It prints the requests, the failures in each fault's window, the longest
-time with no successful answer, how long the worker took to come back, and checks that every
-accepted write is in the primary, that the replica caught up, and that `verify_audit_log` passes.
+worker, terminates every database connection, restarts Redis, stops the replica (started
+again), and upgrades: each app server taken out of nginx, restarted and put back, as
+docs/deployment.md §12 says. It prints the requests, the failures in each fault's window, the
+longest time with no successful answer, how long the worker took to come back, and checks that
+every accepted write is in the primary, that the replica caught up, that `verify_audit_log`
+passes and that the worker ran every task queued.
 It exits non-zero when a target is missed.
 
 Loopback only, bounded in time (it stops itself after --seconds plus a setup allowance) and
@@ -52,15 +54,15 @@ from run import FLOOR, FULL, ROOT, SMALL, free_port, manage, pages, prepare, wrk
 
 DEPLOY = ROOT / "deploy"
 VENV_BIN = Path(sys.executable).parent
-PG_BIN = (
-    Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
-    if Path("/usr/lib/postgresql").exists()
-    else Path("/nonexistent")
+# The newest PostgreSQL installed (Debian: /usr/lib/postgresql/15/bin).
+PG_BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin"),
+    key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else 0,
+    default=Path("/nonexistent"),
 )
 WRITERS = 2  # proposers, and as many reporters
 WRITE_EVERY = 4.0  # seconds between a writer's submissions (the limit is 20 a minute)
 REPORTERS_SETUP = """
-import datetime
 from allauth.account.models import EmailAddress
 from cocrea.accounts.models import User
 from cocrea.plans.models import Membership, Milestone
@@ -746,7 +748,7 @@ class Run:
         for thread in threads:
             thread.start()
         started = time.monotonic()
-        faults: list[tuple[str, float]] = []
+        faults: list[tuple[str, float]] = [("no fault yet", started)]
 
         def at(share: float, name: str) -> None:
             time.sleep(max(0.0, started + args.seconds * share - time.monotonic()))
@@ -846,8 +848,13 @@ class Run:
             before = sum(1 for b, sent in window if b and sent < start)
             log(f"  {bad:>5} of {len(window):>6} ({before} in flight)  {name}")
         ok_times = [when for when, bad, _ in answers if not bad]
-        pause = max((b - a for a, b in itertools.pairwise(ok_times)), default=0.0)
-        log(f"Longest time with no successful answer: {pause:.2f} s")
+        pause, at = max(
+            ((b - a, a) for a, b in itertools.pairwise(ok_times)), default=(0.0, faults[0][1])
+        )
+        log(
+            f"Longest time with no successful answer: {pause:.2f} s, from "
+            f"{at - faults[0][1]:.1f} s into the load"
+        )
         rate = failed / total if total else 1.0
         log(f"Failed: {failed} of {total} ({rate:.3%}; target under 0.1%)")
         if rate >= 0.001:
@@ -855,7 +862,7 @@ class Run:
         # An app server killed: nginx sends every request after the kill to the other, and
         # retries a GET it had sent to the dead one unless it had begun to answer. Both
         # restarted in turn for an upgrade: nothing may fail, forms included.
-        for fault, in_flight_excused in ((0, True), (len(faults) - 2, False)):
+        for fault, in_flight_excused in ((1, True), (len(faults) - 2, False)):
             (name, start), end = faults[fault], faults[fault + 1][1]
             down = sum(
                 1
