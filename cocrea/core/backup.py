@@ -228,11 +228,16 @@ def backup_write(
                 for storage_alias in STORAGES:
                     storage = storages[storage_alias]
                     for name in storage_names(storage):
-                        size = storage.size(name)
-                        with storage.open(name, "rb") as source:
-                            digest = _add_stream(
-                                archive, f"files/{storage_alias}/{name}", source, size
-                            )
+                        try:
+                            size = storage.size(name)
+                            with storage.open(name, "rb") as source:
+                                digest = _add_stream(
+                                    archive, f"files/{storage_alias}/{name}", source, size
+                                )
+                        except OSError as error:
+                            raise ArchiveError(
+                                f"The {storage_alias} storage's {name} could not be read: {error}."
+                            ) from None
                         files.append(
                             {"storage": storage_alias, "name": name, "sha256": digest, "size": size}
                         )
