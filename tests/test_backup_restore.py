@@ -375,3 +375,51 @@ def test_the_files_are_read_through_the_storage_api(site, tmp_path, settings):
         names = archive.getnames()
     assert "files/default/evidence/x.pdf" in names
     assert not any(Evidence.objects.get().file.name in name for name in names)
+
+
+def test_a_backup_from_newer_code_is_refused_naming_its_commit(site, tmp_path):
+    def from_the_future(name: str, data: bytes) -> bytes:
+        if name != MANIFEST:
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"]["tracking"].append("9999_from_the_future")
+        manifest["commit"] = "0123abcd"
+        return json.dumps(manifest).encode()
+
+    newer = _rewrite(backup_write(tmp_path / "backups").path, from_the_future)
+
+    with pytest.raises(CommandError, match=re.escape("tracking.9999_from_the_future")) as refused:
+        call_command("restore_backup", str(newer))
+
+    assert "commit 0123abcd" in str(refused.value)
+
+
+def test_a_different_file_already_in_storage_under_a_backed_up_name_is_refused(
+    site, tmp_path, empty_database
+):
+    """Storage would keep it and save the backup's copy under another name, which no row
+    names: refused, and the file found there is left as it was."""
+    archive = backup_write(tmp_path / "backups").path
+    present = tmp_path / "restored-media" / Evidence.objects.get().file.name
+    present.parent.mkdir(parents=True)
+    present.write_bytes(b"another file")
+
+    done = _run([str(ROOT / "bin" / "restore"), str(archive)], empty_database)
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "already holds a different" in done.stderr
+    assert _tables(empty_database) == "[]"
+    assert present.read_bytes() == b"another file"
+
+
+def test_files_already_in_storage_as_backed_up_are_kept(site, tmp_path, empty_database):
+    """A restore into the storage the site used (a bucket that outlived the database): the
+    files there are the backup's, so they are kept, and checked like the others."""
+    archive = backup_write(tmp_path / "backups").path
+    empty_database["COCREA_MEDIA_ROOT"] = str(tmp_path / "media")
+
+    done = _run([str(ROOT / "bin" / "restore"), str(archive)], empty_database)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Files: 1 written, 1 already in storage." in done.stdout
+    assert "ok   tracking.Evidence files: 1 match their SHA-256" in done.stdout
