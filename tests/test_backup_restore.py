@@ -249,6 +249,15 @@ def _flip_last_byte(name: str, data: bytes) -> bytes:
     return data[:-1] + bytes([data[-1] ^ 1]) if _evidence_member(name) else data
 
 
+def _escaping_name(name: str, data: bytes) -> bytes:
+    """A manifest naming a file outside the storage's folder."""
+    if name != MANIFEST:
+        return data
+    manifest = json.loads(data)
+    manifest["files"][0]["name"] = "../../outside.pdf"
+    return json.dumps(manifest).encode()
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
@@ -256,10 +265,19 @@ def _flip_last_byte(name: str, data: bytes) -> bytes:
         (lambda path: _rewrite(path, lambda n, d: None if n == MANIFEST else d), "no manifest"),
         (lambda path: _rewrite(path, lambda n, d: b"{" if n == MANIFEST else d), "damaged"),
         (lambda path: _rewrite(path, lambda n, d: None if _evidence_member(n) else d), "lacks"),
+        (lambda path: _rewrite(path, _escaping_name), "damaged or of an unknown format"),
         (lambda path: _truncated(path, lambda size, manifest_end: size // 2), "truncated"),
         (lambda path: _truncated(path, lambda size, manifest_end: manifest_end - 10), "truncated"),
     ],
-    ids=["file-bytes", "no-manifest", "bad-manifest", "file-missing", "cut-half", "cut-manifest"],
+    ids=[
+        "file-bytes",
+        "no-manifest",
+        "bad-manifest",
+        "file-missing",
+        "name-escapes",
+        "cut-half",
+        "cut-manifest",
+    ],
 )
 def test_a_damaged_archive_is_refused_for_what_it_is(site, tmp_path, damage, message):
     """Refused for the damage, before the target is looked at (the test's database holds data,
@@ -423,3 +441,32 @@ def test_files_already_in_storage_as_backed_up_are_kept(site, tmp_path, empty_da
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Files: 1 written, 1 already in storage." in done.stdout
     assert "ok   tracking.Evidence files: 1 match their SHA-256" in done.stdout
+
+
+def test_an_archive_whose_database_cannot_be_restored_leaves_the_target_empty(
+    site, tmp_path, empty_database
+):
+    """Consistent with its manifest, but its database is not one: pg_restore (one transaction)
+    or SQLite's backup API fails, and the new database is left without a table."""
+    garbage = b"not a database dump " * 100
+
+    def spoil(name: str, data: bytes) -> bytes:
+        if name.startswith("database."):
+            return garbage
+        if name == MANIFEST:
+            manifest = json.loads(data)
+            manifest["database"] |= {
+                "sha256": hashlib.sha256(garbage).hexdigest(),
+                "size": len(garbage),
+            }
+            return json.dumps(manifest).encode()
+        return data
+
+    spoilt = _rewrite(backup_write(tmp_path / "backups").path, spoil)
+
+    done = _run([str(ROOT / "bin" / "restore"), str(spoilt)], empty_database)
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Nothing was changed" in done.stderr
+    assert _tables(empty_database) == "[]"
+    assert _stored_files(tmp_path / "restored-media") == []

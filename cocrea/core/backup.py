@@ -206,7 +206,9 @@ def backup_write(
 ) -> Made:
     """Write one archive into `destination` (a folder, default COCREA_BACKUP_DIR; or a path
     ending in .tar), atomically: a temporary file in the same folder, renamed when complete,
-    readable by its owner only."""
+    readable by its owner only. The oldest backups of the folder beyond `keep` are removed
+    then (not when a file path is given). The database's dump is made in the same folder, which
+    has room for the archive, rather than in /tmp, which may be small."""
     created = datetime.now(UTC).replace(microsecond=0)
     destination = Path(destination or settings.COCREA_BACKUP_DIR)
     if destination.suffix == ".tar":
@@ -216,7 +218,10 @@ def backup_write(
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{PREFIX}", suffix=".part")
     try:
-        with os.fdopen(handle, "wb") as raw, tempfile.TemporaryDirectory() as scratch:
+        with (
+            os.fdopen(handle, "wb") as raw,
+            tempfile.TemporaryDirectory(dir=folder, prefix=f".{PREFIX}") as scratch,
+        ):
             with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
                 dump = _dump_database(alias, Path(scratch))
                 progress(f"Database dumped ({connections[alias].vendor}).")
@@ -261,7 +266,8 @@ def backup_write(
         Path(temporary).unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
-    return Made(final, len(files), final.stat().st_size, _prune(folder, keep, final))
+    pruned = _prune(folder, keep, final) if destination.suffix != ".tar" else []
+    return Made(final, len(files), final.stat().st_size, pruned)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -295,7 +301,7 @@ class Archive:
         return f"files/{entry['storage']}/{entry['name']}"
 
     def database_to(self, folder: Path) -> Path:
-        """The database member written to `folder` (pg_restore and SQLite read a file)."""
+        """The database member written to `folder` (SQLite's backup API reads a file)."""
         target = folder / Path(self.manifest["database"]["member"]).name
         with self.member(self.manifest["database"]["member"]) as source, target.open("wb") as out:
             shutil.copyfileobj(source, out, CHUNK)
@@ -303,6 +309,13 @@ class Archive:
 
     def close(self) -> None:
         self.tar.close()
+
+
+def _safe_name(name: object) -> bool:
+    """A storage name as Django makes them: relative, forward slashes, no step upwards."""
+    if not isinstance(name, str) or not name or name.startswith("/") or "\\" in name:
+        return False
+    return all(part not in {"", ".", ".."} for part in name.split("/"))
 
 
 def _manifest(tar: tarfile.TarFile) -> dict[str, Any]:
@@ -320,7 +333,7 @@ def _manifest(tar: tarfile.TarFile) -> dict[str, Any]:
             manifest.get("format") == FORMAT
             and manifest.get("engine") in DUMP_NAMES
             and manifest["database"]["member"] == DUMP_NAMES[manifest["engine"]]
-            and all(e["storage"] in STORAGES for e in manifest["files"])
+            and all(e["storage"] in STORAGES and _safe_name(e["name"]) for e in manifest["files"])
             and isinstance(manifest.get("migrations"), dict)
         )
     except (ValueError, KeyError, TypeError, AttributeError):

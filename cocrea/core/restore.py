@@ -15,7 +15,9 @@ models (every model with a file field and a `sha256` field: evidence, meeting do
 import files).
 """
 
+import contextlib
 import io
+import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -33,7 +35,7 @@ from django.db import DatabaseError, connections, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
-from cocrea.core.backup import Archive, archive_open, pg_environment, sha256_of
+from cocrea.core.backup import CHUNK, Archive, archive_open, pg_environment, sha256_of
 from cocrea.core.versioning import data_version_bump, data_version_get
 
 WHAT_TO_DO = (
@@ -148,37 +150,62 @@ def _restore_database(archive: Archive, alias: str) -> None:
     connection = connections[alias]
     settings_dict = connection.settings_dict
     connections.close_all()
-    with tempfile.TemporaryDirectory() as scratch:
-        dump = archive.database_to(Path(scratch))
-        if archive.engine == "postgresql":
-            result = subprocess.run(  # noqa: S603
-                [  # noqa: S607
-                    "pg_restore",
-                    "--no-owner",
-                    "--no-privileges",
-                    "--exit-on-error",
-                    "--single-transaction",
-                    "--no-password",
-                    f"--dbname={settings_dict['NAME']}",
-                    str(dump),
-                ],
-                env=pg_environment(settings_dict),
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if result.returncode != 0:
-                raise RefusedError(
-                    f"pg_restore failed, in one transaction: {result.stderr.strip()}"
-                )
-        else:
-            source = sqlite3.connect(dump)
-            target = sqlite3.connect(settings_dict["NAME"], timeout=30)
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-                source.close()
+    if archive.engine == "postgresql":
+        _pg_restore(archive, settings_dict)
+        return
+    # SQLite's backup API reads a file: the dump is written beside the target, where there is
+    # room for the database anyway.
+    with tempfile.TemporaryDirectory(dir=Path(settings_dict["NAME"]).parent) as scratch:
+        source = sqlite3.connect(archive.database_to(Path(scratch)))
+        target = sqlite3.connect(settings_dict["NAME"], timeout=30)
+        try:
+            source.backup(target)  # one transaction on the target: all or nothing
+        except sqlite3.DatabaseError as error:
+            raise RefusedError(f"The archive's database cannot be copied: {error}.") from None
+        finally:
+            target.close()
+            source.close()
+
+
+def _pg_restore(archive: Archive, settings_dict: dict[str, Any]) -> None:
+    """pg_restore in one transaction, reading the dump from the archive through a pipe (no
+    copy on disk); its messages go to a file, so a full pipe cannot stall it."""
+    command = [
+        "pg_restore",
+        "--no-owner",
+        "--no-privileges",
+        "--exit-on-error",
+        "--single-transaction",
+        "--no-password",
+        f"--dbname={settings_dict['NAME']}",
+    ]
+    with (
+        tempfile.TemporaryFile() as messages,
+        archive.member(archive.manifest["database"]["member"]) as dump,
+    ):
+        process = subprocess.Popen(  # noqa: S603
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=messages,
+            env=pg_environment(settings_dict),
+        )
+        assert process.stdin is not None  # noqa: S101  (asked for with PIPE)
+        try:
+            # A broken pipe is pg_restore stopped at an error: its status and messages say which.
+            with contextlib.suppress(BrokenPipeError):
+                shutil.copyfileobj(dump, process.stdin, CHUNK)
+            with contextlib.suppress(BrokenPipeError):
+                process.stdin.close()
+            status = process.wait()
+        except BaseException:  # the archive could not be read: pg_restore commits nothing
+            process.kill()
+            process.wait()
+            raise
+        messages.seek(0)
+        text = messages.read().decode(errors="replace").strip()
+    if status != 0:
+        raise RefusedError(f"pg_restore failed, in one transaction: {text}")
 
 
 def _restore_files(archive: Archive, entries: list[dict[str, Any]]) -> Check:
@@ -186,12 +213,16 @@ def _restore_files(archive: Archive, entries: list[dict[str, Any]]) -> Check:
     wrong = []
     for entry in entries:
         storage = storages[entry["storage"]]
-        with archive.member(archive.file_member(entry)) as source:
-            content = File(source, name=entry["name"])
-            content.size = entry["size"]
-            saved = storage.save(entry["name"], content)
-        with storage.open(saved, "rb") as written:
-            digest, _size = sha256_of(written)
+        try:
+            with archive.member(archive.file_member(entry)) as source:
+                content = File(source, name=entry["name"])
+                content.size = entry["size"]
+                saved = storage.save(entry["name"], content)
+            with storage.open(saved, "rb") as written:
+                digest, _size = sha256_of(written)
+        except OSError as error:  # a full disk, a bucket that refuses: told, and the next tried
+            wrong.append(f"{entry['name']} ({error})")
+            continue
         if saved != entry["name"] or digest != entry["sha256"]:
             wrong.append(saved)
     detail = f"{len(entries)} written and read back"
