@@ -197,6 +197,32 @@ class Made:
     pruned: list[Path]
 
 
+def _add_database(archive: tarfile.TarFile, alias: str, scratch: Path) -> dict[str, Any]:
+    dump = _dump_database(alias, scratch)
+    size = dump.stat().st_size
+    with dump.open("rb") as source:
+        digest = _add_stream(archive, dump.name, source, size)
+    dump.unlink()
+    return {"member": dump.name, "sha256": digest, "size": size}
+
+
+def _add_files(archive: tarfile.TarFile) -> list[dict[str, Any]]:
+    files = []
+    for alias in STORAGES:
+        storage = storages[alias]
+        for name in storage_names(storage):
+            try:
+                size = storage.size(name)
+                with storage.open(name, "rb") as source:
+                    digest = _add_stream(archive, f"files/{alias}/{name}", source, size)
+            except OSError as error:
+                raise ArchiveError(
+                    f"The {alias} storage's {name} could not be read: {error}."
+                ) from None
+            files.append({"storage": alias, "name": name, "sha256": digest, "size": size})
+    return files
+
+
 def backup_write(
     destination: Path | None = None,
     *,
@@ -211,10 +237,8 @@ def backup_write(
     has room for the archive, rather than in /tmp, which may be small."""
     created = datetime.now(UTC).replace(microsecond=0)
     destination = Path(destination or settings.COCREA_BACKUP_DIR)
-    if destination.suffix == ".tar":
-        folder, final = destination.parent, destination
-    else:
-        folder, final = destination, None
+    named = destination.suffix == ".tar"
+    folder = destination.parent if named else destination
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{PREFIX}", suffix=".part")
     try:
@@ -223,35 +247,15 @@ def backup_write(
             tempfile.TemporaryDirectory(dir=folder, prefix=f".{PREFIX}") as scratch,
         ):
             with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
-                dump = _dump_database(alias, Path(scratch))
+                database = _add_database(archive, alias, Path(scratch))
                 progress(f"Database dumped ({connections[alias].vendor}).")
-                with dump.open("rb") as source:
-                    dump_hash = _add_stream(archive, dump.name, source, dump.stat().st_size)
-                dump_size = dump.stat().st_size
-                dump.unlink()
-                files = []
-                for storage_alias in STORAGES:
-                    storage = storages[storage_alias]
-                    for name in storage_names(storage):
-                        try:
-                            size = storage.size(name)
-                            with storage.open(name, "rb") as source:
-                                digest = _add_stream(
-                                    archive, f"files/{storage_alias}/{name}", source, size
-                                )
-                        except OSError as error:
-                            raise ArchiveError(
-                                f"The {storage_alias} storage's {name} could not be read: {error}."
-                            ) from None
-                        files.append(
-                            {"storage": storage_alias, "name": name, "sha256": digest, "size": size}
-                        )
+                files = _add_files(archive)
                 progress(f"Files copied: {len(files)}.")
                 manifest = {
                     "format": FORMAT,
                     "created_at": created.isoformat().replace("+00:00", "Z"),
                     "engine": connections[alias].vendor,
-                    "database": {"member": dump.name, "sha256": dump_hash, "size": dump_size},
+                    "database": database,
                     "migrations": _migrations(alias),
                     "files": files,
                     "commit": _git_commit(),
@@ -260,13 +264,13 @@ def backup_write(
                 _add_stream(archive, MANIFEST, io.BytesIO(body), len(body))
             raw.flush()
             os.fsync(raw.fileno())
-        final = final or _final_path(folder, created)
+        final = destination if named else _final_path(folder, created)
         os.replace(temporary, final)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
-    pruned = _prune(folder, keep, final) if destination.suffix != ".tar" else []
+    pruned = [] if named else _prune(folder, keep, final)
     return Made(final, len(files), final.stat().st_size, pruned)
 
 
