@@ -470,3 +470,13 @@ def test_an_archive_whose_database_cannot_be_restored_leaves_the_target_empty(
     assert "Nothing was changed" in done.stderr
     assert _tables(empty_database) == "[]"
     assert _stored_files(tmp_path / "restored-media") == []
+
+
+def test_a_backup_of_a_database_without_tables_is_refused(tmp_path, empty_database):
+    """A mistyped DATABASE_URL or COCREA_SQLITE_PATH names an empty database: backing it up
+    would look like success and hold nothing."""
+    done = _run([str(ROOT / "bin" / "backup"), str(tmp_path / "backups")], empty_database)
+
+    assert done.returncode == 1
+    assert "The database has no tables" in done.stderr
+    assert _stored_files(tmp_path / "backups") == []

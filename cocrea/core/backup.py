@@ -107,6 +107,14 @@ def _dump_database(alias: str, folder: Path) -> Path:
     vendor = connection.vendor
     if vendor not in DUMP_NAMES:
         raise ArchiveError(f"Backups support PostgreSQL and SQLite, not {vendor}.")
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+    if MigrationRecorder.Migration._meta.db_table not in tables:
+        # A mistyped setting backs up an empty database as readily as the real one.
+        raise ArchiveError(
+            "The database has no tables: is DATABASE_URL (or COCREA_SQLITE_PATH, read from "
+            "the current folder when relative) the site's?"
+        )
     target = folder / DUMP_NAMES[vendor]
     if vendor == "postgresql":
         database = connection.settings_dict

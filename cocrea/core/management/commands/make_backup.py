@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from cocrea.core.backup import ArchiveError, backup_write
 
@@ -36,8 +37,8 @@ class Command(BaseCommand):
 
         try:
             made = backup_write(options["destination"], keep=options["keep"], progress=progress)
-        except ArchiveError as error:
-            raise CommandError(f"{error} No backup was written.") from None
+        except (ArchiveError, DatabaseError) as error:
+            raise CommandError(f"{str(error).strip()} No backup was written.") from None
         for old in made.pruned:
             self.stdout.write(f"Removed old backup {old}")
         if options["verbosity"] >= 1:
