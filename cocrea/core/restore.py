@@ -97,8 +97,9 @@ def _target_empty(alias: str) -> None:
         )
     if tables:
         raise RefusedError(
-            f"The target database already has {len(tables)} tables (was it migrated?): the "
-            "backup brings its own. " + WHAT_TO_DO
+            f"The target database already has {len(tables)} table(s) ("
+            f"{', '.join(sorted(tables)[:3])}; was it migrated?): the backup brings its own. "
+            + WHAT_TO_DO
         )
 
 
