@@ -336,32 +336,36 @@ def _truncated(archive: Path, where) -> Path:
     return cut
 
 
-def test_a_file_that_differs_from_its_rows_hash_is_restored_but_reported(
-    site, tmp_path, empty_database
+@pytest.mark.parametrize("fault", ["differs", "missing"])
+def test_a_file_unlike_its_rows_hash_is_restored_but_reported(
+    site, tmp_path, empty_database, fault
 ):
     """An archive consistent with its manifest, but whose evidence file is not the one the
-    database row vouches for: the restore runs, and the check names the file and fails."""
+    database row vouches for, or is not there at all: the restore runs, and the check names the
+    file and fails."""
     archive = backup_write(tmp_path / "backups").path
     evidence = Evidence.objects.get()
     changed = BLANK_PDF + b"%% altered\n"
 
-    def swap(name: str, data: bytes) -> bytes:
+    def swap(name: str, data: bytes) -> bytes | None:
         if _evidence_member(name):
-            return changed
+            return changed if fault == "differs" else None
         if name == MANIFEST:
             manifest = json.loads(data)
-            for entry in manifest["files"]:
-                if entry["name"] == evidence.file.name:
-                    entry["sha256"] = hashlib.sha256(changed).hexdigest()
-                    entry["size"] = len(changed)
+            ours = next(e for e in manifest["files"] if e["name"] == evidence.file.name)
+            if fault == "differs":
+                ours |= {"sha256": hashlib.sha256(changed).hexdigest(), "size": len(changed)}
+            else:
+                manifest["files"].remove(ours)
             return json.dumps(manifest).encode()
         return data
 
     done = _run([str(ROOT / "bin" / "restore"), str(_rewrite(archive, swap))], empty_database)
 
     assert done.returncode == 1, done.stdout + done.stderr
-    assert f"FAIL tracking.Evidence files: 1 of 1 do not match: {evidence.file.name}" in (
-        done.stdout
+    assert (
+        f"FAIL tracking.Evidence files: 1 of 1 do not match: {evidence.file.name} ({fault})"
+        in done.stdout
     )
     assert "ok   audit chain" in done.stdout
     assert "check(s) failed: tracking.Evidence files" in done.stderr

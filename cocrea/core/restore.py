@@ -267,9 +267,13 @@ def _check_model_files(model: type[models.Model], field_name: str, alias: str) -
             with stored.storage.open(stored.name, "rb") as source:
                 digest, _size = sha256_of(source)
         except FileNotFoundError:
-            digest = "missing"
+            wrong.append(f"{stored.name} (missing)")
+            continue
+        except OSError as error:
+            wrong.append(f"{stored.name} (unreadable: {error})")
+            continue
         if digest != row.sha256:  # type: ignore[attr-defined]
-            wrong.append(f"{stored.name} ({'missing' if digest == 'missing' else 'differs'})")
+            wrong.append(f"{stored.name} (differs)")
     name = f"{model._meta.label} files"
     if wrong:
         return Check(name, False, f"{len(wrong)} of {count} do not match: {', '.join(wrong[:3])}")
