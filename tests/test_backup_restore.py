@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -45,25 +45,21 @@ OGP_CSV = b"Commitment Unique Identifier,Commitment Title\r\nGT0110,Portal de da
 
 @pytest.fixture
 def storage_roots(settings, tmp_path):
-    """Both storages in folders of the test's own. The OGP import field's storage was made when
-    the model was defined, so it is swapped on the field for the new private storage."""
+    """Both storages in folders of the test's own (the OGP import's field follows STORAGES:
+    cocrea/core/storage.py)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     private = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": tmp_path / "private", "base_url": "/no-public-address/"},
     }
     settings.STORAGES = {**settings.STORAGES, "private": private}
-    field = OgpImport._meta.get_field("file")
-    made_with = field.storage
-    field.storage = storages["private"]
-    yield tmp_path
-    field.storage = made_with
+    return tmp_path
 
 
-@pytest.fixture
-def site(storage_roots, personas, institutions):
+def build_site(personas, institutions) -> list[str]:
     """A published progress report with an evidence file, an OGP file waiting in the private
-    storage, and their audit events, all written through the services."""
+    storage, and their audit events, all written through the services; the addresses of the
+    pages that show them."""
     commitment = CommitmentFactory(lead_institution=institutions["mineduc"])
     milestone = MilestoneFactory(
         commitment=commitment, number=1, responsible_institution=institutions["mineduc"]
@@ -84,6 +80,11 @@ def site(storage_roots, personas, institutions):
         actor=personas["administrator"], upload=SimpleUploadedFile("ogp.csv", OGP_CSV)
     )
     return [commitment.get_absolute_url(), reverse("audit:log"), commitment.plan.get_absolute_url()]
+
+
+@pytest.fixture
+def site(storage_roots, personas, institutions):
+    return build_site(personas, institutions)
 
 
 @pytest.fixture
@@ -494,3 +495,62 @@ def test_a_backup_of_a_database_without_tables_is_refused(tmp_path, empty_databa
     assert done.returncode == 1
     assert "The database has no tables" in done.stderr
     assert _stored_files(tmp_path / "backups") == []
+
+
+def test_files_on_object_storage_are_backed_up_and_restored_into_another_bucket(
+    s3_storage, personas, institutions, tmp_path, empty_database
+):
+    """COCREA_STORAGE=s3 (django-storages, on a real S3 server on loopback): the backup reads
+    both storages from the bucket, and the restore writes them into an empty bucket and checks
+    them there."""
+    from tests.servers import CREDENTIALS, PRIVATE_BUCKET
+
+    pages = build_site(personas, institutions)
+    before = probe([])
+    archive = backup_write(tmp_path / "backups").path
+    bucket = {
+        "COCREA_STORAGE": "s3",
+        "COCREA_S3_BUCKET": PRIVATE_BUCKET,  # the server's other bucket, empty
+        "COCREA_S3_ENDPOINT_URL": s3_storage,
+        "COCREA_S3_REGION": "us-east-1",
+        "COCREA_S3_ACCESS_KEY_ID": CREDENTIALS["access_key_id"],
+        "COCREA_S3_SECRET_ACCESS_KEY": CREDENTIALS["secret_access_key"],
+    }
+
+    done = _run([str(ROOT / "bin" / "restore"), str(archive)], empty_database | bucket)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Files: 2 written, 0 already in storage." in done.stdout
+    assert "ok   tracking.Evidence files: 1 match their SHA-256" in done.stdout
+    assert "ok   opendata.OgpImport files: 1 match their SHA-256" in done.stdout
+    assert sorted(before["files"]["default"]) == [Evidence.objects.get().file.name]
+    after = _probe_restored(empty_database | bucket, pages)
+    assert after["files"] == before["files"]
+    assert after["rows"] == before["rows"]
+
+
+@pytest.mark.parametrize("redis_up", [True, False], ids=["redis-up", "redis-away"])
+def test_the_restore_clears_the_shared_cache_or_fails_saying_it_could_not(
+    site, tmp_path, empty_database, redis_server, redis_up
+):
+    """A page cached before the restore (of other data) is gone after it; a Redis that is away
+    cannot be cleared, which the check says instead of passing (it may come back with it)."""
+    import redis
+
+    stale = redis.Redis.from_url(redis_server.url)
+    stale.set("page:from-before-the-restore", b"old page")
+    archive = backup_write(tmp_path / "backups").path
+    if not redis_up:
+        redis_server.stop()
+
+    done = _run(
+        [str(ROOT / "bin" / "restore"), str(archive)], empty_database, REDIS_URL=redis_server.url
+    )
+
+    if redis_up:
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "ok   page cache" in done.stdout
+        assert stale.get("page:from-before-the-restore") is None
+    else:
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "FAIL page cache" in done.stdout and "could not be reached" in done.stdout

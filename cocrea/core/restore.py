@@ -291,15 +291,26 @@ def _command_check(name: str, command: str, **options: Any) -> Check:
 
 
 def _invalidate_page_cache() -> Check:
-    """Cached pages of the data before the restore must never be served: the data version
-    moves on and the whole cache is cleared (sessions and rate limits kept in it too)."""
+    """Cached pages of other data must never be served: the data version moves on and the whole
+    cache is cleared (the rate limits' counts in it too; sessions are in the database). Redis's
+    cache answers a Redis that is away as an empty cache (cocrea/core/cache.py), and its clear()
+    then says False: a failed check, since that Redis may come back with old pages."""
     try:
         with transaction.atomic():
             data_version_bump()
-        cache.clear()
+        # Django's stubs say clear() returns nothing; Redis's backends return whether it did.
+        cleared: object = cache.clear()  # type: ignore[func-returns-value]
     except Exception as error:  # a cache that cannot be reached is a failed check
         return Check("page cache", False, str(error))
-    return Check("page cache", True, f"data version now {data_version_get()}, cache cleared")
+    version = data_version_get()
+    if cleared is False:
+        return Check(
+            "page cache",
+            False,
+            f"data version now {version}, but the cache could not be reached to be cleared: "
+            "clear it (redis-cli -u REDIS_URL FLUSHDB) before the site opens",
+        )
+    return Check("page cache", True, f"data version now {version}, cache cleared")
 
 
 def checks_run(alias: str = "default") -> list[Check]:
