@@ -553,6 +553,10 @@ COCREA_PROPOSALS_PAGE_SIZE = 20
 
 # Where `manage.py export_opendata` writes the bulk files the open-data page offers.
 COCREA_OPENDATA_ROOT = Path(env_str("COCREA_OPENDATA_ROOT", str(VAR_DIR / "opendata")))
+# Backups (bin/backup, cocrea/core/backup.py): where they are written, and how many are kept
+# there, the oldest removed after each new one (0: all). docs/backups.md.
+COCREA_BACKUP_DIR = Path(env_str("COCREA_BACKUP_DIR", str(VAR_DIR / "backups")))
+COCREA_BACKUP_KEEP = env_int("COCREA_BACKUP_KEEP", 14)
 # Seconds between a public change and the background export that includes it: the changes of
 # that span are exported together (cocrea/opendata/tasks.py).
 COCREA_OPENDATA_EXPORT_DELAY = env_int("COCREA_OPENDATA_EXPORT_DELAY", 300)
