@@ -28,6 +28,8 @@ everything it started is stopped at the end. Needs root (the PostgreSQL clusters
 
 import argparse
 import contextlib
+import hashlib
+import io
 import itertools
 import json
 import os
@@ -532,9 +534,13 @@ def writer(
     stats: Stats,
     accepted: list[str],
     open_session: Sessions,
+    evidence: list[bool],
 ) -> None:
     """A proposer (new proposals in the open consultation) or a reporter (progress reports on
-    milestones of their institutions), one submission every WRITE_EVERY seconds."""
+    milestones of their institutions, each with an evidence file), one submission every
+    WRITE_EVERY seconds. The reporter then downloads the evidence it just uploaded, through
+    nginx to whichever app server: it must be the file the report page names, by its SHA-256
+    (`evidence`: whether each was)."""
     with open_session() as session:
         login(session, base, username)
         n = 0
@@ -559,15 +565,42 @@ def writer(
                     "facts_date": date.today().isoformat(),
                 }
                 done = "/informes/"
-            response, error = _request(session, "POST", url, data=data)
-            if (
-                response is not None
-                and response.status_code == 302
-                and done in response.headers.get("Location", "")
-            ):
+            files = {"file": (f"foto-{n}.png", png(), "image/png")} if kind == "report" else None
+            response, error = _request(session, "POST", url, data=data, files=files)
+            location = response.headers.get("Location", "") if response is not None else ""
+            accepted_now = response is not None and response.status_code == 302 and done in location
+            if accepted_now:
                 with stats.lock:
                     accepted.append(mark)
             stats.count(kind, _status(response, error), url)
+            if accepted_now and kind == "report":
+                evidence.append(evidence_matches(session, base + location, stats))
+
+
+def png() -> bytes:
+    """A small photo of its own (a PNG of random pixels) for each report's evidence."""
+    from PIL import Image
+
+    output = io.BytesIO()
+    Image.frombytes("RGB", (16, 16), os.urandom(16 * 16 * 3)).save(output, "PNG")
+    return output.getvalue()
+
+
+def evidence_matches(session: requests.Session, report: str, stats: Stats) -> bool:
+    """The report page names its evidence file and the file's SHA-256; the file downloaded
+    has that hash."""
+    response, error = _request(session, "GET", report)
+    stats.count("signed-in read", _status(response, error), report)
+    page = response.text if response is not None and response.status_code == 200 else ""
+    link = re.search(r'href="(/evidencias/[^"]+/)"', page)
+    named = re.search(r"SHA-256 <code>([0-9a-f]{64})</code>", page)
+    if not (link and named):
+        return False
+    base = report.split("/informes/")[0]
+    response, error = _request(session, "GET", base + link.group(1))
+    stats.count("evidence download", _status(response, error), link.group(1))
+    content = response.content if response is not None and response.status_code == 200 else b""
+    return hashlib.sha256(content).hexdigest() == named.group(1)
 
 
 # --- The run -----------------------------------------------------------------------------------
@@ -713,6 +746,7 @@ class Run:
         stats, stop = Stats(), threading.Event()
         open_session = sessions(self.base, str(self.certificate[0]))
         written: dict[str, list[str]] = {"proposal": [], "report": []}
+        evidence: list[bool] = []
         threads = (
             [
                 threading.Thread(
@@ -739,6 +773,7 @@ class Run:
                         stats,
                         written[kind],
                         open_session,
+                        evidence,
                     ),
                 )
                 for i in range(WRITERS)
@@ -796,6 +831,7 @@ class Run:
             "stats": stats,
             "faults": faults,
             "written": written,
+            "evidence": evidence,
             "worker_back": worker_back[0] if worker_back else float("inf"),
         }
 
@@ -829,6 +865,52 @@ class Run:
             if not waiting or time.monotonic() > deadline:
                 return f"{waiting} tasks still waiting, {failed} failed"
             time.sleep(0.5)
+
+    def backup_round_trip(self) -> list[str]:
+        """A backup of the site as the load left it, restored into a new empty database and
+        empty file folders: bin/restore's own checks (audit chain, every file's SHA-256, the
+        cache and open data rebuilt) must pass."""
+        env = {**outside(), **self.env}
+        began = time.monotonic()
+        archive = self.folder / "backup.tar"
+        made = subprocess.run(
+            [str(ROOT / "bin" / "backup"), str(archive)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        log(
+            f"  bin/backup: exit {made.returncode} in {time.monotonic() - began:.1f} s, "
+            f"{archive.stat().st_size / 1e6 if archive.exists() else 0:.1f} MB"
+        )
+        if made.returncode:
+            return [f"bin/backup failed: {made.stderr.strip()[-500:]}"]
+        self.primary.sql("CREATE DATABASE cocrea_restored OWNER cocrea", database="postgres")
+        for name in ("media", "private", "opendata"):
+            (self.folder / f"restored-{name}").mkdir()
+        target = env | {
+            "DATABASE_URL": self.primary.url("cocrea", "cocrea_restored"),
+            "COCREA_MEDIA_ROOT": str(self.folder / "restored-media"),
+            "COCREA_PRIVATE_ROOT": str(self.folder / "restored-private"),
+            "COCREA_OPENDATA_ROOT": str(self.folder / "restored-opendata"),
+            "REDIS_URL": f"redis://127.0.0.1:{self.redis.port}/1",
+        }
+        target.pop("DATABASE_REPLICA_URL", None)
+        began = time.monotonic()
+        restored = subprocess.run(
+            [str(ROOT / "bin" / "restore"), str(archive)],
+            env=target,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        log(f"  bin/restore: exit {restored.returncode} in {time.monotonic() - began:.1f} s")
+        for line in restored.stdout.strip().splitlines()[-8:]:
+            log(f"    {line}")
+        if restored.returncode:
+            return [f"bin/restore failed ({restored.returncode}): {restored.stderr.strip()[-500:]}"]
+        return []
 
     def checks(self, result: dict[str, Any]) -> list[str]:
         stats: Stats = result["stats"]
@@ -918,6 +1000,15 @@ class Run:
                 failures.append(f"{len(missing)} accepted {kind}s missing: {missing[:3]}")
             if not items:
                 failures.append(f"no {kind} was accepted")
+        evidence = result["evidence"]
+        log(
+            f"Evidence files uploaded with a report and downloaded again (any app server): "
+            f"{len(evidence)}, {evidence.count(False)} not the file the report names"
+        )
+        if not evidence or not all(evidence):
+            failures.append(
+                f"evidence files read back: {evidence.count(False)} of {len(evidence)} wrong"
+            )
         # The replica caught up.
         lsn = self.primary.sql("SELECT pg_current_wal_lsn()::text")[0][0]
         started = time.monotonic()
@@ -983,6 +1074,11 @@ def main() -> None:
         outcome = run.load()
         run.step("Checks")
         failures = run.checks(outcome)
+        run.step(
+            "docs/deployment.md §13, docs/backups.md: bin/backup, then bin/restore into an "
+            "empty database"
+        )
+        failures += run.backup_round_trip()
     signal.alarm(0)
     if failures:
         log("\nFAILED:\n  " + "\n  ".join(failures))
