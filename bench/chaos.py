@@ -45,14 +45,16 @@ PASSWORD = "chaos-only-password-9c1f"  # noqa: S105 (local throwaway accounts)
 WEB_WORKERS = 3
 USERS = 6
 WORKER_ID = "chaos-worker"
+# Signed-in participants PREFIX-0, PREFIX-1... (created or reset), and the open consultation's
+# proposals, printed.
 SETUP = """
 from allauth.account.models import EmailAddress
 from cocrea.accounts.models import User
 from cocrea.participation.models import Proposal
 for i in range({users}):
-    name = f"chaos-{{i}}"
+    name = f"{prefix}-{{i}}"
     user = User.objects.filter(username=name).first() or User.objects.create_user(
-        username=name, email=f"{{name}}@chaos.invalid", public_name=f"Chaos {{i}}"
+        username=name, email=f"{{name}}@chaos.invalid", public_name=f"{prefix} {{i}}"
     )
     user.set_password({password!r})
     user.save()
@@ -280,7 +282,9 @@ def main() -> None:
     try:
         if not args.skip_prepare:
             prepare(env, SMALL)
-        setup = manage(env, "shell", "-c", SETUP.format(users=USERS, password=PASSWORD))
+        setup = manage(
+            env, "shell", "-c", SETUP.format(users=USERS, password=PASSWORD, prefix="chaos")
+        )
         proposals = setup.strip().splitlines()[-1].split()
         if not proposals:
             raise RuntimeError("no proposals in the open consultation")

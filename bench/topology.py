@@ -51,7 +51,18 @@ import psycopg
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from chaos import PASSWORD, SETUP, USERS, Sessions, Stats, _request, _status, anonymous, signed_in
+from chaos import (
+    PASSWORD,
+    SETUP,
+    USERS,
+    Sessions,
+    Stats,
+    _login,
+    _request,
+    _status,
+    anonymous,
+    signed_in,
+)
 from run import FLOOR, FULL, ROOT, SMALL, free_port, manage, pages, prepare, wrk
 
 DEPLOY = ROOT / "deploy"
@@ -64,8 +75,9 @@ PG_BIN = max(
 )
 WRITERS = 2  # proposers, and as many reporters
 WRITE_EVERY = 4.0  # seconds between a writer's submissions (the limit is 20 a minute)
+# The writers (made by chaos's SETUP) report for the institutions that lead the first milestones
+# of the scale data; those milestones' report forms, printed.
 REPORTERS_SETUP = """
-from allauth.account.models import EmailAddress
 from cocrea.accounts.models import User
 from cocrea.plans.models import Membership, Milestone
 milestones = list(
@@ -74,17 +86,8 @@ milestones = list(
     .exclude(commitment__lead_institution=None)
     .order_by("pk")[:{milestones}]
 )
-for i in range({writers}):
-    name = f"topology-{{i}}"
-    user = User.objects.filter(username=name).first() or User.objects.create_user(
-        username=name, email=f"{{name}}@chaos.invalid", public_name=f"Topology {{i}}"
-    )
-    user.set_password({password!r})
-    user.save()
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={{"verified": True, "primary": True}}
-    )
-    institutions = {{m.commitment.lead_institution for m in milestones}}
+institutions = {{m.commitment.lead_institution for m in milestones}}
+for user in User.objects.filter(username__startswith="topology-"):
     for institution in institutions:
         Membership.objects.get_or_create(
             user=user, institution=institution,
@@ -480,6 +483,20 @@ def certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
+def operator(command: str, archive: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """bin/backup or bin/restore on `archive`, timed."""
+    began = time.monotonic()
+    done = subprocess.run(
+        [str(ROOT / "bin" / command), str(archive)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log(f"  bin/{command}: exit {done.returncode} in {time.monotonic() - began:.1f} s")
+    return done
+
+
 def wait_for(url: str, verify: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -508,23 +525,6 @@ def sessions(base: str, verify: str) -> Sessions:
     return open_session
 
 
-def login(session: requests.Session, base: str, username: str) -> None:
-    page = session.get(f"{base}/cuentas/login/", timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-    response = session.post(
-        f"{base}/cuentas/login/",
-        data={
-            "csrfmiddlewaretoken": token.group(1) if token else "",
-            "login": f"{username}@chaos.invalid",
-            "password": PASSWORD,
-        },
-        timeout=30,
-        allow_redirects=False,
-    )
-    if response.status_code != 302:
-        raise RuntimeError(f"log-in of {username} answered {response.status_code}")
-
-
 def writer(
     base: str,
     username: str,
@@ -542,7 +542,7 @@ def writer(
     nginx to whichever app server: it must be the file the report page names, by its SHA-256
     (`evidence`: whether each was)."""
     with open_session() as session:
-        login(session, base, username)
+        _login(session, base, username)
         n = 0
         while not stop.wait(WRITE_EVERY):
             n += 1
@@ -676,13 +676,21 @@ class Run:
             f"{'small' if args.small else 'OGP-database'} scale"
         )
         prepare(manage_env, SMALL if args.small else FULL)
-        setup = manage(manage_env, "shell", "-c", SETUP.format(users=USERS, password=PASSWORD))
+        setup = manage(
+            manage_env, "shell", "-c", SETUP.format(users=USERS, password=PASSWORD, prefix="chaos")
+        )
+        manage(
+            manage_env,
+            "shell",
+            "-c",
+            SETUP.format(users=2 * WRITERS, password=PASSWORD, prefix="topology"),
+        )
         self.proposals = setup.strip().splitlines()[-1].split()
         milestones = manage(
             manage_env,
             "shell",
             "-c",
-            REPORTERS_SETUP.format(writers=2 * WRITERS, password=PASSWORD, milestones=200),
+            REPORTERS_SETUP.format(milestones=200),
         )
         self.milestones = [line for line in milestones.splitlines() if line.startswith("/planes/")]
         if not self.proposals or not self.milestones:
@@ -871,19 +879,9 @@ class Run:
         empty file folders: bin/restore's own checks (audit chain, every file's SHA-256, the
         cache and open data rebuilt) must pass."""
         env = {**outside(), **self.env}
-        began = time.monotonic()
         archive = self.folder / "backup.tar"
-        made = subprocess.run(
-            [str(ROOT / "bin" / "backup"), str(archive)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        log(
-            f"  bin/backup: exit {made.returncode} in {time.monotonic() - began:.1f} s, "
-            f"{archive.stat().st_size / 1e6 if archive.exists() else 0:.1f} MB"
-        )
+        made = operator("backup", archive, env)
+        log(f"    {archive.stat().st_size / 1e6 if archive.exists() else 0:.1f} MB")
         if made.returncode:
             return [f"bin/backup failed: {made.stderr.strip()[-500:]}"]
         self.primary.sql("CREATE DATABASE cocrea_restored OWNER cocrea", database="postgres")
@@ -897,20 +895,20 @@ class Run:
             "REDIS_URL": f"redis://127.0.0.1:{self.redis.port}/1",
         }
         target.pop("DATABASE_REPLICA_URL", None)
-        began = time.monotonic()
-        restored = subprocess.run(
-            [str(ROOT / "bin" / "restore"), str(archive)],
-            env=target,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        log(f"  bin/restore: exit {restored.returncode} in {time.monotonic() - began:.1f} s")
+        restored = operator("restore", archive, target)
         for line in restored.stdout.strip().splitlines()[-8:]:
             log(f"    {line}")
         if restored.returncode:
             return [f"bin/restore failed ({restored.returncode}): {restored.stderr.strip()[-500:]}"]
         return []
+
+    def marks(self, table: str, column: str, before: str) -> set[str]:
+        """The writers' marks found in the primary: what follows `before` in `column`."""
+        rows = self.primary.sql(
+            f"SELECT {column} FROM {table} WHERE {column} LIKE %s",  # noqa: S608 - our names
+            f"{before}topology-%",
+        )
+        return {row[0].removeprefix(before) for row in rows}
 
     def checks(self, result: dict[str, Any]) -> list[str]:
         stats: Stats = result["stats"]
@@ -972,19 +970,8 @@ class Run:
                     " WHERE u.username LIKE 'chaos-%%'"
                 )
             ),
-            "proposal": {
-                r[0].removeprefix("Propuesta ")
-                for r in self.primary.sql(
-                    "SELECT title FROM participation_proposal"
-                    " WHERE title LIKE 'Propuesta topology-%%'"
-                )
-            },
-            "report": {
-                r[0].removeprefix("Avance ")
-                for r in self.primary.sql(
-                    "SELECT done FROM tracking_progressreport WHERE done LIKE 'Avance topology-%%'"
-                )
-            },
+            "proposal": self.marks("participation_proposal", "title", "Propuesta "),
+            "report": self.marks("tracking_progressreport", "done", "Avance "),
         }
         accepted = {
             "comment": stats.comments,

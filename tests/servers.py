@@ -2,12 +2,15 @@
 bin/system-packages installs), which a test can stop and start again on the same port, and an
 S3 server (moto's standalone server: S3 over HTTP, spoken to by boto3 as to any other)."""
 
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 
@@ -99,4 +102,20 @@ def s3_client(endpoint: str) -> Any:
         region_name="us-east-1",
         aws_access_key_id=CREDENTIALS["access_key_id"],
         aws_secret_access_key=CREDENTIALS["secret_access_key"],
+    )
+
+
+def python_with(script: str, **variables: str) -> subprocess.CompletedProcess:
+    """`script` run by another Python process in the project, with this environment less
+    Cocrea's settings, plus `variables`: how settings are read at start, and a second app
+    server shares (or not) what this one has."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
+    environment.update(variables)
+    return subprocess.run(  # noqa: S603 - this interpreter, our own script
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[1],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
     )

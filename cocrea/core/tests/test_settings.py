@@ -1,29 +1,19 @@
 """Settings come from the environment and fail loudly on a bad or missing value."""
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from cocrea.core import env
+from tests.servers import python_with
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def _load_settings(**variables: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
-    environment.update(variables)
-    return subprocess.run(
-        [sys.executable, "-c", "import cocrea.settings"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return python_with("import cocrea.settings", **variables)
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -106,19 +96,11 @@ def test_redis_url_selects_a_shared_redis_cache_that_really_works(redis_server):
         "print(settings.CACHES['default']['BACKEND']);"
         "cache.set('cocrea-check', 'ok', 10); print(cache.get('cocrea-check'))"
     )
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
-    environment.update(
+    result = python_with(
+        script,
         COCREA_ENVIRONMENT="test",
         REDIS_URL=redis_server.url,
         DJANGO_SETTINGS_MODULE="cocrea.settings",
-    )
-    result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["cocrea.core.cache.TolerantRedisCache", "ok"]
@@ -131,16 +113,7 @@ def _storages_of(**variables: str) -> subprocess.CompletedProcess:
         "print(*(s.STORAGES[a]['BACKEND'] for a in both));"
         "print(*(s.STORAGES[a].get('OPTIONS', {}).get('bucket_name') for a in both))"
     )
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
-    environment.update(COCREA_ENVIRONMENT="test", **variables)
-    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return python_with(script, COCREA_ENVIRONMENT="test", **variables)
 
 
 def test_files_are_kept_in_folders_by_default():
@@ -168,38 +141,28 @@ def test_s3_storage_keeps_private_files_in_the_same_bucket_unless_told_otherwise
     assert own.stdout.split()[2:] == ["cocrea-files", "cocrea-staff"]
 
 
-def test_s3_storage_without_a_bucket_refuses_to_start():
-    result = _load_settings(COCREA_ENVIRONMENT="test", COCREA_STORAGE="s3")
+S3 = {"COCREA_STORAGE": "s3", "COCREA_S3_BUCKET": "cocrea-files"}
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"COCREA_STORAGE": "s3"}, "COCREA_STORAGE=s3 needs COCREA_S3_BUCKET"),
+        ({"COCREA_STORAGE": "ftp"}, "COCREA_STORAGE must be one of filesystem, s3, not 'ftp'"),
+        (
+            S3 | {"COCREA_S3_ACCESS_KEY_ID": "only-the-id"},
+            "COCREA_S3_ACCESS_KEY_ID and COCREA_S3_SECRET_ACCESS_KEY go together",
+        ),
+        (
+            S3 | {"COCREA_S3_ADDRESSING_STYLE": "sideways"},
+            "COCREA_S3_ADDRESSING_STYLE must be one of auto, path, virtual",
+        ),
+    ],
+)
+def test_a_storage_that_cannot_work_refuses_to_start(variables, message):
+    result = _load_settings(COCREA_ENVIRONMENT="test", **variables)
     assert result.returncode != 0
-    assert "COCREA_STORAGE=s3 needs COCREA_S3_BUCKET" in result.stderr
-
-
-def test_an_unknown_storage_refuses_to_start():
-    result = _load_settings(COCREA_ENVIRONMENT="test", COCREA_STORAGE="ftp")
-    assert result.returncode != 0
-    assert "COCREA_STORAGE must be one of filesystem, s3, not 'ftp'" in result.stderr
-
-
-def test_half_a_pair_of_s3_credentials_refuses_to_start():
-    result = _load_settings(
-        COCREA_ENVIRONMENT="test",
-        COCREA_STORAGE="s3",
-        COCREA_S3_BUCKET="cocrea-files",
-        COCREA_S3_ACCESS_KEY_ID="only-the-id",
-    )
-    assert result.returncode != 0
-    assert "COCREA_S3_ACCESS_KEY_ID and COCREA_S3_SECRET_ACCESS_KEY go together" in result.stderr
-
-
-def test_an_unknown_s3_addressing_style_refuses_to_start():
-    result = _load_settings(
-        COCREA_ENVIRONMENT="test",
-        COCREA_STORAGE="s3",
-        COCREA_S3_BUCKET="cocrea-files",
-        COCREA_S3_ADDRESSING_STYLE="sideways",
-    )
-    assert result.returncode != 0
-    assert "COCREA_S3_ADDRESSING_STYLE must be one of auto, path, virtual" in result.stderr
+    assert message in result.stderr
 
 
 def test_s3_variables_alone_store_and_read_files_on_an_s3_server():
@@ -217,8 +180,8 @@ def test_s3_variables_alone_store_and_read_files_on_an_s3_server():
         "print(hidden, storages['private'].open(hidden).read().decode())\n"
     )
     with s3_server() as endpoint:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
-        environment.update(
+        result = python_with(
+            script,
             COCREA_ENVIRONMENT="test",
             DJANGO_SETTINGS_MODULE="cocrea.settings",
             COCREA_STORAGE="s3",
@@ -227,14 +190,6 @@ def test_s3_variables_alone_store_and_read_files_on_an_s3_server():
             COCREA_S3_REGION="us-east-1",
             COCREA_S3_ACCESS_KEY_ID=CREDENTIALS["access_key_id"],
             COCREA_S3_SECRET_ACCESS_KEY=CREDENTIALS["secret_access_key"],
-        )
-        result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
-            [sys.executable, "-c", script],
-            cwd=ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=False,
         )
         assert result.returncode == 0, result.stderr
         listed = s3_client(endpoint).list_objects_v2(Bucket=BUCKET)["Contents"]

@@ -4,9 +4,6 @@ and when Redis is back the cache works again (cocrea/core/cache.py). A real redi
 loopback, stopped and started again mid-test."""
 
 import logging
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,6 +13,7 @@ from django.urls import reverse
 
 from cocrea.core.pagecache import HEADER
 from conftest import make_person
+from tests.servers import python_with
 
 pytestmark = pytest.mark.django_db
 
@@ -43,17 +41,11 @@ def redis_cache(settings, redis_server):
 
 def _another_process(redis_url: str, script: str) -> str:
     """What `script` prints, run in another Python process with the same REDIS_URL."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("COCREA_")}
-    environment.update(
-        COCREA_ENVIRONMENT="test", REDIS_URL=redis_url, DJANGO_SETTINGS_MODULE="cocrea.settings"
-    )
-    result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
-        [sys.executable, "-c", "import django; django.setup()\n" + script],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = python_with(
+        "import django; django.setup()\n" + script,
+        COCREA_ENVIRONMENT="test",
+        REDIS_URL=redis_url,
+        DJANGO_SETTINGS_MODULE="cocrea.settings",
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
