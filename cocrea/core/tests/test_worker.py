@@ -8,7 +8,9 @@ connection (the worker's next transaction fails at once with "database table is 
 `db_worker` the thread ends at that error and the next task is never run."""
 
 import os
+import socket
 import sqlite3
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -226,3 +228,69 @@ def test_a_restarted_worker_with_the_same_id_records_its_new_process():
     assert beat.pid == os.getpid()
     assert beat.started_at > earlier
     assert beat.seen_at > earlier
+
+
+def _running(worker_id: str, started: timedelta = timedelta(minutes=1)) -> str:
+    """A task left "running" by `worker_id`, claimed `started` ago."""
+    result = echo.enqueue("left running")
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now() - started,
+        worker_ids=[worker_id],
+    )
+    return result.id
+
+
+def _dead_pid() -> int:
+    """The id of a process of this host that has ended (and been reaped)."""
+    child = subprocess.Popen(["true"])  # noqa: S607 - a coreutils no-op
+    child.wait()
+    return child.pid
+
+
+def _beat(worker_id: str, *, host: str, pid: int | None, seen: timedelta) -> None:
+    at = timezone.now() - seen
+    WorkerHeartbeat.objects.create(
+        worker_id=worker_id, hostname=host, pid=pid, started_at=at, seen_at=at
+    )
+
+
+def _run_once(worker_id: str = "") -> None:
+    options = {"worker_id": worker_id} if worker_id else {}
+    call_command(
+        "run_worker", batch=True, startup_delay=False, reload=False, verbosity=1, **options
+    )
+
+
+def test_a_task_left_running_by_a_killed_worker_of_this_host_runs_again(caplog):
+    _beat("killed", host=socket.gethostname(), pid=_dead_pid(), seen=timedelta(seconds=5))
+    orphan = _running("killed")
+    with caplog.at_level("WARNING", "cocrea.worker"):
+        _run_once()
+    assert _done(orphan)
+    assert DBTaskResult.objects.get(pk=orphan).return_value == "left running"
+    assert any("worker killed ended while running it" in r.getMessage() for r in caplog.records)
+
+
+def test_a_task_of_a_worker_that_is_alive_or_elsewhere_and_recent_is_left_to_it():
+    _beat("alive-here", host=socket.gethostname(), pid=os.getpid(), seen=timedelta(seconds=5))
+    _beat("elsewhere", host="another-host", pid=_dead_pid(), seen=timedelta(seconds=60))
+    here, there = _running("alive-here"), _running("elsewhere")
+    _run_once()
+    statuses = DBTaskResult.objects.filter(pk__in=[here, there]).values_list("status", flat=True)
+    assert set(statuses) == {TaskResultStatus.RUNNING}
+
+
+def test_a_task_of_a_worker_elsewhere_not_seen_for_the_stale_limit_runs_again(settings):
+    settings.COCREA_WORKER_STALE_SECONDS = 300
+    _beat("silent", host="another-host", pid=1, seen=timedelta(seconds=301))
+    orphan = _running("silent", started=timedelta(minutes=10))
+    _run_once()
+    assert _done(orphan)
+
+
+def test_a_worker_restarted_with_the_same_id_runs_again_what_it_left_running():
+    _beat("same-id", host=socket.gethostname(), pid=os.getpid(), seen=timedelta(seconds=5))
+    orphan = _running("same-id")
+    _run_once("same-id")
+    assert _done(orphan)

@@ -14,6 +14,11 @@ again, instead of staying "running" for ever.
 
 A worker that dies all the same (killed, out of memory) is restarted from outside: `bin/supervise`
 under `make run` and `make serve`, systemd's `Restart=always` in production (docs/deployment.md).
+The task it was running would stay "running" for ever: with each heartbeat, a worker puts back in
+the queue the tasks left running by a worker that is gone, one of this host whose process no
+longer exists, or any not seen for `COCREA_WORKER_STALE_SECONDS` (a worker busy with one long
+task does not beat, hence the long limit for other hosts). The task runs again: tasks are written
+to be run twice (an export or a fan-out finds nothing left to do; an import checks its status).
 """
 
 import logging
@@ -22,7 +27,7 @@ import os
 import random
 import socket
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -118,6 +123,7 @@ class ResilientWorker(Worker):
             fields.update(
                 started_at=self.started_at, hostname=socket.gethostname()[:255], pid=os.getpid()
             )
+        self.requeue_orphans(now, first=self.last_beat == -math.inf)
         WorkerHeartbeat.objects.update_or_create(
             worker_id=self.worker_id,
             defaults=fields,
@@ -129,6 +135,52 @@ class ResilientWorker(Worker):
             },
         )
         self.last_beat = time.monotonic()
+
+    def requeue_orphans(self, now: datetime, *, first: bool) -> None:
+        """Tasks left running by a worker that is gone go back to the queue (the docstring);
+        on this process's first beat, those its worker id claimed before it started too (a
+        worker restarted with the same --worker-id)."""
+        host = socket.gethostname()[:255]
+        stale = now - timedelta(seconds=settings.COCREA_WORKER_STALE_SECONDS)
+        gone = {
+            beat.worker_id
+            for beat in WorkerHeartbeat.objects.exclude(worker_id=self.worker_id)
+            if beat.seen_at < stale or (beat.hostname == host and not process_alive(beat.pid))
+        }
+        if not gone and not first:
+            return
+        for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
+            last = result.worker_ids[-1] if result.worker_ids else None
+            mine_before = (
+                first
+                and last == self.worker_id
+                and result.started_at is not None
+                and result.started_at < self.started_at
+            )
+            if last in gone or mine_before:
+                requeued = DBTaskResult.objects.filter(
+                    pk=result.pk, status=TaskResultStatus.RUNNING
+                ).update(status=TaskResultStatus.READY, started_at=None)
+                if requeued:
+                    logger.warning(
+                        "Task %s (%s) put back in the queue: worker %s ended while running it",
+                        result.pk,
+                        result.task_path,
+                        result.worker_ids[-1],
+                    )
+
+
+def process_alive(pid: int | None) -> bool:
+    """Whether a process of this host has that id (a process we may not signal is alive)."""
+    if not pid:
+        return True  # unknown: only the stale limit decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def close_connections() -> None:
