@@ -37,13 +37,14 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -562,7 +563,9 @@ def writer(
                     "completion": "substantial",
                     "percent": "60",
                     "done": f"Avance {mark}",
-                    "facts_date": date.today().isoformat(),
+                    # Yesterday: today in this machine's zone may be tomorrow in the site's
+                    # (COCREA_TIME_ZONE), and a date in the future is refused.
+                    "facts_date": (date.today() - timedelta(days=1)).isoformat(),
                 }
                 done = "/informes/"
             files = {"file": (f"foto-{n}.png", png(), "image/png")} if kind == "report" else None
@@ -801,6 +804,18 @@ class Run:
         victim = self.web[0]
         at(0.10, "kill app server 1 (SIGKILL, every process of it; back after RestartSec)")
         victim.kill()
+        # Its window starts once it is dead, when its port refuses connections (SIGKILL is
+        # delivered after killpg returns; until the socket closes, connections still queue on
+        # it): a request sent before was in flight when it died.
+        port = int(victim.name.split("@")[1])
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            except OSError:
+                break
+            time.sleep(0.005)
+        faults[-1] = (faults[-1][0], time.monotonic())
         at(0.25, "kill the background worker (SIGKILL)")
         self.worker.kill()
         worker_back: list[float] = []
