@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cocrea.core.tests import files
 from cocrea.tracking import services
-from cocrea.tracking.models import Evidence, ProgressReport
+from cocrea.tracking.models import Evidence
 from cocrea.tracking.tests.conftest import upload
 from cocrea.tracking.tests.test_forms import _new_url
 from tests.servers import BUCKET, s3_client
@@ -22,6 +22,15 @@ pytestmark = pytest.mark.django_db
 
 def _get(client, evidence):
     return client.get(reverse("tracking:evidence", kwargs={"public_id": evidence.public_id}))
+
+
+def _draft_with_evidence(client, official, milestone, report_data) -> Evidence:
+    """A draft report with a PDF, sent through the report form by its official."""
+    client.force_login(official)
+    client.post(
+        _new_url(milestone), {**report_data, "file": upload("informe.pdf", files.BLANK_PDF)}
+    )
+    return Evidence.objects.get()
 
 
 @pytest.mark.parametrize("on_disk", [False, True])
@@ -53,11 +62,7 @@ def test_evidence_goes_to_the_bucket_and_comes_back_through_the_view_unchanged(
 def test_a_drafts_evidence_is_refused_to_a_visitor_and_the_bucket_serves_it_to_nobody(
     client, personas, milestone, report_data, s3_storage
 ):
-    client.force_login(personas["official"])
-    client.post(
-        _new_url(milestone), {**report_data, "file": upload("informe.pdf", files.BLANK_PDF)}
-    )
-    evidence = Evidence.objects.get()
+    evidence = _draft_with_evidence(client, personas["official"], milestone, report_data)
     client.logout()
     assert _get(client, evidence).status_code == 404
 
@@ -69,11 +74,7 @@ def test_a_drafts_evidence_is_refused_to_a_visitor_and_the_bucket_serves_it_to_n
 
 
 def test_once_published_anyone_downloads_it(client, personas, milestone, report_data, s3_storage):
-    client.force_login(personas["official"])
-    client.post(
-        _new_url(milestone), {**report_data, "file": upload("informe.pdf", files.BLANK_PDF)}
-    )
-    report = ProgressReport.objects.get()
+    report = _draft_with_evidence(client, personas["official"], milestone, report_data).report
     services.progress_report_submit(actor=personas["official"], report=report)
     services.progress_report_publish(actor=personas["point_of_contact"], report=report)
     client.logout()
@@ -86,10 +87,6 @@ def test_once_published_anyone_downloads_it(client, personas, milestone, report_
 def test_a_file_missing_from_the_bucket_is_a_404(
     client, personas, milestone, report_data, s3_storage
 ):
-    client.force_login(personas["official"])
-    client.post(
-        _new_url(milestone), {**report_data, "file": upload("informe.pdf", files.BLANK_PDF)}
-    )
-    evidence = Evidence.objects.get()
+    evidence = _draft_with_evidence(client, personas["official"], milestone, report_data)
     s3_client(s3_storage).delete_object(Bucket=BUCKET, Key=f"media/{evidence.file.name}")
     assert _get(client, evidence).status_code == 404
