@@ -3,9 +3,11 @@ they run the process. The administration opens to the role (accounts/rules.py) f
 needs and nothing else; every save goes through the services and is audited; the queues are in
 their space. Each desk action is also refused to every other persona (the matrix at the end)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -206,6 +208,27 @@ def test_the_answer_queue_is_oldest_first_with_the_days_waited(client, contact):
     assert "40 días" in queue and "2 días" in queue
     assert "Oculta spam" not in queue
     assert reverse("participation:respond", kwargs={"public_id": made["Media"].public_id}) in queue
+
+
+def test_the_days_waited_count_calendar_days_in_guatemala(client, contact):
+    """Sent on Thursday at 20:00 in Guatemala (Friday in UTC), read on Saturday at 19:00
+    (Sunday in UTC): two days waited, received on Thursday, whatever the hour of the run."""
+    consultation = open_consultation(build_plan(commitments=1, slug="cola", number=4))
+    guatemala = ZoneInfo("America/Guatemala")
+    proposal = Proposal.objects.create(
+        consultation=consultation,
+        author=make_person("Autora"),
+        title="Tarde",
+        problem="p",
+        proposal="q",
+    )
+    sent = datetime(2026, 12, 3, 20, 0, tzinfo=guatemala)
+    Proposal.objects.filter(pk=proposal.pk).update(created_at=sent)
+    with time_machine.travel(datetime(2026, 12, 5, 19, 0, tzinfo=guatemala), tick=False):
+        html = client.get(reverse("accounts:my_space")).content.decode()
+    queue = html[html.index('id="to-answer"') :]
+    assert "2 días" in queue
+    assert '<time datetime="2026-12-03">' in queue
 
 
 def test_others_see_no_desk_and_no_queue(client, personas):

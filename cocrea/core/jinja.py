@@ -68,6 +68,12 @@ def date_filter(value: date | None, format_name: str = "DATE_FORMAT") -> str:
     return _date(value, format_name, i18n.language())
 
 
+def localday(value: datetime) -> date:
+    """The day an aware datetime falls on in the site's zone (Guatemala), not in UTC: from
+    18:00 in Guatemala, UTC is already on the next day."""
+    return value.astimezone(timezone.get_default_timezone()).date()
+
+
 def truncatewords(value: str, length: int) -> str:
     return Truncator(value).words(length, truncate=" …")
 
@@ -109,6 +115,7 @@ def environment(**options: Any) -> Environment:
         env.globals.update(import_string(path))
     env.filters.update(
         date=date_filter,
+        localday=localday,
         linebreaks=linebreaks_filter,
         linebreaksbr=linebreaksbr,
         truncatewords=truncatewords,

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -391,7 +392,7 @@ def _plan(row: dict[str, Any], line: int, report: Report, state: _State) -> Acti
         slug=slug,
         start_date=date(start, 1, 1),
         end_date=date(end, 12, 31),
-        status=ActionPlan.Status.CLOSED if end < date.today().year else "implementation",
+        status=ActionPlan.Status.CLOSED if end < timezone.localdate().year else "implementation",
         ogp_id=plan_id,
     )
     _check(plan)
@@ -733,7 +734,9 @@ def _date_plans(state: _State) -> None:
             plan.start_date = start
         if end and end >= plan.start_date:
             plan.end_date = end
-            plan.status = ActionPlan.Status.CLOSED if end < date.today() else "implementation"
+            plan.status = (
+                ActionPlan.Status.CLOSED if end < timezone.localdate() else "implementation"
+            )
 
 
 def _refusal(error: Exception, row: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from cocrea.drafting.models import COMMITMENT_FIELDS, Draft, DraftVersion
 from cocrea.forum.models import Meeting
@@ -165,7 +166,7 @@ def _reports(pks: set[str]) -> list[Entry]:
             url=r.milestone.commitment.get_absolute_url(),
             plan_id=r.milestone.commitment.plan_id,
             institution_id=r.institution_id,
-            date=r.published_at.date() if r.published_at else None,
+            date=timezone.localdate(r.published_at) if r.published_at else None,
         )
         for r in found
     ]
@@ -187,7 +188,7 @@ def _assessments(pks: set[str]) -> list[Entry]:
             url=a.commitment.get_absolute_url(),
             plan_id=a.commitment.plan_id,
             institution_id=a.organisation_id,
-            date=a.published_at.date(),
+            date=timezone.localdate(a.published_at),
         )
         for a in found
     ]
@@ -216,7 +217,7 @@ def _proposals(pks: set[str]) -> list[Entry]:
             institution_id=p.organisation_id,
             department=p.department,
             policy_areas=_areas([p.policy_area.slug] if p.policy_area else []),
-            date=p.created_at.date(),
+            date=timezone.localdate(p.created_at),
         )
         for p in found
     ]
@@ -238,7 +239,7 @@ def _comments(pks: set[str]) -> list[Entry]:
             url=f"{c.proposal.get_absolute_url()}#c-{c.public_id}",
             plan_id=c.proposal.consultation.plan_id,
             department=c.proposal.department,
-            date=c.created_at.date(),
+            date=timezone.localdate(c.created_at),
         )
         for c in found
     ]
@@ -260,7 +261,7 @@ def _answers(pks: set[str]) -> list[Entry]:
             url=f"{r.proposal.get_absolute_url()}#answer",
             plan_id=r.proposal.consultation.plan_id,
             department=r.proposal.department,
-            date=r.answered_at.date(),
+            date=timezone.localdate(r.answered_at),
         )
         for r in found
     ]
@@ -270,7 +271,7 @@ def _answers(pks: set[str]) -> list[Entry]:
 def _meetings(pks: set[str]) -> list[Entry]:
     entries = []
     for m in Meeting.objects.filter(pk__in=_ids(pks)).select_related("forum"):
-        url, day = m.get_absolute_url(), m.starts_at.date()
+        url, day = m.get_absolute_url(), timezone.localdate(m.starts_at)
         entries.append(
             _entry(
                 m,
@@ -324,7 +325,7 @@ def _drafts(pks: set[str]) -> list[Entry]:
                 url=draft.get_absolute_url(),
                 plan_id=draft.consultation.plan_id,
                 institution_id=version.lead_institution_id,
-                date=version.created_at.date(),
+                date=timezone.localdate(version.created_at),
             )
         )
     return entries

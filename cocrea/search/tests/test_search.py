@@ -4,7 +4,8 @@ again, delete) from the audit log; nothing hidden or unpublished is ever found; 
 gives no results rather than an error; a page of results costs the same queries for 3 or 30
 matches. Run on SQLite and on PostgreSQL (DATABASE_URL)."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cocrea.participation import services as participation
+from cocrea.participation.models import Proposal
 from cocrea.plans import services as plans
 from cocrea.plans.models import Commitment
 from cocrea.search import engine, services
@@ -224,3 +226,22 @@ def test_a_long_text_is_cut_around_its_first_match_with_every_match_marked(plan)
     snippet = str(result.snippet)
     assert "<mark>Bibliotecas</mark> <mark>rurales</mark>" in snippet
     assert len(snippet.split()) < 40  # a piece, not the whole text
+
+
+def test_an_entry_is_dated_by_the_day_in_guatemala_not_in_utc(personas, plan):
+    """A proposal sent at 19:00 in Guatemala is already the next day in UTC; search lists it
+    on the day its author saw on the calendar."""
+    consultation = open_consultation(plan)
+    proposal = participation.proposal_create(
+        actor=personas["citizen"],
+        consultation=consultation,
+        title="Bibliotecas abiertas por la tarde",
+        problem="Cierran antes de que salga la gente del trabajo.",
+        proposal="Abrir hasta las ocho de la noche.",
+        department="guatemala",
+    )
+    evening = datetime(2026, 3, 18, 19, 0, tzinfo=ZoneInfo("America/Guatemala"))
+    Proposal.objects.filter(pk=proposal.pk).update(created_at=evening)
+    services.index_from_log()
+    (result,) = search("bibliotecas").results
+    assert result.entry.date == date(2026, 3, 18)
