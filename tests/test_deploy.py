@@ -102,3 +102,68 @@ def test_gunicorn_accepts_its_configuration():
         env={"PATH": "/usr/bin:/bin", "COCREA_WEB_WORKERS": "3", "COCREA_ENVIRONMENT": "test"},
     )
     assert done.returncode == 0, done.stderr
+
+
+def _check(root: Path, **variables: str) -> subprocess.CompletedProcess:
+    from tests.test_security_headers import _deploy_check, folders
+
+    return _deploy_check(
+        **{
+            "COCREA_ENVIRONMENT": "production",
+            "COCREA_SECRET_KEY": "a-production-like-secret-key-" + "x" * 40,
+            "COCREA_ALLOWED_HOSTS": "cocrea.example.org",
+            **folders(root),
+            **variables,
+        }
+    )
+
+
+def test_the_deploy_check_stores_a_file_in_each_storage_and_leaves_nothing(tmp_path):
+    result = _check(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["media", "opendata", "private"]
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_the_deploy_check_names_a_folder_the_site_cannot_write(tmp_path):
+    """§6's `check --deploy` before the app servers start: a media or open-data folder that
+    cannot be made (here, under a file) is an error, not a surprise at the first upload."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = _check(tmp_path, COCREA_MEDIA_ROOT=str(blocker / "media"))
+    assert result.returncode != 0
+    assert "cocrea.E001" in result.stderr and "Uploaded files cannot be stored" in result.stderr
+    assert "cocrea.E003" not in result.stderr
+    result = _check(tmp_path, COCREA_OPENDATA_ROOT=str(blocker / "opendata"))
+    assert result.returncode != 0
+    assert "cocrea.E003" in result.stderr and "cocrea.E001" not in result.stderr
+
+
+def test_the_deploy_check_finds_a_missing_bucket_and_uses_one_that_exists(tmp_path):
+    from tests.servers import BUCKET, CREDENTIALS, PRIVATE_BUCKET, s3_client, s3_server
+
+    s3 = {
+        "COCREA_STORAGE": "s3",
+        "COCREA_S3_REGION": "us-east-1",
+        "COCREA_S3_ACCESS_KEY_ID": CREDENTIALS["access_key_id"],
+        "COCREA_S3_SECRET_ACCESS_KEY": CREDENTIALS["secret_access_key"],
+    }
+    with s3_server() as endpoint:
+        s3["COCREA_S3_ENDPOINT_URL"] = endpoint
+        missing = _check(
+            tmp_path, **s3, COCREA_S3_BUCKET=BUCKET, COCREA_S3_PRIVATE_BUCKET="no-such-bucket"
+        )
+        present = _check(
+            tmp_path, **s3, COCREA_S3_BUCKET=BUCKET, COCREA_S3_PRIVATE_BUCKET=PRIVATE_BUCKET
+        )
+        left = [
+            item
+            for bucket in (BUCKET, PRIVATE_BUCKET)
+            for item in s3_client(endpoint).list_objects_v2(Bucket=bucket).get("Contents", [])
+        ]
+    assert missing.returncode != 0
+    assert "Staff-only files cannot be stored" in missing.stderr
+    assert "NoSuchBucket" in missing.stderr
+    assert "Uploaded files cannot be stored" not in missing.stderr
+    assert present.returncode == 0, present.stdout + present.stderr
+    assert left == []

@@ -58,8 +58,16 @@ def _deploy_check(**variables: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_settings_pass_djangos_deploy_check():
+def folders(root: Path) -> dict[str, str]:
+    """The storage folders of a deployment, in `root` (the deploy check writes a file in each)."""
+    return {
+        f"COCREA_{name.upper()}_ROOT": str(root / name) for name in ("media", "private", "opendata")
+    }
+
+
+def test_production_settings_pass_djangos_deploy_check(tmp_path):
     result = _deploy_check(
+        **folders(tmp_path),
         COCREA_ENVIRONMENT="production",
         COCREA_SECRET_KEY="a-production-like-secret-key-" + "x" * 40,
         COCREA_ALLOWED_HOSTS="cocrea.example.org",
@@ -67,8 +75,9 @@ def test_production_settings_pass_djangos_deploy_check():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_deploy_check_fails_without_https_settings():
+def test_the_deploy_check_fails_without_https_settings(tmp_path):
     result = _deploy_check(
+        **folders(tmp_path),
         COCREA_ENVIRONMENT="production",
         COCREA_SECRET_KEY="a-production-like-secret-key-" + "x" * 40,
         COCREA_ALLOWED_HOSTS="cocrea.example.org",
