@@ -12,8 +12,9 @@ Then it measures throughput (the same mix of public pages, with wrk) through one
 the primary alone and through the two app servers with the replica, and runs mixed load
 (anonymous reads; signed-in reads, comments and supports; proposals; progress reports) for
 --seconds while it kills one app server (SIGKILL; brought back as systemd would), kills the
-worker, terminates every database connection, restarts Redis, stops the replica (started
-again), and upgrades: each app server taken out of nginx, restarted and put back, as
+worker, terminates every database connection, restarts Redis, lets the replica fall behind
+(its replay paused: the page of a proposal it lacks must come from the primary), stops the
+replica (started again), and upgrades: each app server taken out of nginx, restarted and put back, as
 docs/deployment.md §12 says. It prints the requests, the failures in each fault's window, the
 longest time with no successful answer, how long the worker took to come back, and checks that
 every accepted write is in the primary, that the replica caught up, that `verify_audit_log`
@@ -29,6 +30,7 @@ everything it started is stopped at the end. Needs root (the PostgreSQL clusters
 import argparse
 import contextlib
 import hashlib
+import http.client
 import io
 import itertools
 import json
@@ -38,6 +40,7 @@ import shlex
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -74,6 +77,8 @@ PG_BIN = max(
     key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else 0,
     default=Path("/nonexistent"),
 )
+# COCREA_REPLICA_MAX_LAG_SECONDS in this run (the replica falls behind for a few seconds).
+LAG_LIMIT = 2
 WRITERS = 2  # proposers, and as many reporters
 WRITE_EVERY = 4.0  # seconds between a writer's submissions (the limit is 20 a minute)
 # The writers (made by chaos's SETUP) report for the institutions that lead the first milestones
@@ -664,6 +669,9 @@ class Run:
                 "COCREA_EMAIL_USE_TLS": "0",
                 "COCREA_WEB_WORKERS": str(args.web_workers),
                 "COCREA_LOG_LEVEL": "WARNING",
+                # The guide's 30 s, shortened so the replica's fall behind fits in the minute
+                # of CI's run.
+                "COCREA_REPLICA_MAX_LAG_SECONDS": str(LAG_LIMIT),
             }
         )
         # Not in the guide's file: this run's own pace (the worker's heartbeat and export delay).
@@ -679,6 +687,17 @@ class Run:
             f"{'small' if args.small else 'OGP-database'} scale"
         )
         prepare(manage_env, SMALL if args.small else FULL)
+        checked = subprocess.run(
+            [VENV_BIN / "python", "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT,
+            env=manage_env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if checked.returncode:
+            raise RuntimeError(f"check --deploy: {checked.stdout}{checked.stderr}")
+        log(f"  check --deploy: {checked.stdout.strip()}")
         setup = manage(
             manage_env, "shell", "-c", SETUP.format(users=USERS, password=PASSWORD, prefix="chaos")
         )
@@ -751,6 +770,42 @@ class Run:
             )
         single.stop()
         return results
+
+    def edge(self) -> list[str]:
+        """What nginx answers without an app server: a hashed static file cached for a year and
+        sent compressed, a missing one with our own page, a body over the limit refused with our
+        own page before it is read."""
+        session = sessions(self.base, str(self.certificate[0]))()
+        failures = []
+        home = session.get(f"{self.base}/", timeout=10).text
+        found = re.search(r'href="(/static/cocrea/site\.[0-9a-f]{12}\.css)"', home)
+        if found is None:
+            return ["the home page links no hashed stylesheet"]
+        css = session.get(f"{self.base}{found[1]}", headers={"Accept-Encoding": "gzip"}, timeout=10)
+        cached = css.headers.get("Cache-Control", "")
+        log(f"  {found[1]}: {css.status_code}, {cached}, {css.headers.get('Content-Encoding')}")
+        if not (css.ok and "immutable" in cached and css.headers.get("Content-Encoding") == "gzip"):
+            failures.append(f"the stylesheet: {css.status_code} {dict(css.headers)}")
+        missing = session.get(f"{self.base}/static/cocrea/site.0123456789ab.css", timeout=10)
+        log(f"  a static file that is not there: {missing.status_code}")
+        if missing.status_code != 404 or "No encontramos este archivo" not in missing.text:
+            failures.append(f"a missing static file: {missing.status_code} {missing.text[:200]}")
+        connection = http.client.HTTPSConnection(
+            "localhost",
+            self.nginx.port,
+            context=ssl.create_default_context(cafile=str(self.certificate[0])),
+            timeout=10,
+        )
+        connection.putrequest("POST", "/")
+        connection.putheader("Content-Length", str(56 * 1024 * 1024))
+        connection.endheaders()
+        refused = connection.getresponse()
+        body = refused.read().decode()
+        connection.close()
+        log(f"  a 56 MB form announced: {refused.status}")
+        if refused.status != 413 or "El archivo es demasiado grande" not in body:
+            failures.append(f"a body over the limit: {refused.status} {body[:200]}")
+        return failures
 
     def load(self) -> dict[str, Any]:
         args = self.args
@@ -833,6 +888,8 @@ class Run:
         at(0.55, "restart Redis (everything in it lost)")
         self.redis.stop()
         self.redis.start()
+        at(0.57, "the replica falls behind (its replay paused, then resumed)")
+        behind = self.replica_behind(open_session)
         at(0.70, "stop the replica")
         self.replica.stop()
         at(0.85, "start the replica again")
@@ -856,7 +913,60 @@ class Run:
             "written": written,
             "evidence": evidence,
             "worker_back": worker_back[0] if worker_back else float("inf"),
+            "behind": behind,
         }
+
+    def replica_behind(self, open_session: Sessions) -> list[str]:
+        """docs/deployment.md §3: no page from a replica further behind than
+        COCREA_REPLICA_MAX_LAG_SECONDS. The replica's replay is paused while the writers go on,
+        and the newest proposal, which the replica has not replayed, is read anonymously through
+        nginx until twelve answers in a row are its page (only the primary has it): each app
+        server process looks at the lag at most every few seconds, so that takes the limit and
+        a few seconds, and must take under the limit plus 15 s. Then replay resumes."""
+        paused = self.primary.sql("SELECT now()")[0][0]
+        self.replica.sql("SELECT pg_wal_replay_pause()")
+        started = time.monotonic()
+        session = open_session()
+        stale, streak, public_id = 0, 0, ""
+        try:
+            time.sleep(LAG_LIMIT)
+            while streak < 12 and time.monotonic() < started + LAG_LIMIT + 15:
+                newest = self.primary.sql(
+                    "SELECT public_id FROM participation_proposal WHERE created_at > %s"
+                    " ORDER BY created_at DESC LIMIT 1",
+                    paused,
+                )
+                if newest and newest[0][0] != public_id:
+                    public_id, streak = newest[0][0], 0
+                if not public_id:
+                    time.sleep(0.25)
+                    continue
+                status = _status(
+                    *_request(session, "GET", f"{self.base}/propuestas/{public_id}/", timeout=10)
+                )
+                streak = streak + 1 if status == "200" else 0
+                stale += status != "200"
+                time.sleep(0.1)
+            on_replica = (
+                bool(public_id)
+                and self.replica.sql(
+                    "SELECT count(*) FROM participation_proposal WHERE public_id = %s", public_id
+                )[0][0]
+            )
+        finally:
+            self.replica.sql("SELECT pg_wal_replay_resume()")
+        took = time.monotonic() - started
+        log(
+            f"           pages from the primary {took:.1f} s after the replica stopped replaying "
+            f"(limit {LAG_LIMIT} s); {stale} answers before were not the page"
+        )
+        if not public_id:
+            return ["no proposal was written while the replica was paused"]
+        if on_replica:
+            return ["the paused replica had the newest proposal: the check proved nothing"]
+        if streak < 12:
+            return [f"a replica {LAG_LIMIT + 15} s behind still served pages"]
+        return []
 
     def worker_back(self, since: float, result: list[float]) -> None:
         """Seconds from `since` until a worker started after it records its heartbeat (it has
@@ -1039,6 +1149,7 @@ class Run:
         log(f"Audit log: {audit}")
         tasks = self.drained(120)
         log(f"Background tasks after the load: {tasks}")
+        failures += result["behind"]
         if not tasks.startswith("0 tasks"):
             failures.append(f"background tasks: {tasks}")
         return failures
@@ -1066,6 +1177,8 @@ def main() -> None:
     failures: list[str] = []
     with run.stopping():
         run.setup()
+        run.step("docs/deployment.md §10: what nginx answers by itself")
+        failures += run.edge()
         run.step("Throughput through nginx, the same public pages (wrk, 16 connections)")
         results = run.throughput()
         ratio = (
