@@ -425,6 +425,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
 if env_bool("COCREA_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if _https and not SECURE_SSL_REDIRECT:
+        # The proxy redirects plain HTTP (deploy/nginx/cocrea.conf) and the app servers answer
+        # their health checks over plain HTTP on loopback: Django's deploy check need not warn.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
 # Content-Security-Policy: our own files only; no inline script or style anywhere; never framed.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -85,3 +85,20 @@ def test_the_deploy_check_fails_without_https_settings(tmp_path):
     )
     assert result.returncode != 0
     assert "SECURE_HSTS_SECONDS" in result.stdout + result.stderr
+
+
+def test_https_redirected_by_the_proxy_passes_the_deploy_check_and_nowhere_else(tmp_path):
+    """deploy/cocrea.env: nginx redirects plain HTTP, so the app servers do not (they answer
+    health checks on loopback). Without a proxy in front, that is worth Django's warning."""
+    production = {
+        **folders(tmp_path),
+        "COCREA_ENVIRONMENT": "production",
+        "COCREA_SECRET_KEY": "a-production-like-secret-key-" + "x" * 40,
+        "COCREA_ALLOWED_HOSTS": "cocrea.example.org",
+        "COCREA_SSL_REDIRECT": "0",
+    }
+    behind = _deploy_check(**production, COCREA_BEHIND_PROXY="1")
+    assert behind.returncode == 0, behind.stdout + behind.stderr
+    alone = _deploy_check(**production)
+    assert alone.returncode != 0
+    assert "security.W008" in alone.stdout + alone.stderr
