@@ -14,11 +14,11 @@ the primary alone and through the two app servers with the replica, and runs mix
 --seconds while it kills one app server (SIGKILL; brought back as systemd would), kills the
 worker, terminates every database connection, restarts Redis, lets the replica fall behind
 (its replay paused: the page of a proposal it lacks must come from the primary), stops the
-replica (started again), and upgrades: each app server taken out of nginx, restarted and put back, as
-docs/deployment.md §12 says. It prints the requests, the failures in each fault's window, the
-longest time with no successful answer, how long the worker took to come back, and checks that
-every accepted write is in the primary, that the replica caught up, that `verify_audit_log`
-passes and that the worker ran every task queued.
+replica (started again), and upgrades: each app server taken out of nginx, restarted and put
+back, as docs/deployment.md §12 says. It prints the requests, the failures in each fault's
+window, the longest time with no successful answer, how long the worker took to come back, and
+checks that every accepted write is in the primary, that the replica caught up, that
+`verify_audit_log` passes and that the worker ran every task queued.
 It exits non-zero when a target is missed.
 
 Loopback only, bounded in time (it stops itself after --seconds plus a setup allowance) and
@@ -856,57 +856,62 @@ class Run:
             faults.append((name, time.monotonic()))
             log(f"  [{time.monotonic() - started:5.1f} s] {name}")
 
-        victim = self.web[0]
-        at(0.10, "kill app server 1 (SIGKILL, every process of it; back after RestartSec)")
-        victim.kill()
-        # Its window starts once it is dead, when its port refuses connections (SIGKILL is
-        # delivered after killpg returns; until the socket closes, connections still queue on
-        # it): a request sent before was in flight when it died.
-        port = int(victim.name.split("@")[1])
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            except OSError:
-                break
-            time.sleep(0.005)
-        faults[-1] = (faults[-1][0], time.monotonic())
-        at(0.25, "kill the background worker (SIGKILL)")
-        self.worker.kill()
         worker_back: list[float] = []
-        watch = threading.Thread(target=self.worker_back, args=(time.monotonic(), worker_back))
-        watch.start()
-        at(0.40, "terminate every database connection (primary and replica)")
-        terminated = sum(
-            cluster.sql(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
-                "datname = 'cocrea' AND pid <> pg_backend_pid()"
-            )[0][0]
-            for cluster in (self.primary, self.replica)
-        )
-        log(f"           {terminated} connections terminated")
-        at(0.55, "restart Redis (everything in it lost)")
-        self.redis.stop()
-        self.redis.start()
-        at(0.57, "the replica falls behind (its replay paused, then resumed)")
-        behind = self.replica_behind(open_session)
-        at(0.70, "stop the replica")
-        self.replica.stop()
-        at(0.85, "start the replica again")
-        self.replica.start()
-        at(0.90, "upgrade: each app server out of nginx, restarted, back in (§12)")
-        ports = [int(server.name.split("@")[1]) for server in self.web]
-        for server, port in zip(self.web, ports, strict=True):
-            self.nginx.site(ports, down=port)
-            self.nginx.reload()
-            server.restart()
-            wait_for(f"http://localhost:{port}/health/", "")
-            self.nginx.site(ports)
-            self.nginx.reload()
-        at(1.0, "end of the load")
-        stop.set()
-        for thread in [*threads, watch]:
-            thread.join(timeout=120)
+        watch = threading.Thread(target=self.worker_back, args=(0.0, worker_back))
+        # A run that fails half-way stops its clients too, before its servers are stopped.
+        try:
+            victim = self.web[0]
+            at(0.10, "kill app server 1 (SIGKILL, every process of it; back after RestartSec)")
+            victim.kill()
+            # Its window starts once it is dead, when its port refuses connections (SIGKILL is
+            # delivered after killpg returns; until the socket closes, connections still queue on
+            # it): a request sent before was in flight when it died.
+            port = int(victim.name.split("@")[1])
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                except OSError:
+                    break
+                time.sleep(0.005)
+            faults[-1] = (faults[-1][0], time.monotonic())
+            at(0.25, "kill the background worker (SIGKILL)")
+            self.worker.kill()
+            watch = threading.Thread(target=self.worker_back, args=(time.monotonic(), worker_back))
+            watch.start()
+            at(0.40, "terminate every database connection (primary and replica)")
+            terminated = sum(
+                cluster.sql(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                    "datname = 'cocrea' AND pid <> pg_backend_pid()"
+                )[0][0]
+                for cluster in (self.primary, self.replica)
+            )
+            log(f"           {terminated} connections terminated")
+            at(0.55, "restart Redis (everything in it lost)")
+            self.redis.stop()
+            self.redis.start()
+            at(0.57, "the replica falls behind (its replay paused, then resumed)")
+            behind = self.replica_behind(open_session)
+            at(0.70, "stop the replica")
+            self.replica.stop()
+            at(0.85, "start the replica again")
+            self.replica.start()
+            at(0.90, "upgrade: each app server out of nginx, restarted, back in (§12)")
+            ports = [int(server.name.split("@")[1]) for server in self.web]
+            for server, port in zip(self.web, ports, strict=True):
+                self.nginx.site(ports, down=port)
+                self.nginx.reload()
+                server.restart()
+                wait_for(f"http://localhost:{port}/health/", "")
+                self.nginx.site(ports)
+                self.nginx.reload()
+            at(1.0, "end of the load")
+        finally:
+            stop.set()
+            for thread in [*threads, watch]:
+                if thread.ident is not None:  # started
+                    thread.join(timeout=120)
         return {
             "stats": stats,
             "faults": faults,
@@ -927,7 +932,7 @@ class Run:
         self.replica.sql("SELECT pg_wal_replay_pause()")
         started = time.monotonic()
         session = open_session()
-        stale, streak, public_id = 0, 0, ""
+        stale, streak, public_id, switched = 0, 0, "", 0.0
         try:
             time.sleep(LAG_LIMIT)
             while streak < 12 and time.monotonic() < started + LAG_LIMIT + 15:
@@ -941,9 +946,9 @@ class Run:
                 if not public_id:
                     time.sleep(0.25)
                     continue
-                status = _status(
-                    *_request(session, "GET", f"{self.base}/propuestas/{public_id}/", timeout=10)
-                )
+                status = _status(*_request(session, "GET", f"{self.base}/propuestas/{public_id}/"))
+                if status == "200" and not streak:
+                    switched = time.monotonic() - started
                 streak = streak + 1 if status == "200" else 0
                 stale += status != "200"
                 time.sleep(0.1)
@@ -955,10 +960,10 @@ class Run:
             )
         finally:
             self.replica.sql("SELECT pg_wal_replay_resume()")
-        took = time.monotonic() - started
         log(
-            f"           pages from the primary {took:.1f} s after the replica stopped replaying "
-            f"(limit {LAG_LIMIT} s); {stale} answers before were not the page"
+            f"           every answer the page, from the primary, from {switched:.1f} s after "
+            f"the replica stopped replaying (limit {LAG_LIMIT} s; {stale} answers before "
+            "were not the page)"
         )
         if not public_id:
             return ["no proposal was written while the replica was paused"]
