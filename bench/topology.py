@@ -924,10 +924,11 @@ class Run:
     def replica_behind(self, open_session: Sessions) -> list[str]:
         """docs/deployment.md §3: no page from a replica further behind than
         COCREA_REPLICA_MAX_LAG_SECONDS. The replica's replay is paused while the writers go on,
-        and the newest proposal, which the replica has not replayed, is read anonymously through
-        nginx until twelve answers in a row are its page (only the primary has it): each app
-        server process looks at the lag at most every few seconds, so that takes the limit and
-        a few seconds, and must take under the limit plus 15 s. Then replay resumes."""
+        and the first proposal written after the pause, which the replica lacks, is read
+        anonymously through nginx until twelve answers in a row are its page (only the primary
+        has it): each app server process looks at the lag at most every few seconds, so that
+        takes the limit and a few seconds, and must take under the limit plus 15 s. Then
+        replay resumes."""
         paused = self.primary.sql("SELECT now()")[0][0]
         self.replica.sql("SELECT pg_wal_replay_pause()")
         started = time.monotonic()
@@ -936,16 +937,18 @@ class Run:
         try:
             time.sleep(LAG_LIMIT)
             while streak < 12 and time.monotonic() < started + LAG_LIMIT + 15:
-                newest = self.primary.sql(
-                    "SELECT public_id FROM participation_proposal WHERE created_at > %s"
-                    " ORDER BY created_at DESC LIMIT 1",
-                    paused,
-                )
-                if newest and newest[0][0] != public_id:
-                    public_id, streak = newest[0][0], 0
                 if not public_id:
-                    time.sleep(0.25)
-                    continue
+                    # The first proposal written after the pause: the replica will not have it
+                    # until replay resumes.
+                    written = self.primary.sql(
+                        "SELECT public_id FROM participation_proposal WHERE created_at > %s"
+                        " ORDER BY created_at LIMIT 1",
+                        paused,
+                    )
+                    if not written:
+                        time.sleep(0.25)
+                        continue
+                    public_id = written[0][0]
                 status = _status(*_request(session, "GET", f"{self.base}/propuestas/{public_id}/"))
                 if status == "200" and not streak:
                     switched = time.monotonic() - started
@@ -970,7 +973,10 @@ class Run:
         if on_replica:
             return ["the paused replica had the newest proposal: the check proved nothing"]
         if streak < 12:
-            return [f"a replica {LAG_LIMIT + 15} s behind still served pages"]
+            return [
+                f"a replica {LAG_LIMIT + 15} s behind: {stale} answers were not the page of a "
+                f"proposal it lacks, and the last {streak} were"
+            ]
         return []
 
     def worker_back(self, since: float, result: list[float]) -> None:
